@@ -1,0 +1,1 @@
+"""Helpers for the serving benchmark in ``benchmarks/run.py``."""

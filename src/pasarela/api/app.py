@@ -1,0 +1,125 @@
+"""``create_app(settings)``: the ASGI application of a pasarela server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pasarela import __version__
+from pasarela.api import routes
+from pasarela.api.errors import error_body, error_headers, status_for
+from pasarela.api.hotpath import HotPath
+from pasarela.api.schemas import add_hot_routes
+from pasarela.errors import PasarelaError
+from pasarela.control.workspace import open_registry
+from pasarela.serving.dataplane import DataPlane
+from pasarela.settings import Settings
+from pasarela.storage.db import upgrade
+from pasarela.telemetry.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+_CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the server: registry on the configured database, data plane, routes.
+
+    Example::
+
+        app = create_app(Settings(home=Path("/tmp/p")))
+        uvicorn.run(app)
+    """
+    settings = settings or Settings()
+    registry = open_registry(settings, migrate=False)
+    engine = registry.repo.engine
+    metrics = Metrics()
+    dataplane = DataPlane(settings, registry, metrics)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start or engine.dialect.name == "sqlite":
+            await asyncio.to_thread(upgrade, engine)
+        await dataplane.start()
+        try:
+            yield
+        finally:
+            await dataplane.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="pasarela",
+        version=__version__,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.registry = registry
+    app.state.dataplane = dataplane
+    app.state.metrics = metrics
+    app.include_router(routes.router)
+    _install_error_handlers(app)
+    app.add_middleware(HotPath, dataplane=dataplane, max_body_bytes=settings.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            app.openapi_schema = add_hot_routes(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    def request_id(request: Request) -> str:
+        return request.headers.get("x-request-id") or uuid.uuid4().hex
+
+    @app.exception_handler(PasarelaError)
+    async def domain_error(request: Request, exc: PasarelaError) -> Response:
+        headers = {k.decode(): v.decode() for k, v in error_headers(exc)}
+        return Response(
+            error_body(exc.code, exc.message, request_id(request)),
+            status_code=status_for(exc),
+            media_type="application/json",
+            headers=headers,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _CODE_BY_STATUS.get(exc.status_code, "invalid_request")
+        message = str(exc.detail) if exc.status_code != 404 else f"no route {request.url.path}"
+        return Response(
+            error_body(code, message, request_id(request)),
+            status_code=exc.status_code,
+            media_type="application/json",
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        return Response(
+            error_body("invalid_request", problems, request_id(request)),
+            status_code=400,
+            media_type="application/json",
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        return Response(
+            error_body("internal_error", "internal error", request_id(request)),
+            status_code=500,
+            media_type="application/json",
+        )

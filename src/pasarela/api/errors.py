@@ -1,0 +1,43 @@
+"""The one table from pasarela's exception tree to HTTP status codes, and the error body."""
+
+from __future__ import annotations
+
+import orjson
+
+from pasarela import errors
+
+# Most specific class first; the first match wins.
+STATUS_BY_ERROR: tuple[tuple[type[errors.PasarelaError], int], ...] = (
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.InvalidInput, 422),
+    (errors.InvalidRequest, 400),
+    (errors.ClientError, 400),
+    (errors.Unavailable, 503),
+    (errors.ModelTimeout, 504),
+    (errors.ModelError, 502),
+    (errors.ArtifactError, 500),
+    (errors.ConfigurationError, 500),
+    (errors.PasarelaError, 500),
+)
+# Codes whose status differs from their class's.
+STATUS_BY_CODE = {"payload_too_large": 413, "method_not_allowed": 405}
+
+
+def status_for(error: errors.PasarelaError) -> int:
+    if error.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[error.code]
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_body(code: str, message: str, request_id: str | None) -> bytes:
+    return orjson.dumps({"error": {"code": code, "message": message, "request_id": request_id}})
+
+
+def error_headers(error: errors.PasarelaError) -> list[tuple[bytes, bytes]]:
+    if isinstance(error, errors.Unavailable):
+        return [(b"retry-after", str(error.retry_after).encode())]
+    return []

@@ -1,0 +1,182 @@
+"""The two hot routes as plain ASGI, ahead of FastAPI's router.
+
+``POST /v1/endpoints/{endpoint}/predict`` and ``POST /v2/models/{name}[/versions/{v}]/infer``
+are most of the traffic. Serving them here skips per-request routing, dependency resolution and
+Request/Response objects; everything else falls through to the FastAPI app. Their OpenAPI
+description lives in ``api/schemas.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+from pasarela.api import v2
+from pasarela.api.errors import error_body, error_headers, status_for
+from pasarela.errors import InvalidRequest, PasarelaError
+from pasarela.serving.dataplane import DataPlane
+from pasarela.types import Prediction, RequestContext
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_JSON = (b"content-type", b"application/json")
+_V1_PREFIX, _V1_SUFFIX = "/v1/endpoints/", "/predict"
+_V2_PREFIX, _V2_SUFFIX = "/v2/models/", "/infer"
+_MAX_ID = 128
+
+
+class HotPath:
+    """ASGI middleware serving the prediction routes directly from the data plane."""
+
+    def __init__(self, app: ASGIApp, dataplane: DataPlane, max_body_bytes: int) -> None:
+        self.app = app
+        self.dataplane = dataplane
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            path: str = scope["path"]
+            if path.startswith(_V1_PREFIX) and path.endswith(_V1_SUFFIX):
+                name = path[len(_V1_PREFIX) : -len(_V1_SUFFIX)]
+                if name and "/" not in name:
+                    await self._serve(scope, receive, send, self._v1, name, None)
+                    return
+            elif path.startswith(_V2_PREFIX) and path.endswith(_V2_SUFFIX):
+                parts = path[len(_V2_PREFIX) : -len(_V2_SUFFIX)].split("/")
+                if len(parts) == 1 and parts[0]:
+                    await self._serve(scope, receive, send, self._v2, parts[0], None)
+                    return
+                if len(parts) == 3 and parts[0] and parts[1] == "versions":
+                    await self._serve(scope, receive, send, self._v2, parts[0], parts[2])
+                    return
+        await self.app(scope, receive, send)
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        handler: Callable[[RequestContext, Any, str | None], Awaitable[bytes]],
+        name: str,
+        version: str | None,
+    ) -> None:
+        headers = _headers(scope)
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        if len(request_id) > _MAX_ID:
+            request_id = uuid.uuid4().hex
+        try:
+            body = await self._read_body(receive, headers)
+            try:
+                parsed = orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+            context = RequestContext(
+                request_id=request_id,
+                endpoint=name,
+                unit_id=headers.get("x-unit-id"),
+                subject_id=headers.get("x-subject-id"),
+            )
+            payload = await handler(context, parsed, version)
+            await _respond(send, 200, payload, request_id)
+        except PasarelaError as exc:
+            await _respond(
+                send, status_for(exc), error_body(exc.code, exc.message, request_id), request_id,
+                error_headers(exc),
+            )
+        except Exception:  # noqa: BLE001 - never leak a stack trace to the client
+            log.exception("unexpected error serving %s (request %s)", scope["path"], request_id)
+            await _respond(
+                send, 500, error_body("internal_error", "internal error", request_id), request_id
+            )
+
+    async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise _too_large(self.max_body_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise InvalidRequest("the client went away", code="client_disconnected")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _too_large(self.max_body_bytes)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    async def _v1(self, context: RequestContext, body: Any, version: str | None) -> bytes:
+        del version
+        if not isinstance(body, dict) or "inputs" not in body:
+            raise InvalidRequest('the body must be an object like {"inputs": [...]}')
+        inputs = body["inputs"]
+        if not isinstance(inputs, list):
+            raise InvalidRequest("'inputs' must be a list of rows")
+        prediction = await self.dataplane.predict(context, inputs)
+        return _v1_reply(prediction)
+
+    async def _v2(self, context: RequestContext, body: Any, version: str | None) -> bytes:
+        number: int | None = None
+        if version is not None:
+            if not version.isdigit():
+                raise InvalidRequest(f"version {version!r} must be a number", code="invalid_request")
+            number = int(version)
+        rows = v2.decode_inputs(body)
+        names = v2.requested_outputs(body)
+        prediction = await self.dataplane.predict_version(context, number, rows)
+        return orjson.dumps(
+            {
+                "model_name": context.endpoint,
+                "model_version": str(prediction.version.version),
+                "id": body.get("id") or context.request_id,
+                "parameters": {"request_id": context.request_id},
+                "outputs": v2.encode_outputs(prediction.outputs, names),
+            }
+        )
+
+
+def _v1_reply(prediction: Prediction) -> bytes:
+    return orjson.dumps(
+        {
+            "request_id": prediction.request_id,
+            "endpoint": prediction.endpoint,
+            "model": prediction.version.model,
+            "version": prediction.version.version,
+            "outputs": prediction.outputs,
+        }
+    )
+
+
+def _too_large(limit: int) -> InvalidRequest:
+    return InvalidRequest(f"the body exceeds {limit} bytes", code="payload_too_large")
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    wanted = {b"content-length", b"x-request-id", b"x-unit-id", b"x-subject-id"}
+    return {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in wanted}
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    request_id: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [_JSON, (b"content-length", str(len(body)).encode()), (b"x-request-id", request_id.encode("latin-1"))]
+    if extra:
+        headers.extend(extra)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

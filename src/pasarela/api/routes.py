@@ -1,0 +1,130 @@
+"""The non-hot routes: health, metrics, endpoint listing and Open Inference Protocol metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+
+from pasarela import __version__
+from pasarela.api.v2 import model_metadata
+from pasarela.errors import NotFound, Unavailable
+from pasarela.serving.dataplane import DataPlane
+from pasarela.serving.snapshot import ServedEndpoint
+from pasarela.telemetry.metrics import CONTENT_TYPE_LATEST
+from pasarela.types import ModelVersion
+
+router = APIRouter()
+
+
+def _json(data: Any, status_code: int = 200) -> Response:
+    return Response(orjson.dumps(data), status_code=status_code, media_type="application/json")
+
+
+def _plane(request: Request) -> DataPlane:
+    plane: DataPlane = request.app.state.dataplane
+    return plane
+
+
+@router.get("/healthz", tags=["health"])
+async def healthz() -> Response:
+    """Liveness: the process answers."""
+    return _json({"status": "ok"})
+
+
+@router.get("/readyz", tags=["health"])
+async def readyz(request: Request) -> Response:
+    """Readiness: the snapshot is loaded and requests can be served."""
+    plane = _plane(request)
+    if not plane.ready:
+        return _json({"status": "starting"}, 503)
+    return _json({"status": "ready", "revision": plane.snapshot.revision})
+
+
+@router.get("/metrics", tags=["health"])
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics."""
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _describe(endpoint: ServedEndpoint) -> dict[str, Any]:
+    return {
+        "name": endpoint.spec.name,
+        "policy": endpoint.spec.policy,
+        "targets": list(endpoint.spec.targets),
+        "versions": [str(v) for v in endpoint.versions],
+        "status": "serving" if endpoint.error is None else "failed",
+        "error": None if endpoint.error is None else endpoint.error.message,
+    }
+
+
+@router.get("/v1/endpoints", tags=["endpoints"])
+async def list_endpoints(request: Request) -> Response:
+    """The endpoints this server is serving now."""
+    endpoints = _plane(request).snapshot.endpoints.values()
+    return _json({"endpoints": [_describe(e) for e in endpoints]})
+
+
+@router.get("/v1/endpoints/{endpoint}", tags=["endpoints"])
+async def get_endpoint(request: Request, endpoint: str) -> Response:
+    served = _plane(request).snapshot.endpoints.get(endpoint)
+    if served is None:
+        raise NotFound(f"endpoint {endpoint!r} does not exist", code="endpoint_not_found")
+    return _json(_describe(served))
+
+
+# -- Open Inference Protocol v2 --------------------------------------------------------------
+@router.get("/v2", tags=["v2"])
+async def server_metadata() -> Response:
+    return _json({"name": "pasarela", "version": __version__, "extensions": []})
+
+
+@router.get("/v2/health/live", tags=["v2"])
+async def v2_live() -> Response:
+    return _json({"live": True})
+
+
+@router.get("/v2/health/ready", tags=["v2"])
+async def v2_ready(request: Request) -> Response:
+    ready = _plane(request).ready
+    return _json({"ready": ready}, 200 if ready else 503)
+
+
+def _versions(plane: DataPlane, name: str, version: str | None) -> list[ModelVersion]:
+    endpoint = plane.snapshot.endpoints.get(name)
+    if endpoint is not None:
+        if endpoint.error is not None:
+            raise Unavailable(f"{name!r} cannot serve: {endpoint.error.message}", code="not_ready")
+        found = sorted((s.loaded.version for s in endpoint.served.values()), key=lambda v: v.version)
+    else:
+        found = [s.loaded.version for _, s in sorted(plane.snapshot.versions_of(name).items())]
+    if not found:
+        raise NotFound(f"no endpoint or served model is named {name!r}", code="model_not_found")
+    if version is not None:
+        found = [v for v in found if str(v.version) == version]
+        if not found:
+            raise NotFound(f"{name!r} does not serve version {version}", code="version_not_found")
+    return found
+
+
+@router.get("/v2/models/{name}", tags=["v2"])
+async def v2_model(request: Request, name: str) -> Response:
+    return _json(model_metadata(name, _versions(_plane(request), name, None)))
+
+
+@router.get("/v2/models/{name}/versions/{version}", tags=["v2"])
+async def v2_model_version(request: Request, name: str, version: str) -> Response:
+    return _json(model_metadata(name, _versions(_plane(request), name, version)))
+
+
+@router.get("/v2/models/{name}/ready", tags=["v2"])
+async def v2_model_ready(request: Request, name: str) -> Response:
+    _versions(_plane(request), name, None)
+    return _json({"name": name, "ready": True})
+
+
+@router.get("/v2/models/{name}/versions/{version}/ready", tags=["v2"])
+async def v2_model_version_ready(request: Request, name: str, version: str) -> Response:
+    _versions(_plane(request), name, version)
+    return _json({"name": name, "version": version, "ready": True})

@@ -1,0 +1,121 @@
+"""Pydantic descriptions of the API, for OpenAPI. The hot routes are served by ``hotpath`` without
+building these models per request; their paths are added to the schema here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class PredictRequest(BaseModel):
+    inputs: list[dict[str, Any] | list[Any]] = Field(
+        description="Rows: objects keyed by feature name, or lists in signature order.",
+        examples=[[{"mean radius": 14.1, "mean texture": 19.3}]],
+    )
+
+
+class PredictResponse(BaseModel):
+    request_id: str
+    endpoint: str
+    model: str
+    version: int
+    outputs: list[Any] = Field(description="One output per input row.")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable error code.")
+    message: str
+    request_id: str | None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Tensor(BaseModel):
+    name: str
+    shape: list[int]
+    datatype: str
+    data: list[Any]
+    parameters: dict[str, Any] | None = None
+
+
+class RequestedOutput(BaseModel):
+    name: str
+
+
+class InferenceRequest(BaseModel):
+    id: str | None = None
+    inputs: list[Tensor]
+    outputs: list[RequestedOutput] | None = None
+    parameters: dict[str, Any] | None = None
+
+
+class InferenceResponse(BaseModel):
+    model_name: str
+    model_version: str
+    id: str
+    parameters: dict[str, Any]
+    outputs: list[Tensor]
+
+
+def _operation(summary: str, request: str, response: str, params: list[str]) -> dict[str, Any]:
+    errors = {
+        str(status): {
+            "description": text,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+        }
+        for status, text in (
+            (400, "Bad JSON or body shape"),
+            (404, "Unknown endpoint, model or version"),
+            (413, "Body too large"),
+            (422, "Inputs do not match the signature"),
+            (503, "Overloaded or not ready (see Retry-After)"),
+        )
+    }
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [
+                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                for p in params
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{request}"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "Prediction",
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{response}"}}
+                    },
+                },
+                **errors,
+            },
+        }
+    }
+
+
+def add_hot_routes(schema: dict[str, Any]) -> dict[str, Any]:
+    """Describe the routes served by ``hotpath`` in an OpenAPI ``schema``."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (PredictRequest, PredictResponse, ErrorResponse, InferenceRequest, InferenceResponse):
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(definition.pop("$defs", {}))
+        components[model.__name__] = definition
+    paths = schema.setdefault("paths", {})
+    paths["/v1/endpoints/{endpoint}/predict"] = _operation(
+        "Predict with an endpoint", "PredictRequest", "PredictResponse", ["endpoint"]
+    )
+    paths["/v2/models/{name}/infer"] = _operation(
+        "Open Inference Protocol inference", "InferenceRequest", "InferenceResponse", ["name"]
+    )
+    paths["/v2/models/{name}/versions/{version}/infer"] = _operation(
+        "Open Inference Protocol inference on one version",
+        "InferenceRequest",
+        "InferenceResponse",
+        ["name", "version"],
+    )
+    return schema

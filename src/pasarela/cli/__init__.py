@@ -1,0 +1,1 @@
+"""The ``pasarela`` command line (typer + rich)."""

@@ -1,0 +1,155 @@
+"""``pasarela demo``: the first thing a newcomer runs.
+
+Trains two versions of a classifier on scikit-learn's bundled breast-cancer data, registers them
+with signatures and baselines, points ``champion`` at the better one, creates an endpoint, serves
+it, sends sample traffic and prints the URLs and a ready-to-paste ``curl``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import httpx
+import orjson
+import pandas as pd
+import uvicorn
+from rich.panel import Panel
+from rich.progress import Progress
+
+from pasarela.api.app import create_app
+from pasarela.cli.common import actor, console, registry, settings
+from pasarela.control.endpoints import put_endpoint
+from pasarela.errors import ConfigurationError
+from pasarela.registry.service import Registry
+
+MODEL = "breast-cancer"
+ENDPOINT = "breast-cancer"
+
+
+def _train(registry: Registry, progress: Progress) -> tuple[pd.DataFrame, pd.Series[Any]]:
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    data = load_breast_cancer(as_frame=True)
+    x_train, x_test, y_train, y_test = train_test_split(
+        data.data, data.target, test_size=0.25, random_state=7, stratify=data.target
+    )
+    existing = registry.repo.list_versions(MODEL) if MODEL in registry.repo.list_models() else []
+    if len(existing) >= 2:
+        console.print(f"[dim]{MODEL} already has {len(existing)} versions; reusing them[/]")
+        return x_test, y_test
+    task = progress.add_task("training and registering two versions", total=2)
+    train_frame = x_train.assign(target=y_train)
+    for strength in (0.01, 1.0):  # v1 strongly regularised, v2 less: v2 should win
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=strength, max_iter=1000))
+        model.fit(x_train, y_train)
+        accuracy = float(model.score(x_test, y_test))
+        registry.register_estimator(
+            MODEL,
+            model,
+            train_data=train_frame,
+            target="target",
+            metrics={"accuracy": round(accuracy, 4)},
+            params={"C": strength, "algorithm": "logistic_regression"},
+            tags={"dataset": "sklearn.load_breast_cancer"},
+            actor=actor(),
+        )
+        progress.advance(task)
+    return x_test, y_test
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex((host, port)) != 0
+
+
+def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
+    config = settings().model_copy(update={"port": port})
+    host = config.host
+    if not _port_free(host, port):
+        raise ConfigurationError(f"port {port} on {host} is taken; run: pasarela demo --port 8001")
+    reg = registry()
+    with Progress(console=console, transient=True) as progress:
+        x_test, y_test = _train(reg, progress)
+        versions = reg.repo.list_versions(MODEL)
+        best = max(versions, key=lambda v: v.metrics.get("accuracy", 0.0))
+        if reg.repo.aliases(MODEL).get("champion") != best.version:
+            reg.set_alias(MODEL, "champion", best.version, actor=actor())
+        put_endpoint(reg, ENDPOINT, [f"{MODEL}@champion"], actor=actor())
+
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(config), host=host, port=port, log_level="warning",
+                           access_log=False)
+        )
+        thread = threading.Thread(target=server.run, name="pasarela-server", daemon=True)
+        thread.start()
+        base = f"http://{host}:{port}"
+        _wait_ready(base)
+        rows = x_test.to_dict(orient="records")
+        labels = y_test.tolist()
+        correct, latencies = _send_traffic(base, rows, labels, requests, progress)
+
+    sample = config.home / "demo-request.json"
+    sample.write_bytes(orjson.dumps({"inputs": [rows[0]]}, option=orjson.OPT_INDENT_2))
+    console.print(
+        Panel.fit(
+            f"[bold]{ENDPOINT}[/] serves {MODEL}@{best.version} (champion, accuracy "
+            f"{best.metrics.get('accuracy')})\n"
+            f"sent {requests} requests: {correct}/{requests} correct, "
+            f"median latency {sorted(latencies)[len(latencies) // 2] * 1000:.1f} ms\n\n"
+            f"predict   {base}/v1/endpoints/{ENDPOINT}/predict\n"
+            f"v2 infer  {base}/v2/models/{ENDPOINT}/infer\n"
+            f"metrics   {base}/metrics\n"
+            f"API docs  {base}/docs\n\n"
+            f"curl -s {base}/v1/endpoints/{ENDPOINT}/predict \\\n"
+            f"  -H 'content-type: application/json' -d @{sample}",
+            title="pasarela demo",
+        )
+    )
+    if not serve_forever:
+        server.should_exit = True
+        thread.join(timeout=10)
+        return
+    console.print("serving; press Ctrl-C to stop")
+    try:
+        while thread.is_alive():
+            thread.join(timeout=0.5)
+    except KeyboardInterrupt:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise ConfigurationError(f"the demo server at {base} did not become ready in 30 s")
+
+
+def _send_traffic(
+    base: str, rows: list[dict[str, Any]], labels: list[int], count: int, progress: Progress
+) -> tuple[int, list[float]]:
+    task = progress.add_task("sending sample traffic", total=count)
+    correct = 0
+    latencies: list[float] = []
+    with httpx.Client(base_url=base, timeout=10) as client:
+        for i in range(count):
+            row, label = rows[i % len(rows)], labels[i % len(labels)]
+            started = time.perf_counter()
+            reply = client.post(f"/v1/endpoints/{ENDPOINT}/predict", json={"inputs": [row]})
+            latencies.append(time.perf_counter() - started)
+            reply.raise_for_status()
+            correct += int(reply.json()["outputs"][0]["label"] == label)
+            progress.advance(task)
+    return correct, latencies

@@ -1,0 +1,175 @@
+"""``pasarela``: serve, register, route, predict, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.table import Table
+
+from pasarela import __version__
+from pasarela.cli.common import (
+    actor,
+    console,
+    err_console,
+    home_option,
+    registry,
+    reports_errors,
+    settings,
+)
+from pasarela.cli.models import alias_app, models_app
+from pasarela.control.endpoints import put_endpoint
+from pasarela.storage.db import create_engine, current_revision, upgrade
+from pasarela.types import BatchingConfig
+
+app = typer.Typer(
+    help="pasarela: carry AI and ML models from demo to production.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(models_app, name="models")
+app.add_typer(alias_app, name="alias")
+endpoints_app = typer.Typer(help="Create and list endpoints.", no_args_is_help=True)
+app.add_typer(endpoints_app, name="endpoints")
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.callback()
+def main(
+    home: Annotated[Path | None, typer.Option(help="Data directory (env PASARELA_HOME)")] = None,
+) -> None:
+    home_option(home)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (env PASARELA_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (env PASARELA_PORT)")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning, error")] = "info",
+) -> None:
+    """Serve every endpoint over HTTP."""
+    import uvicorn
+
+    config = settings()
+    upgrade(create_engine(config.resolved_database_url))
+    uvicorn.run(
+        "pasarela.api.app:create_app",
+        factory=True,
+        host=host or config.host,
+        port=port or config.port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+@endpoints_app.command("create")
+@reports_errors
+def create_endpoint(
+    name: Annotated[str, typer.Argument(help="Endpoint name, used in the URL")],
+    model: Annotated[str, typer.Option(help="Target: name@3, name@alias or name (latest)")],
+    policy: Annotated[str, typer.Option(help="Routing policy")] = "single",
+    max_batch_size: Annotated[int | None, typer.Option(help="Rows per model call")] = None,
+    max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait to fill a batch")] = None,
+    max_queue: Annotated[int | None, typer.Option(help="Requests waiting before 503")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds before model_timeout")] = None,
+) -> None:
+    """Create (or replace) an endpoint; running servers pick it up within seconds."""
+    config = settings()
+    batching = None
+    if max_batch_size is not None or max_wait_ms is not None or max_queue is not None:
+        batching = BatchingConfig(
+            max_batch_size=max_batch_size or config.max_batch_size,
+            max_wait_ms=config.max_wait_ms if max_wait_ms is None else max_wait_ms,
+            max_queue=max_queue or config.max_queue,
+        )
+    spec = put_endpoint(
+        registry(), name, [model], policy=policy, batching=batching, timeout_s=timeout,
+        actor=actor(),
+    )
+    console.print(f"endpoint [bold]{spec.name}[/] → {', '.join(spec.targets)} ({spec.policy})")
+
+
+@endpoints_app.command("list")
+@reports_errors
+def list_endpoints() -> None:
+    """Every endpoint and what it points at."""
+    reg = registry()
+    table = Table("endpoint", "policy", "targets", "resolves to")
+    for spec in reg.repo.list_endpoints():
+        resolved = []
+        for target in spec.targets:
+            try:
+                resolved.append(str(reg.resolve(target).id))
+            except Exception as exc:  # noqa: BLE001 - show the problem in the table
+                resolved.append(f"[red]{exc}[/]")
+        table.add_row(spec.name, spec.policy, ", ".join(spec.targets), ", ".join(resolved))
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def predict(
+    endpoint: Annotated[str, typer.Argument(help="Endpoint name")],
+    data: Annotated[str | None, typer.Option(help='JSON body or rows, e.g. \'[{"x": 1}]\'')] = None,
+    file: Annotated[Path | None, typer.Option(help="File with the JSON body ('-' for stdin)")] = None,
+    url: Annotated[str | None, typer.Option(help="Server URL (default from PASARELA_HOST/PORT)")] = None,
+) -> None:
+    """Send one prediction request to a running server and print the reply."""
+    if file is not None:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text()
+    elif data is not None:
+        text = data
+    else:
+        raise typer.BadParameter("give --data or --file")
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(f"not JSON: {exc}") from None
+    if isinstance(body, list):
+        body = {"inputs": body}
+    config = settings()
+    base = url or f"http://{config.host}:{config.port}"
+    try:
+        reply = httpx.post(f"{base}/v1/endpoints/{endpoint}/predict", json=body, timeout=30)
+    except httpx.HTTPError as exc:
+        err_console.print(f"[bold red]error[/] cannot reach {base}: {exc}")
+        raise typer.Exit(2) from None
+    console.print_json(reply.text)
+    if reply.status_code >= 400:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade() -> None:
+    """Apply pending database migrations."""
+    engine = create_engine(settings().resolved_database_url)
+    upgrade(engine)
+    console.print(f"database at revision {current_revision(engine)}")
+
+
+@app.command()
+@reports_errors
+def demo(
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    requests: Annotated[int, typer.Option(help="Requests of sample traffic")] = 200,
+    serve_forever: Annotated[bool, typer.Option("--serve/--no-serve", help="Keep serving after the tour")] = True,
+) -> None:
+    """Train two versions, register them, serve an endpoint and send it traffic."""
+    from pasarela.cli.demo import run_demo
+
+    run_demo(port=port, requests=requests, serve_forever=serve_forever)

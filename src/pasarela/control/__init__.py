@@ -1,0 +1,1 @@
+"""The control plane: workspaces, endpoint changes, later rollouts and jobs."""

@@ -1,0 +1,22 @@
+"""Opening the registry a process works on, from settings."""
+
+from __future__ import annotations
+
+from pasarela.registry.service import Registry
+from pasarela.settings import Settings
+from pasarela.storage.artifacts import LocalArtifactStore
+from pasarela.storage.db import create_engine, upgrade
+from pasarela.storage.repository import Repository
+
+
+def open_registry(settings: Settings, *, migrate: bool = True) -> Registry:
+    """The registry on the configured database and artifact store; migrated unless told not to.
+
+    Example::
+
+        registry = open_registry(Settings())
+    """
+    engine = create_engine(settings.resolved_database_url)
+    if migrate:
+        upgrade(engine)
+    return Registry(Repository(engine), LocalArtifactStore(settings.resolved_artifacts_dir))

@@ -1,0 +1,90 @@
+"""The exception tree of pasarela. Domain errors carry a stable code, never an HTTP status.
+
+    PasarelaError                      code: internal_error
+    ├── ClientError                    the caller can fix it
+    │   ├── InvalidRequest             invalid_json, invalid_request, payload_too_large
+    │   ├── InvalidInput               invalid_input: features, types or shape do not match
+    │   ├── NotFound                   endpoint_not_found, model_not_found, version_not_found, …
+    │   └── Conflict                   conflict: the change clashes with what exists
+    ├── Unavailable                    overloaded, not_ready: try again later (retry_after)
+    ├── ModelError                     model_error: the model raised while predicting
+    │   └── ModelTimeout               model_timeout
+    ├── ArtifactError                  artifact_missing, artifact_tampered
+    └── ConfigurationError             configuration_error, missing_dependency
+
+`api/errors.py` maps this tree to HTTP status codes in one table. Third-party exceptions are
+translated at the boundary with ``raise SomeError(...) from exc``.
+"""
+
+from __future__ import annotations
+
+
+class PasarelaError(Exception):
+    """Base of every error pasarela raises on purpose."""
+
+    code: str = "internal_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class ClientError(PasarelaError):
+    code = "invalid_request"
+
+
+class InvalidRequest(ClientError):
+    code = "invalid_request"
+
+
+class InvalidInput(ClientError):
+    code = "invalid_input"
+
+
+class NotFound(ClientError):
+    code = "not_found"
+
+
+class Conflict(ClientError):
+    code = "conflict"
+
+
+class Unavailable(PasarelaError):
+    """A temporary condition; ``retry_after`` says how many seconds to wait."""
+
+    code = "unavailable"
+
+    def __init__(self, message: str, *, code: str | None = None, retry_after: int = 1) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class ModelError(PasarelaError):
+    code = "model_error"
+
+
+class ModelTimeout(ModelError):
+    code = "model_timeout"
+
+
+class ArtifactError(PasarelaError):
+    code = "artifact_error"
+
+
+class ConfigurationError(PasarelaError):
+    code = "configuration_error"
+
+
+class MissingDependency(ConfigurationError):
+    """An optional dependency is absent; the message names the extra that brings it."""
+
+    code = "missing_dependency"
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(
+            f"{module!r} is not installed; install it with: pip install 'pasarela[{extra}]'"
+        )
+        self.module = module
+        self.extra = extra

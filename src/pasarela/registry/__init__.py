@@ -1,0 +1,1 @@
+"""Models, versions, aliases, signatures and baselines."""

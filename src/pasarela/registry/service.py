@@ -1,0 +1,192 @@
+"""The registry: register versions (artifact, signature, baseline, lineage), move aliases and
+load verified runtimes."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pasarela.errors import ArtifactError, Conflict, InvalidRequest, PasarelaError
+from pasarela.registry.baseline import compute_baseline, fingerprint
+from pasarela.registry.signature import infer_signature
+from pasarela.runtimes import create_runtime
+from pasarela.runtimes.sklearn import SKOPS_TRUSTED_TAG
+from pasarela.storage.artifacts import ArtifactStore
+from pasarela.storage.repository import Repository
+from pasarela.types import ModelVersion, Runtime, RuntimeContext, VersionId
+
+_KIND_BY_SUFFIX = {
+    ".joblib": "sklearn",
+    ".pkl": "sklearn",
+    ".pickle": "sklearn",
+    ".skops": "sklearn",
+    ".onnx": "onnx",
+}
+_SMOKE_ROWS = 5
+
+
+def parse_ref(ref: str) -> tuple[str, str]:
+    """``"churn@3"`` → ``("churn", "3")``; ``"churn@champion"``; ``"churn"`` → latest."""
+    model, _, version = ref.partition("@")
+    if not model:
+        raise InvalidRequest(f"{ref!r} is not a model reference like 'name@3' or 'name@alias'")
+    return model, version or "latest"
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A training frame from CSV or Parquet."""
+    if not path.is_file():
+        raise InvalidRequest(f"training data {path} does not exist")
+    if path.suffix in {".parquet", ".pq"}:
+        return pd.read_parquet(path)
+    if path.suffix in {".csv", ".txt"}:
+        return pd.read_csv(path)
+    raise InvalidRequest(f"training data must be .csv or .parquet, not {path.suffix!r}")
+
+
+class Registry:
+    """Register and look up model versions.
+
+    Example::
+
+        registry = Registry(repo, store)
+        v1 = registry.register("churn", artifact=Path("model.joblib"), train_data=frame)
+        registry.set_alias("churn", "champion", v1.version, actor="ana")
+    """
+
+    def __init__(self, repo: Repository, store: ArtifactStore) -> None:
+        self.repo = repo
+        self.store = store
+
+    def register(
+        self,
+        name: str,
+        *,
+        artifact: Path | None = None,
+        kind: str | None = None,
+        entrypoint: str | None = None,
+        train_data: pd.DataFrame | Path | None = None,
+        target: str | None = None,
+        metrics: dict[str, float] | None = None,
+        params: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+        trust_skops_types: bool = False,
+        actor: str = "local",
+    ) -> ModelVersion:
+        """Store the artifact, infer signature and baseline from ``train_data`` (its ``target``
+        column left out), check that the model loads and predicts on a few training rows, and
+        record the next version."""
+        kind = kind or _infer_kind(artifact, entrypoint)
+        params = dict(params or {})
+        frame = read_table(train_data) if isinstance(train_data, Path) else train_data
+        features = None
+        if frame is not None:
+            if target is not None:
+                if target not in frame.columns:
+                    raise InvalidRequest(f"target column {target!r} is not in the training data")
+                frame = frame.drop(columns=[target])
+            features = frame
+        sha = None
+        if artifact is not None:
+            if kind == "sklearn" and artifact.suffix == ".skops":
+                params[SKOPS_TRUSTED_TAG] = _skops_types(artifact, trust_skops_types)
+            sha = self.store.put(artifact)
+        elif kind != "python":
+            raise InvalidRequest(f"a {kind} model needs an artifact file")
+        signature = infer_signature(features) if features is not None else None
+        candidate = ModelVersion(
+            model=name, version=0, kind=kind, artifact_sha256=sha, entrypoint=entrypoint,
+            signature=signature, baseline=None, params=params,
+        )
+        self._smoke_test(candidate, features)
+        return self.repo.add_version(
+            name,
+            kind=kind,
+            actor=actor,
+            artifact_sha256=sha,
+            entrypoint=entrypoint,
+            signature=signature,
+            baseline=compute_baseline(features) if features is not None else None,
+            metrics=metrics,
+            params=params,
+            tags=tags,
+            dataset_fingerprint=fingerprint(features) if features is not None else None,
+        )
+
+    def register_estimator(self, name: str, estimator: Any, **kwargs: Any) -> ModelVersion:
+        """Register an in-memory scikit-learn estimator (saved with joblib)."""
+        import joblib
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.joblib"
+            joblib.dump(estimator, path)
+            return self.register(name, artifact=path, kind="sklearn", **kwargs)
+
+    def _smoke_test(self, version: ModelVersion, features: pd.DataFrame | None) -> None:
+        runtime = self.load(version)
+        try:
+            if features is not None and len(features):
+                rows = features.head(_SMOKE_ROWS).astype(object).values.tolist()
+                runtime.predict_batch(rows)
+        except PasarelaError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any model failure refuses the registration
+            raise InvalidRequest(
+                f"the model failed to predict on its own training data: {exc}"
+            ) from exc
+        finally:
+            runtime.unload()
+
+    def load(self, version: ModelVersion) -> Runtime:
+        """A loaded runtime for ``version``; its artifact is verified against its hash first."""
+        path = self.store.fetch(version.artifact_sha256) if version.artifact_sha256 else None
+        runtime = create_runtime(version.kind)
+        runtime.load(RuntimeContext(version=version, artifact_path=path))
+        return runtime
+
+    def resolve(self, ref: str) -> ModelVersion:
+        model, version = parse_ref(ref)
+        return self.repo.resolve(model, version)
+
+    def set_alias(self, model: str, alias: str, version: int, *, actor: str = "local") -> None:
+        self.repo.set_alias(model, alias, version, actor=actor)
+
+    def get(self, version: VersionId) -> ModelVersion:
+        return self.repo.get_version(version.model, version.version)
+
+
+def _infer_kind(artifact: Path | None, entrypoint: str | None) -> str:
+    if entrypoint:
+        return "python"
+    if artifact is None:
+        raise InvalidRequest("give a model artifact file or a Python entrypoint")
+    kind = _KIND_BY_SUFFIX.get(artifact.suffix.lower())
+    if kind is None:
+        raise InvalidRequest(
+            f"cannot tell the model kind from {artifact.name!r}; pass kind= "
+            f"(one of sklearn, onnx, python) or use {', '.join(sorted(_KIND_BY_SUFFIX))}"
+        )
+    return kind
+
+
+def _skops_types(path: Path, trust: bool) -> list[str]:
+    try:
+        import skops.io as sio
+    except ImportError as exc:
+        from pasarela.errors import MissingDependency
+
+        raise MissingDependency("skops", "skops") from exc
+    try:
+        untrusted: list[str] = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # noqa: BLE001 - skops raises many kinds on a bad file
+        raise ArtifactError(f"{path.name} is not a readable skops file: {exc}") from exc
+    if untrusted and not trust:
+        raise Conflict(
+            f"{path.name} contains types skops does not trust by default: "
+            f"{', '.join(untrusted)}; review them and register again with trust_skops_types "
+            "(CLI: --trust-skops-types)"
+        )
+    return untrusted

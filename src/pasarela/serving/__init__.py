@@ -1,0 +1,1 @@
+"""The data plane: snapshot, batching and the request path."""

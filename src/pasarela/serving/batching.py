@@ -1,0 +1,178 @@
+"""Adaptive batching: requests to one version are grouped into model calls.
+
+One batch runs at a time per version, off the event loop. While it runs, new requests queue up
+and form the next batch, so batches grow with load by themselves. When the last batch held more
+than one request (there is concurrent traffic) the first request of a new batch waits up to
+``max_wait_ms`` for company; a lone caller never waits. The queue is bounded: beyond
+``max_queue`` waiting requests, ``submit`` fails at once with ``Unavailable`` (503).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+from pasarela.errors import ModelError, ModelTimeout, PasarelaError, Unavailable
+from pasarela.types import JSON, BatchingConfig, Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    outputs: list[JSON]
+    batch_size: int
+    queue_s: float
+    model_s: float
+
+
+class _Pending:
+    __slots__ = ("enqueued", "future", "rows", "timer")
+
+    def __init__(self, rows: list[list[Any]], future: asyncio.Future[BatchResult]) -> None:
+        self.rows = rows
+        self.future = future
+        self.enqueued = time.perf_counter()
+        self.timer: asyncio.TimerHandle | None = None
+
+
+class Batcher:
+    """Feeds one runtime with batches. ``on_batch(rows)`` is told the size of every call."""
+
+    def __init__(
+        self,
+        name: str,
+        runtime: Runtime,
+        config: BatchingConfig,
+        executor: Executor,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.runtime = runtime
+        self.config = config
+        self.executor = executor
+        self.on_batch = on_batch
+        self._queue: deque[_Pending] = deque()
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._last_batch_requests = 0
+        self._closed = False
+
+    @property
+    def queued(self) -> int:
+        return len(self._queue)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=self.name)
+
+    async def submit(self, rows: list[list[Any]], timeout_s: float) -> BatchResult:
+        if self._closed:
+            raise Unavailable(f"{self.name} is shutting down", code="not_ready")
+        if len(self._queue) >= self.config.max_queue:
+            raise Unavailable(
+                f"{self.name} has {len(self._queue)} requests waiting; try again shortly",
+                code="overloaded",
+            )
+        loop = asyncio.get_running_loop()
+        pending = _Pending(rows, loop.create_future())
+        pending.timer = loop.call_later(timeout_s, _expire, pending, timeout_s)
+        self._queue.append(pending)
+        self._wakeup.set()
+        return await pending.future
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self._queue:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                if self._last_batch_requests > 1 and self.config.max_wait_ms > 0:
+                    await self._wait_for_company()
+            batch = self._take_batch()
+            if batch:
+                await self._execute(loop, batch)
+
+    async def _wait_for_company(self) -> None:
+        deadline = self._queue[0].enqueued + self.config.max_wait_ms / 1000
+        while self._queued_rows() < self.config.max_batch_size:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return
+            await asyncio.sleep(min(remaining, 0.0005))
+
+    def _queued_rows(self) -> int:
+        return sum(len(p.rows) for p in self._queue)
+
+    def _take_batch(self) -> list[_Pending]:
+        batch: list[_Pending] = []
+        rows = 0
+        while self._queue:
+            pending = self._queue[0]
+            if pending.future.done():  # timed out or cancelled while waiting
+                self._queue.popleft()
+                continue
+            if batch and rows + len(pending.rows) > self.config.max_batch_size:
+                break
+            self._queue.popleft()
+            batch.append(pending)
+            rows += len(pending.rows)
+        return batch
+
+    async def _execute(self, loop: asyncio.AbstractEventLoop, batch: list[_Pending]) -> None:
+        rows = [row for pending in batch for row in pending.rows]
+        started = time.perf_counter()
+        self._last_batch_requests = len(batch)
+        try:
+            outputs = await loop.run_in_executor(self.executor, self.runtime.predict_batch, rows)
+            if len(outputs) != len(rows):
+                raise ModelError(f"the model returned {len(outputs)} outputs for {len(rows)} rows")
+        except PasarelaError as exc:
+            _fail(batch, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - a model's own exception becomes model_error
+            _fail(batch, ModelError(f"the model raised {type(exc).__name__}: {exc}"))
+            return
+        model_s = time.perf_counter() - started
+        if self.on_batch is not None:
+            self.on_batch(len(rows))
+        start = 0
+        for pending in batch:
+            end = start + len(pending.rows)
+            if pending.timer is not None:
+                pending.timer.cancel()
+            if not pending.future.done():
+                pending.future.set_result(
+                    BatchResult(outputs[start:end], len(rows), started - pending.enqueued, model_s)
+                )
+            start = end
+
+    async def close(self) -> None:
+        """Stop taking requests, let queued ones finish, then stop the loop."""
+        self._closed = True
+        while self._queue:
+            await asyncio.sleep(0.01)
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+
+def _expire(pending: _Pending, timeout_s: float) -> None:
+    if not pending.future.done():
+        pending.future.set_exception(
+            ModelTimeout(f"no answer from the model within {timeout_s:g} s")
+        )
+
+
+def _fail(batch: list[_Pending], error: PasarelaError) -> None:
+    for pending in batch:
+        if pending.timer is not None:
+            pending.timer.cancel()
+        if not pending.future.done():
+            pending.future.set_exception(error)

@@ -1,0 +1,262 @@
+"""The data plane: one protocol-agnostic service behind the HTTP routes (v1 and Open Inference
+Protocol v2), the CLI and embedded use.
+
+The request path reads ``self.snapshot`` and nothing else shared; it never touches the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pasarela.errors import ConfigurationError, InvalidInput, NotFound, PasarelaError, Unavailable
+from pasarela.registry.service import Registry
+from pasarela.routing import create_policy
+from pasarela.serving.batching import Batcher
+from pasarela.serving.snapshot import (
+    LoadedVersion,
+    Plan,
+    ServedEndpoint,
+    ServedVersion,
+    Snapshot,
+    build_plan,
+)
+from pasarela.settings import Settings
+from pasarela.telemetry.metrics import Metrics
+from pasarela.types import BatchingConfig, EndpointSpec, Prediction, RequestContext, VersionId
+
+log = logging.getLogger(__name__)
+
+
+class DataPlane:
+    """Serves predictions from the current snapshot.
+
+    Example::
+
+        plane = DataPlane(settings, registry, Metrics())
+        await plane.start()
+        prediction = await plane.predict(RequestContext("r1", "churn"), [{"age": 40}])
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        metrics: Metrics,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.metrics = metrics
+        self.rng = rng or random.Random()  # noqa: S311 - routing, not cryptography
+        self.snapshot = Snapshot(revision=-1)
+        self.ready = False
+        self._loaded: dict[VersionId, LoadedVersion] = {}
+        # One thread per core for model calls; each version runs one batch at a time.
+        self._executor = ThreadPoolExecutor(thread_name_prefix="pasarela-model")
+        self._refresh_lock = asyncio.Lock()
+        self._poller: asyncio.Task[None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.refresh(force=True)
+        self.ready = True
+        self._poller = asyncio.get_running_loop().create_task(self._poll(), name="snapshot-poll")
+
+    async def stop(self) -> None:
+        self.ready = False
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        for endpoint in self.snapshot.endpoints.values():
+            for served in endpoint.served.values():
+                await served.batcher.close()
+        for loaded in self._loaded.values():
+            loaded.runtime.unload()
+        self._executor.shutdown(wait=True)
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.snapshot_poll_s)
+            try:
+                await self.refresh()
+            except Exception:  # noqa: BLE001 - a failed refresh keeps the current snapshot
+                log.exception("snapshot refresh failed; still serving revision %s",
+                              self.snapshot.revision)
+
+    async def refresh(self, *, force: bool = False) -> None:
+        """Rebuild the snapshot if the control plane changed (or ``force``)."""
+        async with self._refresh_lock:
+            if not force:
+                revision = await asyncio.to_thread(self.registry.repo.revision)
+                if revision == self.snapshot.revision:
+                    return
+            previous_loaded = self._loaded
+            plan = await asyncio.to_thread(build_plan, self.registry, dict(previous_loaded))
+            old = self.snapshot
+            self.snapshot = self._assemble(plan, old)
+            self._loaded = dict(plan.loaded)
+            await self._retire(old, previous_loaded)
+            log.info("serving revision %s: %d endpoint(s)", plan.revision,
+                     len(self.snapshot.endpoints))
+
+    def _assemble(self, plan: Plan, old: Snapshot) -> Snapshot:
+        endpoints: dict[str, ServedEndpoint] = {}
+        for item in plan.endpoints:
+            versions = tuple(v.id for v in item.versions)
+            previous = old.endpoints.get(item.spec.name)
+            if (
+                previous is not None
+                and previous.error is None
+                and previous.spec == item.spec
+                and previous.versions == versions
+            ):
+                endpoints[item.spec.name] = previous  # unchanged: keep its warm batchers
+                continue
+            endpoints[item.spec.name] = self._serve_endpoint(item.spec, versions, plan, item.error)
+        return Snapshot(plan.revision, endpoints)
+
+    def _serve_endpoint(
+        self,
+        spec: EndpointSpec,
+        versions: tuple[VersionId, ...],
+        plan: Plan,
+        error: PasarelaError | None,
+    ) -> ServedEndpoint:
+        timeout_s = spec.timeout_s or self.settings.request_timeout_s
+        failed = next((plan.failed[v] for v in versions if v in plan.failed), None)
+        error = error or failed
+        try:
+            policy = create_policy(spec.policy) if error is None else None
+        except ConfigurationError as exc:
+            policy, error = None, exc
+        if error is not None:
+            log.error("endpoint %s cannot serve: %s", spec.name, error.message)
+            return ServedEndpoint(spec, None, versions, {}, timeout_s, error)
+        config = spec.batching or BatchingConfig(
+            self.settings.max_batch_size, self.settings.max_wait_ms, self.settings.max_queue
+        )
+        served: dict[VersionId, ServedVersion] = {}
+        for vid in versions:
+            observer = self.metrics.batch_observer(vid.model, vid.version)
+            batcher = Batcher(
+                f"{spec.name}/{vid}", plan.loaded[vid].runtime, config, self._executor,
+                on_batch=observer.observe,
+            )
+            batcher.start()
+            served[vid] = ServedVersion(
+                plan.loaded[vid], batcher, self.metrics.bind(spec.name, vid.model, vid.version)
+            )
+        return ServedEndpoint(spec, policy, versions, served, timeout_s)
+
+    async def _retire(self, old: Snapshot, previous_loaded: dict[VersionId, LoadedVersion]) -> None:
+        """Drain the batchers the new snapshot dropped, then unload versions no longer used."""
+        current = {id(e) for e in self.snapshot.endpoints.values()}
+        for endpoint in old.endpoints.values():
+            if id(endpoint) not in current:
+                for served in endpoint.served.values():
+                    await served.batcher.close()
+        for vid, loaded in previous_loaded.items():
+            if vid not in self._loaded:
+                loaded.runtime.unload()
+
+    # -- the request path ------------------------------------------------------------------
+    async def predict(self, request: RequestContext, inputs: Sequence[Any]) -> Prediction:
+        """Route ``inputs`` to a version of ``request.endpoint`` and answer."""
+        started = time.perf_counter()
+        try:
+            endpoint = self._endpoint(request.endpoint)
+        except PasarelaError as exc:
+            # Unknown names share one label: clients must not be able to mint new series.
+            label = request.endpoint if request.endpoint in self.snapshot.endpoints else "_unknown"
+            self.metrics.error(label, exc.code)
+            raise
+        assert endpoint.policy is not None
+        decision = endpoint.policy.decide(endpoint.spec, endpoint.versions, request, self.rng)
+        served = endpoint.served[decision.version]
+        return await self._run(request, served, inputs, endpoint.timeout_s, decision.reason,
+                               started)
+
+    async def predict_version(
+        self, request: RequestContext, version: int | None, inputs: Sequence[Any]
+    ) -> Prediction:
+        """The Open Inference Protocol way: ``request.endpoint`` names an endpoint or a model,
+        and ``version`` (when given) picks one of its loaded versions."""
+        started = time.perf_counter()
+        name = request.endpoint
+        endpoint = self.snapshot.endpoints.get(name)
+        if endpoint is not None and version is None:
+            return await self.predict(request, inputs)
+        if endpoint is not None:
+            self._check_serving(endpoint)
+            candidates = {v.version: s for v, s in endpoint.served.items()}
+            timeout_s = endpoint.timeout_s
+        else:
+            candidates = self.snapshot.versions_of(name)
+            timeout_s = self.settings.request_timeout_s
+            if not candidates:
+                raise NotFound(f"no endpoint or served model is named {name!r}",
+                               code="model_not_found")
+        number = max(candidates) if version is None else version
+        served = candidates.get(number)
+        if served is None:
+            raise NotFound(
+                f"{name!r} serves versions {sorted(candidates)}, not {version}",
+                code="version_not_found",
+            )
+        return await self._run(request, served, inputs, timeout_s, "version_requested", started)
+
+    def _endpoint(self, name: str) -> ServedEndpoint:
+        endpoint = self.snapshot.endpoints.get(name)
+        if endpoint is None:
+            raise NotFound(f"endpoint {name!r} does not exist", code="endpoint_not_found")
+        self._check_serving(endpoint)
+        return endpoint
+
+    @staticmethod
+    def _check_serving(endpoint: ServedEndpoint) -> None:
+        if endpoint.error is not None:
+            raise Unavailable(
+                f"endpoint {endpoint.spec.name!r} cannot serve: {endpoint.error.message}",
+                code="not_ready",
+                retry_after=5,
+            )
+
+    async def _run(
+        self,
+        request: RequestContext,
+        served: ServedVersion,
+        inputs: Sequence[Any],
+        timeout_s: float,
+        reason: str,
+        started: float,
+    ) -> Prediction:
+        vid = served.id
+        try:
+            if not inputs:
+                raise InvalidInput("inputs must hold at least one row")
+            rows = served.loaded.checker.check(inputs)
+            result = await served.batcher.submit(rows, timeout_s)
+        except PasarelaError as exc:
+            self.metrics.error(request.endpoint, exc.code, vid.model, vid.version)
+            raise
+        served.metrics.requests.inc()
+        served.metrics.duration.observe(time.perf_counter() - started)
+        return Prediction(
+            request_id=request.request_id,
+            endpoint=request.endpoint,
+            version=vid,
+            outputs=result.outputs,
+            decision_reason=reason,
+            batch_size=result.batch_size,
+            queue_s=result.queue_s,
+            model_s=result.model_s,
+        )
+

@@ -1,0 +1,66 @@
+"""Configuration, read from the environment (prefix ``PASARELA_``) or passed in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a pasarela process.
+
+    Example::
+
+        settings = Settings(home=Path("/var/lib/pasarela"), max_batch_size=64)
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PASARELA_", extra="ignore")
+
+    home: Path = Path(".pasarela")
+    """Where the embedded database (SQLite) and the artifact store live."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL of the shared database, e.g. ``postgresql+psycopg://host/db``.
+    Unset means SQLite at ``<home>/pasarela.db``."""
+
+    artifacts_dir: Path | None = None
+    """Content-addressed artifact store; defaults to ``<home>/artifacts``."""
+
+    host: str = "127.0.0.1"
+    """Address `pasarela serve` binds to."""
+
+    port: int = 8000
+    """Port `pasarela serve` listens on."""
+
+    max_batch_size: int = Field(default=32, ge=1)
+    """Default cap on rows per model call, for endpoints that do not set their own."""
+
+    max_wait_ms: float = Field(default=2.0, ge=0)
+    """Default longest time the first request of a batch waits for company, in milliseconds."""
+
+    max_queue: int = Field(default=1024, ge=1)
+    """Default bound on requests waiting per model version; beyond it requests get 503."""
+
+    request_timeout_s: float = Field(default=30.0, gt=0)
+    """Longest time a prediction may take, queue included, before it fails with model_timeout."""
+
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Largest request body accepted; larger ones get 413 payload_too_large."""
+
+    snapshot_poll_s: float = Field(default=2.0, gt=0)
+    """How often the server checks the database for control-plane changes made elsewhere."""
+
+    migrate_on_start: bool = True
+    """Run database migrations when the app starts (always on for the embedded database)."""
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'pasarela.db').resolve()}"
+
+    @property
+    def resolved_artifacts_dir(self) -> Path:
+        return self.artifacts_dir or self.home / "artifacts"

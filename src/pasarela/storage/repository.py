@@ -1,0 +1,296 @@
+"""The registry and control-plane repository, one SQL implementation for SQLite and PostgreSQL.
+
+Every write runs in one transaction that also bumps ``control_revision``, so serving processes
+notice the change with a single cheap read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from pasarela.errors import Conflict, NotFound
+from pasarela.storage import schema
+from pasarela.types import AliasMove, EndpointSpec, ModelVersion, Signature
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Repository:
+    """Models, versions, aliases and endpoints, stored in one SQL database.
+
+    Example::
+
+        repo = Repository(create_engine("sqlite:///x.db"))
+        v = repo.add_version("churn", kind="sklearn", artifact_sha256=sha, actor="ana")
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    # -- models and versions -------------------------------------------------------------
+    def list_models(self) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(schema.models.c.name).order_by(schema.models.c.name))
+            return [r.name for r in rows]
+
+    def add_version(
+        self,
+        model: str,
+        *,
+        kind: str,
+        actor: str,
+        artifact_sha256: str | None = None,
+        entrypoint: str | None = None,
+        signature: Signature | None = None,
+        baseline: Any = None,
+        metrics: dict[str, float] | None = None,
+        params: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+        dataset_fingerprint: str | None = None,
+    ) -> ModelVersion:
+        """Create the model if new and append the next numbered, immutable version."""
+        now = _now()
+        with self.engine.begin() as conn:
+            model_id = self._lock_or_create_model(conn, model, actor, now)
+            last = conn.execute(
+                sa.select(sa.func.max(schema.model_versions.c.version)).where(
+                    schema.model_versions.c.model_id == model_id
+                )
+            ).scalar_one()
+            number = (last or 0) + 1
+            conn.execute(
+                schema.model_versions.insert().values(
+                    model_id=model_id,
+                    version=number,
+                    kind=kind,
+                    artifact_sha256=artifact_sha256,
+                    entrypoint=entrypoint,
+                    signature=signature.to_json() if signature else None,
+                    baseline=baseline,
+                    metrics=metrics or {},
+                    params=params or {},
+                    tags=tags or {},
+                    dataset_fingerprint=dataset_fingerprint,
+                    created_at=now,
+                    created_by=actor,
+                )
+            )
+            self._bump_revision(conn)
+        return self.get_version(model, number)
+
+    def _lock_or_create_model(
+        self, conn: sa.Connection, model: str, actor: str, now: datetime
+    ) -> int:
+        query = sa.select(schema.models.c.id).where(schema.models.c.name == model)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        model_id = conn.execute(query).scalar_one_or_none()
+        if model_id is not None:
+            return int(model_id)
+        if conn.dialect.name == "postgresql":
+            insert: Any = sa.dialects.postgresql.insert(schema.models).on_conflict_do_nothing()
+            conn.execute(insert.values(name=model, created_at=now, created_by=actor))
+            return int(conn.execute(query).scalar_one())
+        result = conn.execute(
+            schema.models.insert().values(name=model, created_at=now, created_by=actor)
+        )
+        return int(result.inserted_primary_key[0])
+
+    def _model_id(self, conn: sa.Connection, model: str) -> int:
+        model_id = conn.execute(
+            sa.select(schema.models.c.id).where(schema.models.c.name == model)
+        ).scalar_one_or_none()
+        if model_id is None:
+            raise NotFound(f"model {model!r} is not registered", code="model_not_found")
+        return int(model_id)
+
+    def get_version(self, model: str, version: int) -> ModelVersion:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                self._versions_query(model).where(schema.model_versions.c.version == version)
+            ).one_or_none()
+            if row is None:
+                self._model_id(conn, model)
+                raise NotFound(
+                    f"model {model!r} has no version {version}", code="version_not_found"
+                )
+            return _version_from_row(row)
+
+    def list_versions(self, model: str) -> list[ModelVersion]:
+        with self.engine.connect() as conn:
+            self._model_id(conn, model)
+            rows = conn.execute(self._versions_query(model).order_by(schema.model_versions.c.version))
+            return [_version_from_row(r) for r in rows]
+
+    def _versions_query(self, model: str) -> sa.Select[Any]:
+        v, m = schema.model_versions, schema.models
+        return (
+            sa.select(v, m.c.name.label("model_name"))
+            .join(m, m.c.id == v.c.model_id)
+            .where(m.c.name == model)
+        )
+
+    # -- aliases ---------------------------------------------------------------------------
+    def set_alias(self, model: str, alias: str, version: int, *, actor: str) -> AliasMove:
+        """Point ``model@alias`` at ``version`` and record the move."""
+        if alias.isdigit() or alias in {"latest"}:
+            raise Conflict(f"{alias!r} is reserved and cannot be an alias")
+        now = _now()
+        a = schema.aliases
+        with self.engine.begin() as conn:
+            model_id = self._model_id(conn, model)
+            exists = conn.execute(
+                sa.select(schema.model_versions.c.id).where(
+                    schema.model_versions.c.model_id == model_id,
+                    schema.model_versions.c.version == version,
+                )
+            ).scalar_one_or_none()
+            if exists is None:
+                raise NotFound(
+                    f"model {model!r} has no version {version}", code="version_not_found"
+                )
+            current = conn.execute(
+                sa.select(a.c.version).where(a.c.model_id == model_id, a.c.alias == alias)
+            ).scalar_one_or_none()
+            if current is None:
+                conn.execute(
+                    a.insert().values(
+                        model_id=model_id, alias=alias, version=version, updated_at=now,
+                        updated_by=actor,
+                    )
+                )
+            else:
+                conn.execute(
+                    a.update()
+                    .where(a.c.model_id == model_id, a.c.alias == alias)
+                    .values(version=version, updated_at=now, updated_by=actor)
+                )
+            conn.execute(
+                schema.alias_moves.insert().values(
+                    model_id=model_id, alias=alias, from_version=current, to_version=version,
+                    actor=actor, at=now,
+                )
+            )
+            self._bump_revision(conn)
+        return AliasMove(model, alias, current, version, actor, now)
+
+    def aliases(self, model: str) -> dict[str, int]:
+        a = schema.aliases
+        with self.engine.connect() as conn:
+            model_id = self._model_id(conn, model)
+            rows = conn.execute(sa.select(a.c.alias, a.c.version).where(a.c.model_id == model_id))
+            return {r.alias: r.version for r in rows}
+
+    def alias_history(self, model: str) -> list[AliasMove]:
+        h = schema.alias_moves
+        with self.engine.connect() as conn:
+            model_id = self._model_id(conn, model)
+            rows = conn.execute(sa.select(h).where(h.c.model_id == model_id).order_by(h.c.id))
+            return [
+                AliasMove(model, r.alias, r.from_version, r.to_version, r.actor, _as_utc(r.at))
+                for r in rows
+            ]
+
+    def resolve(self, model: str, ref: str) -> ModelVersion:
+        """``ref`` is a version number, an alias, or ``latest``."""
+        if ref.isdigit():
+            return self.get_version(model, int(ref))
+        if ref == "latest":
+            versions = self.list_versions(model)
+            if not versions:
+                raise NotFound(f"model {model!r} has no versions", code="version_not_found")
+            return versions[-1]
+        aliases = self.aliases(model)
+        if ref not in aliases:
+            raise NotFound(f"model {model!r} has no alias {ref!r}", code="alias_not_found")
+        return self.get_version(model, aliases[ref])
+
+    # -- endpoints -------------------------------------------------------------------------
+    def put_endpoint(self, spec: EndpointSpec, *, actor: str) -> None:
+        """Create or replace the endpoint named ``spec.name``."""
+        e = schema.endpoints
+        now = _now()
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                sa.select(e.c.name).where(e.c.name == spec.name)
+            ).scalar_one_or_none()
+            if exists is None:
+                conn.execute(
+                    e.insert().values(
+                        name=spec.name, spec=spec.to_json(), created_at=now, updated_at=now,
+                        updated_by=actor,
+                    )
+                )
+            else:
+                conn.execute(
+                    e.update()
+                    .where(e.c.name == spec.name)
+                    .values(spec=spec.to_json(), updated_at=now, updated_by=actor)
+                )
+            self._bump_revision(conn)
+
+    def get_endpoint(self, name: str) -> EndpointSpec:
+        e = schema.endpoints
+        with self.engine.connect() as conn:
+            spec = conn.execute(sa.select(e.c.spec).where(e.c.name == name)).scalar_one_or_none()
+        if spec is None:
+            raise NotFound(f"endpoint {name!r} does not exist", code="endpoint_not_found")
+        return EndpointSpec.from_json(spec)
+
+    def list_endpoints(self) -> list[EndpointSpec]:
+        e = schema.endpoints
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(e.c.spec).order_by(e.c.name))
+            return [EndpointSpec.from_json(r.spec) for r in rows]
+
+    def delete_endpoint(self, name: str, *, actor: str) -> None:
+        del actor  # recorded by the audit log once it exists
+        with self.engine.begin() as conn:
+            result = conn.execute(schema.endpoints.delete().where(schema.endpoints.c.name == name))
+            if result.rowcount == 0:
+                raise NotFound(f"endpoint {name!r} does not exist", code="endpoint_not_found")
+            self._bump_revision(conn)
+
+    # -- change detection ------------------------------------------------------------------
+    def revision(self) -> int:
+        """A number that grows with every control-plane change."""
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(schema.control_revision.c.revision).where(
+                        schema.control_revision.c.id == 1
+                    )
+                ).scalar_one()
+            )
+
+    def _bump_revision(self, conn: sa.Connection) -> None:
+        r = schema.control_revision
+        conn.execute(r.update().where(r.c.id == 1).values(revision=r.c.revision + 1))
+
+
+def _version_from_row(row: sa.Row[Any]) -> ModelVersion:
+    return ModelVersion(
+        model=row.model_name,
+        version=row.version,
+        kind=row.kind,
+        artifact_sha256=row.artifact_sha256,
+        entrypoint=row.entrypoint,
+        signature=Signature.from_json(row.signature) if row.signature else None,
+        baseline=row.baseline,
+        metrics=dict(row.metrics or {}),
+        params=dict(row.params or {}),
+        tags=dict(row.tags or {}),
+        dataset_fingerprint=row.dataset_fingerprint,
+        created_at=_as_utc(row.created_at),
+        created_by=row.created_by,
+    )

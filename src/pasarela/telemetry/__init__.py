@@ -1,0 +1,1 @@
+"""Metrics and, later, request records, feedback and drift."""

@@ -1,0 +1,76 @@
+"""Prometheus metrics of the data plane.
+
+Each app owns its registry, so several apps (tests, embedded use) do not collide. Label children
+are bound once per served version and reused, because ``.labels()`` on every request costs more
+than the increment itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+LATENCY_BUCKETS = (
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+__all__ = ["CONTENT_TYPE_LATEST", "BoundMetrics", "Metrics"]
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMetrics:
+    """The children of one endpoint × version, ready for the hot path."""
+
+    requests: Counter
+    duration: Histogram
+
+
+class Metrics:
+    """``pasarela_requests_total``, ``pasarela_request_duration_seconds``,
+    ``pasarela_request_errors_total`` and ``pasarela_batch_size``."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "pasarela_requests",
+            "Predictions answered, by endpoint and the version that answered.",
+            ["endpoint", "model", "version"],
+            registry=self.registry,
+        )
+        self.duration = Histogram(
+            "pasarela_request_duration_seconds",
+            "Time from receiving a prediction request to answering it.",
+            ["endpoint", "model", "version"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "pasarela_request_errors",
+            "Prediction requests that failed, by error code (model and version empty when the "
+            "request failed before a version was chosen).",
+            ["endpoint", "model", "version", "code"],
+            registry=self.registry,
+        )
+        self.batch_size = Histogram(
+            "pasarela_batch_size",
+            "Rows per model call.",
+            ["model", "version"],
+            buckets=BATCH_BUCKETS,
+            registry=self.registry,
+        )
+
+    def bind(self, endpoint: str, model: str, version: int) -> BoundMetrics:
+        labels = (endpoint, model, str(version))
+        return BoundMetrics(self.requests.labels(*labels), self.duration.labels(*labels))
+
+    def error(self, endpoint: str, code: str, model: str = "", version: int | None = None) -> None:
+        self.errors.labels(endpoint, model, "" if version is None else str(version), code).inc()
+
+    def batch_observer(self, model: str, version: int) -> Histogram:
+        return self.batch_size.labels(model, str(version))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,64 @@
+"""Test doubles for runtimes, for pasarela's tests and for users' own.
+
+Example::
+
+    runtime = FakeRuntime(outputs=lambda row: sum(row))
+    runtime.predict_batch([[1, 2], [3, 4]])  # [3, 7]
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pasarela.errors import ModelError
+from pasarela.types import JSON, RuntimeContext
+
+
+class FakeRuntime:
+    """Answers each row with ``outputs(row)`` (default: the sum of its numbers) and records
+    every batch it was given, so tests can see how requests were grouped."""
+
+    def __init__(self, outputs: Callable[[list[Any]], JSON] | None = None) -> None:
+        self.outputs = outputs or (lambda row: float(sum(row)))
+        self.batches: list[list[list[Any]]] = []
+        self.loaded = False
+        self._lock = threading.Lock()
+
+    def load(self, context: RuntimeContext) -> None:
+        del context
+        self.loaded = True
+
+    def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
+        with self._lock:
+            self.batches.append(rows)
+        return [self.outputs(row) for row in rows]
+
+    def unload(self) -> None:
+        self.loaded = False
+
+
+class SlowRuntime(FakeRuntime):
+    """A FakeRuntime that takes ``delay_s`` per batch, to exercise batching and queue limits."""
+
+    def __init__(self, delay_s: float = 0.05, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.delay_s = delay_s
+
+    def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
+        time.sleep(self.delay_s)
+        return super().predict_batch(rows)
+
+
+class FailingRuntime(FakeRuntime):
+    """A FakeRuntime whose every batch raises ``error`` (a ModelError by default)."""
+
+    def __init__(self, error: Exception | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error or ModelError("the model failed on purpose")
+
+    def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
+        super().predict_batch(rows)
+        raise self.error

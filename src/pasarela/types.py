@@ -1,0 +1,202 @@
+"""The core contracts of pasarela: what a version, an endpoint, a decision and a runtime are.
+
+Everything else implements or carries these.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+DType = Literal["float", "int", "bool", "str"]
+JSON = Any
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One input column: its name and the JSON type a request must send for it."""
+
+    name: str
+    dtype: DType
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The ordered inputs a version accepts; requests are checked against it."""
+
+    features: tuple[Feature, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.features)
+
+    def to_json(self) -> list[dict[str, str]]:
+        return [{"name": f.name, "dtype": f.dtype} for f in self.features]
+
+    @classmethod
+    def from_json(cls, data: Sequence[Mapping[str, str]]) -> Signature:
+        return cls(tuple(Feature(d["name"], d["dtype"]) for d in data))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class VersionId:
+    """Address of an immutable model version, written ``name@3``."""
+
+    model: str
+    version: int
+
+    def __str__(self) -> str:
+        return f"{self.model}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVersion:
+    """Registry entry of one immutable, numbered artifact of a model."""
+
+    model: str
+    version: int
+    kind: str
+    artifact_sha256: str | None
+    entrypoint: str | None
+    signature: Signature | None
+    baseline: JSON | None
+    metrics: dict[str, float] = field(default_factory=dict)
+    params: dict[str, JSON] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    dataset_fingerprint: str | None = None
+    created_at: datetime | None = None
+    created_by: str | None = None
+
+    @property
+    def id(self) -> VersionId:
+        return VersionId(self.model, self.version)
+
+
+@dataclass(frozen=True, slots=True)
+class AliasMove:
+    """One recorded move of an alias: who pointed ``model@alias`` from one version to another."""
+
+    model: str
+    alias: str
+    from_version: int | None
+    to_version: int
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BatchingConfig:
+    """How requests to one version are grouped into model calls."""
+
+    max_batch_size: int = 32
+    max_wait_ms: float = 2.0
+    max_queue: int = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSpec:
+    """What clients call: a name, a policy choosing among targets (``model@version|alias``)."""
+
+    name: str
+    policy: str
+    targets: tuple[str, ...]
+    batching: BatchingConfig | None = None
+    timeout_s: float | None = None
+    description: str = ""
+
+    def to_json(self) -> dict[str, JSON]:
+        out: dict[str, JSON] = {
+            "name": self.name,
+            "policy": self.policy,
+            "targets": list(self.targets),
+            "description": self.description,
+            "timeout_s": self.timeout_s,
+        }
+        if self.batching is not None:
+            b = self.batching
+            out["batching"] = {
+                "max_batch_size": b.max_batch_size,
+                "max_wait_ms": b.max_wait_ms,
+                "max_queue": b.max_queue,
+            }
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSON]) -> EndpointSpec:
+        batching = data.get("batching")
+        return cls(
+            name=data["name"],
+            policy=data["policy"],
+            targets=tuple(data["targets"]),
+            batching=BatchingConfig(**batching) if batching else None,
+            timeout_s=data.get("timeout_s"),
+            description=data.get("description", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """What the data plane knows about one request before routing it."""
+
+    request_id: str
+    endpoint: str
+    unit_id: str | None = None
+    subject_id: str | None = None
+    attributes: Mapping[str, JSON] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A policy's choice for one request: which version answers, why, and who shadows it."""
+
+    version: VersionId
+    reason: str
+    shadows: tuple[VersionId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The answer the data plane returns for one request."""
+
+    request_id: str
+    endpoint: str
+    version: VersionId
+    outputs: list[JSON]
+    decision_reason: str
+    batch_size: int
+    queue_s: float
+    model_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeContext:
+    """What a runtime gets to load a version: its registry entry and its verified artifact."""
+
+    version: ModelVersion
+    artifact_path: Path | None
+
+
+@runtime_checkable
+class Runtime(Protocol):
+    """Runs one model version. ``predict_batch`` is CPU-bound; the data plane calls it off the
+    event loop, one batch at a time, with rows already checked against the signature and in
+    signature order. It returns one JSON-ready output per row."""
+
+    def load(self, context: RuntimeContext) -> None: ...
+
+    def predict_batch(self, rows: list[list[Any]]) -> list[JSON]: ...
+
+    def unload(self) -> None: ...
+
+
+class Policy(Protocol):
+    """Picks the version that answers a request. Pure: no I/O; randomness comes from ``rng``."""
+
+    def decide(
+        self, endpoint: EndpointSpec, versions: Sequence[VersionId], request: RequestContext,
+        rng: random.Random,
+    ) -> Decision: ...
