@@ -74,7 +74,9 @@ def _pip(python: Path, requirements: list[str], log: Path) -> bool:
     with log.open("a") as out:
         out.write(f"$ {' '.join(argv)}\n")
         out.flush()
-        return subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False).returncode == 0
+        return (
+            subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False).returncode == 0
+        )
 
 
 def ensure_venv(venvs: Path, name: str, requirements: list[str], log: Path) -> dict[str, Any]:

@@ -76,6 +76,7 @@ class Server:
     name: str
     proc: subprocess.Popen[bytes]
     log: Path
+    ready_s: float = 0.0
 
     def tree(self) -> list[int]:
         return process_tree(self.proc.pid)
@@ -226,3 +227,17 @@ class RssSampler:
             "peak_mib": round(max(values) / MIB, 1),
             "final_mib": round(values[-1] / MIB, 1),
         }
+
+
+def _cpu_times() -> tuple[int, int]:
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_percent(seconds: float = 1.0) -> float:
+    """Machine-wide CPU use over ``seconds``: other load on the machine skews the numbers."""
+    busy0, total0 = _cpu_times()
+    time.sleep(seconds)
+    busy1, total1 = _cpu_times()
+    return round(100 * (busy1 - busy0) / max(1, total1 - total0), 1)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from pasarela.api.app import create_app  # noqa: E402
-from pasarela.errors import PasarelaError  # noqa: E402
-from pasarela.registry.service import Registry  # noqa: E402
-from pasarela.settings import Settings  # noqa: E402
-from pasarela.types import (  # noqa: E402
+from pasarela.api.app import create_app
+from pasarela.errors import PasarelaError
+from pasarela.registry.service import Registry
+from pasarela.settings import Settings
+from pasarela.types import (
     Decision,
     EndpointSpec,
     ModelVersion,

@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     max_batch_size: int = Field(default=32, ge=1)
     """Default cap on rows per model call, for endpoints that do not set their own."""
 
-    max_wait_ms: float = Field(default=2.0, ge=0)
-    """Default longest time the first request of a batch waits for company, in milliseconds."""
+    max_wait_ms: float = Field(default=0.0, ge=0)
+    """Default longest time the first request of a batch waits for a full batch, in
+    milliseconds. 0 favours latency: batches still form from requests that arrive while the
+    model is busy."""
 
     max_queue: int = Field(default=1024, ge=1)
     """Default bound on requests waiting per model version; beyond it requests get 503."""

@@ -62,3 +62,27 @@ class FailingRuntime(FakeRuntime):
     def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
         super().predict_batch(rows)
         raise self.error
+
+
+# Python-kind models, addressable as entrypoints (``pasarela.testing:row_sums``) so tests and
+# users can serve a model without training one.
+def row_sums(rows: list[dict[str, Any]] | list[list[Any]]) -> list[float]:
+    """Each row's sum of values."""
+    return [float(sum(r.values() if isinstance(r, dict) else r)) for r in rows]
+
+
+class SlowModel:
+    """Sleeps ``PASARELA_TEST_DELAY_S`` (default 0.2 s) per batch, then sums rows."""
+
+    def predict(self, rows: list[Any]) -> list[float]:
+        import os
+
+        time.sleep(float(os.environ.get("PASARELA_TEST_DELAY_S", "0.2")))
+        return row_sums(rows)
+
+
+class BrokenModel:
+    """Raises on every batch."""
+
+    def predict(self, rows: list[Any]) -> list[float]:
+        raise RuntimeError("this model is broken on purpose")

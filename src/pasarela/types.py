@@ -93,7 +93,7 @@ class BatchingConfig:
     """How requests to one version are grouped into model calls."""
 
     max_batch_size: int = 32
-    max_wait_ms: float = 2.0
+    max_wait_ms: float = 0.0
     max_queue: int = 1024
 
 
@@ -197,6 +197,9 @@ class Policy(Protocol):
     """Picks the version that answers a request. Pure: no I/O; randomness comes from ``rng``."""
 
     def decide(
-        self, endpoint: EndpointSpec, versions: Sequence[VersionId], request: RequestContext,
+        self,
+        endpoint: EndpointSpec,
+        versions: Sequence[VersionId],
+        request: RequestContext,
         rng: random.Random,
     ) -> Decision: ...

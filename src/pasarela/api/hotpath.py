@@ -1,4 +1,4 @@
-"""The two hot routes as plain ASGI, ahead of FastAPI's router.
+"""The two hot routes as plain ASGI, ahead of FastAPI's middleware and router.
 
 ``POST /v1/endpoints/{endpoint}/predict`` and ``POST /v2/models/{name}[/versions/{v}]/infer``
 are most of the traffic. Serving them here skips per-request routing, dependency resolution and
@@ -9,7 +9,7 @@ description lives in ``api/schemas.py``.
 from __future__ import annotations
 
 import logging
-import uuid
+import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -27,7 +27,6 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _JSON = (b"content-type", b"application/json")
 _V1_PREFIX, _V1_SUFFIX = "/v1/endpoints/", "/predict"
@@ -36,30 +35,30 @@ _MAX_ID = 128
 
 
 class HotPath:
-    """ASGI middleware serving the prediction routes directly from the data plane."""
+    """Serves the prediction routes straight from the data plane; ``handle`` says whether it
+    took the request."""
 
-    def __init__(self, app: ASGIApp, dataplane: DataPlane, max_body_bytes: int) -> None:
-        self.app = app
+    def __init__(self, dataplane: DataPlane, max_body_bytes: int) -> None:
         self.dataplane = dataplane
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> bool:
         if scope["type"] == "http" and scope["method"] == "POST":
             path: str = scope["path"]
             if path.startswith(_V1_PREFIX) and path.endswith(_V1_SUFFIX):
                 name = path[len(_V1_PREFIX) : -len(_V1_SUFFIX)]
                 if name and "/" not in name:
                     await self._serve(scope, receive, send, self._v1, name, None)
-                    return
+                    return True
             elif path.startswith(_V2_PREFIX) and path.endswith(_V2_SUFFIX):
                 parts = path[len(_V2_PREFIX) : -len(_V2_SUFFIX)].split("/")
                 if len(parts) == 1 and parts[0]:
                     await self._serve(scope, receive, send, self._v2, parts[0], None)
-                    return
+                    return True
                 if len(parts) == 3 and parts[0] and parts[1] == "versions":
                     await self._serve(scope, receive, send, self._v2, parts[0], parts[2])
-                    return
-        await self.app(scope, receive, send)
+                    return True
+        return False
 
     async def _serve(
         self,
@@ -71,15 +70,17 @@ class HotPath:
         version: str | None,
     ) -> None:
         headers = _headers(scope)
-        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = headers.get("x-request-id") or os.urandom(16).hex()
         if len(request_id) > _MAX_ID:
-            request_id = uuid.uuid4().hex
+            request_id = os.urandom(16).hex()
         try:
             body = await self._read_body(receive, headers)
             try:
                 parsed = orjson.loads(body)
             except orjson.JSONDecodeError as exc:
-                raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+                raise InvalidRequest(
+                    f"the body is not valid JSON: {exc}", code="invalid_json"
+                ) from None
             context = RequestContext(
                 request_id=request_id,
                 endpoint=name,
@@ -90,10 +91,13 @@ class HotPath:
             await _respond(send, 200, payload, request_id)
         except PasarelaError as exc:
             await _respond(
-                send, status_for(exc), error_body(exc.code, exc.message, request_id), request_id,
+                send,
+                status_for(exc),
+                error_body(exc.code, exc.message, request_id),
+                request_id,
                 error_headers(exc),
             )
-        except Exception:  # noqa: BLE001 - never leak a stack trace to the client
+        except Exception:  # never leak a stack trace to the client
             log.exception("unexpected error serving %s (request %s)", scope["path"], request_id)
             await _respond(
                 send, 500, error_body("internal_error", "internal error", request_id), request_id
@@ -131,7 +135,9 @@ class HotPath:
         number: int | None = None
         if version is not None:
             if not version.isdigit():
-                raise InvalidRequest(f"version {version!r} must be a number", code="invalid_request")
+                raise InvalidRequest(
+                    f"version {version!r} must be a number", code="invalid_request"
+                )
             number = int(version)
         rows = v2.decode_inputs(body)
         names = v2.requested_outputs(body)
@@ -175,7 +181,11 @@ async def _respond(
     request_id: str,
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    headers = [_JSON, (b"content-length", str(len(body)).encode()), (b"x-request-id", request_id.encode("latin-1"))]
+    headers = [
+        _JSON,
+        (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode("latin-1")),
+    ]
     if extra:
         headers.extend(extra)
     await send({"type": "http.response.start", "status": status, "headers": headers})

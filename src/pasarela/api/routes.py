@@ -96,7 +96,9 @@ def _versions(plane: DataPlane, name: str, version: str | None) -> list[ModelVer
     if endpoint is not None:
         if endpoint.error is not None:
             raise Unavailable(f"{name!r} cannot serve: {endpoint.error.message}", code="not_ready")
-        found = sorted((s.loaded.version for s in endpoint.served.values()), key=lambda v: v.version)
+        found = sorted(
+            (s.loaded.version for s in endpoint.served.values()), key=lambda v: v.version
+        )
     else:
         found = [s.loaded.version for _, s in sorted(plane.snapshot.versions_of(name).items())]
     if not found:

@@ -64,7 +64,9 @@ def _operation(summary: str, request: str, response: str, params: list[str]) -> 
     errors = {
         str(status): {
             "description": text,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
+            },
         }
         for status, text in (
             (400, "Bad JSON or body shape"),
@@ -83,7 +85,9 @@ def _operation(summary: str, request: str, response: str, params: list[str]) -> 
             ],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{request}"}}},
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{request}"}}
+                },
             },
             "responses": {
                 "200": {
@@ -101,7 +105,13 @@ def _operation(summary: str, request: str, response: str, params: list[str]) -> 
 def add_hot_routes(schema: dict[str, Any]) -> dict[str, Any]:
     """Describe the routes served by ``hotpath`` in an OpenAPI ``schema``."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (PredictRequest, PredictResponse, ErrorResponse, InferenceRequest, InferenceResponse):
+    for model in (
+        PredictRequest,
+        PredictResponse,
+        ErrorResponse,
+        InferenceRequest,
+        InferenceResponse,
+    ):
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(definition.pop("$defs", {}))
         components[model.__name__] = definition

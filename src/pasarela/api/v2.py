@@ -73,7 +73,9 @@ def decode_inputs(body: Any) -> list[Any]:
     for i, tensor in enumerate(tensors):
         shape, values = _tensor_values(tensor, i)
         if len(shape) > 2 or (len(shape) == 2 and shape[1] != 1):
-            raise InvalidInput(f"inputs[{i}] ({tensor['name']}) must have shape [rows] or [rows, 1]")
+            raise InvalidInput(
+                f"inputs[{i}] ({tensor['name']}) must have shape [rows] or [rows, 1]"
+            )
         columns[str(tensor["name"])] = values
     lengths = {len(v) for v in columns.values()}
     if len(lengths) != 1:
@@ -105,12 +107,14 @@ def encode_outputs(outputs: Sequence[Any], names: Sequence[str]) -> list[dict[st
         elif name == "predict_proba" and classified:
             matrix = [list(o["probabilities"].values()) for o in outputs]
             width = len(matrix[0]) if matrix else 0
-            tensors.append({
-                "name": name,
-                "shape": [len(matrix), width],
-                "datatype": "FP64",
-                "data": [p for row in matrix for p in row],
-            })
+            tensors.append(
+                {
+                    "name": name,
+                    "shape": [len(matrix), width],
+                    "datatype": "FP64",
+                    "data": [p for row in matrix for p in row],
+                }
+            )
         else:
             known = "predict, predict_proba" if classified else "predict"
             raise InvalidRequest(f"unknown output {name!r}; this model gives: {known}")
@@ -139,7 +143,10 @@ def model_metadata(name: str, versions: Sequence[ModelVersion]) -> dict[str, Any
     latest = versions[-1]
     signature = latest.signature
     inputs = (
-        [{"name": f.name, "datatype": V2_TYPE[f.dtype], "shape": [-1, 1]} for f in signature.features]
+        [
+            {"name": f.name, "datatype": V2_TYPE[f.dtype], "shape": [-1, 1]}
+            for f in signature.features
+        ]
         if signature is not None
         else []
     )

@@ -84,14 +84,17 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
         put_endpoint(reg, ENDPOINT, [f"{MODEL}@champion"], actor=actor())
 
         server = uvicorn.Server(
-            uvicorn.Config(create_app(config), host=host, port=port, log_level="warning",
-                           access_log=False)
+            uvicorn.Config(
+                create_app(config), host=host, port=port, log_level="warning", access_log=False
+            )
         )
         thread = threading.Thread(target=server.run, name="pasarela-server", daemon=True)
         thread.start()
         base = f"http://{host}:{port}"
         _wait_ready(base)
-        rows = x_test.to_dict(orient="records")
+        rows: list[dict[str, Any]] = [
+            {str(k): v for k, v in r.items()} for r in x_test.to_dict(orient="records")
+        ]
         labels = y_test.tolist()
         correct, latencies = _send_traffic(base, rows, labels, requests, progress)
 

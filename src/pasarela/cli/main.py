@@ -97,7 +97,12 @@ def create_endpoint(
             max_queue=max_queue or config.max_queue,
         )
     spec = put_endpoint(
-        registry(), name, [model], policy=policy, batching=batching, timeout_s=timeout,
+        registry(),
+        name,
+        [model],
+        policy=policy,
+        batching=batching,
+        timeout_s=timeout,
         actor=actor(),
     )
     console.print(f"endpoint [bold]{spec.name}[/] → {', '.join(spec.targets)} ({spec.policy})")
@@ -124,9 +129,13 @@ def list_endpoints() -> None:
 @reports_errors
 def predict(
     endpoint: Annotated[str, typer.Argument(help="Endpoint name")],
-    data: Annotated[str | None, typer.Option(help='JSON body or rows, e.g. \'[{"x": 1}]\'')] = None,
-    file: Annotated[Path | None, typer.Option(help="File with the JSON body ('-' for stdin)")] = None,
-    url: Annotated[str | None, typer.Option(help="Server URL (default from PASARELA_HOST/PORT)")] = None,
+    data: Annotated[str | None, typer.Option(help="JSON body or rows, e.g. '[{\"x\": 1}]'")] = None,
+    file: Annotated[
+        Path | None, typer.Option(help="File with the JSON body ('-' for stdin)")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Server URL (default from PASARELA_HOST/PORT)")
+    ] = None,
 ) -> None:
     """Send one prediction request to a running server and print the reply."""
     if file is not None:
@@ -167,7 +176,9 @@ def db_upgrade() -> None:
 def demo(
     port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
     requests: Annotated[int, typer.Option(help="Requests of sample traffic")] = 200,
-    serve_forever: Annotated[bool, typer.Option("--serve/--no-serve", help="Keep serving after the tour")] = True,
+    serve_forever: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Keep serving after the tour")
+    ] = True,
 ) -> None:
     """Train two versions, register them, serve an endpoint and send it traffic."""
     from pasarela.cli.demo import run_demo

@@ -20,17 +20,32 @@ alias_app = typer.Typer(help="Point aliases (name@champion) at versions.", no_ar
 @reports_errors
 def register(
     name: Annotated[str, typer.Option("--name", "-n", help="Model name")],
-    path: Annotated[Path | None, typer.Argument(help="Model file: .joblib, .pkl, .skops, .onnx")] = None,
-    train_data: Annotated[
-        Path | None, typer.Option(help="Training frame (.csv or .parquet) for signature and baseline")
+    path: Annotated[
+        Path | None, typer.Argument(help="Model file: .joblib, .pkl, .skops, .onnx")
     ] = None,
-    target: Annotated[str | None, typer.Option(help="Label column to leave out of the features")] = None,
-    kind: Annotated[str | None, typer.Option(help="sklearn, onnx or python (default: from the file)")] = None,
-    entrypoint: Annotated[str | None, typer.Option(help="For python models: package.module:callable")] = None,
-    metric: Annotated[list[str] | None, typer.Option(help="Offline metric NAME=NUMBER, repeatable")] = None,
-    param: Annotated[list[str] | None, typer.Option(help="Parameter NAME=VALUE, repeatable")] = None,
+    train_data: Annotated[
+        Path | None,
+        typer.Option(help="Training frame (.csv or .parquet) for signature and baseline"),
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Label column to leave out of the features")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="sklearn, onnx or python (default: from the file)")
+    ] = None,
+    entrypoint: Annotated[
+        str | None, typer.Option(help="For python models: package.module:callable")
+    ] = None,
+    metric: Annotated[
+        list[str] | None, typer.Option(help="Offline metric NAME=NUMBER, repeatable")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option(help="Parameter NAME=VALUE, repeatable")
+    ] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Tag NAME=VALUE, repeatable")] = None,
-    trust_skops_types: Annotated[bool, typer.Option(help="Trust the non-default types in a .skops file")] = False,
+    trust_skops_types: Annotated[
+        bool, typer.Option(help="Trust the non-default types in a .skops file")
+    ] = False,
 ) -> None:
     """Register a new version of a model."""
     with console.status(f"registering {name} …"):
@@ -86,20 +101,29 @@ def show(ref: Annotated[str, typer.Argument(help="name, name@3 or name@alias")])
         table = Table("alias", "from", "to", "by", "at", title="alias moves")
         for move in history:
             table.add_row(
-                move.alias, str(move.from_version or "-"), str(move.to_version), move.actor,
+                move.alias,
+                str(move.from_version or "-"),
+                str(move.to_version),
+                move.actor,
                 move.at.isoformat(timespec="seconds"),
             )
         console.print(table)
 
 
 def _print_version(version: ModelVersion) -> None:
-    console.print(f"[bold]{version.id}[/]  kind={version.kind}  by {version.created_by} at "
-                  f"{version.created_at.isoformat(timespec='seconds') if version.created_at else '-'}")
+    console.print(
+        f"[bold]{version.id}[/]  kind={version.kind}  by {version.created_by} at "
+        f"{version.created_at.isoformat(timespec='seconds') if version.created_at else '-'}"
+    )
     console.print(f"artifact sha256: {version.artifact_sha256 or '-'}")
     if version.entrypoint:
         console.print(f"entrypoint: {version.entrypoint}")
     console.print(f"dataset fingerprint: {version.dataset_fingerprint or '-'}")
-    for label, data in (("metrics", version.metrics), ("params", version.params), ("tags", version.tags)):
+    for label, data in (
+        ("metrics", version.metrics),
+        ("params", version.params),
+        ("tags", version.tags),
+    ):
         if data:
             console.print(f"{label}: " + ", ".join(f"{k}={v}" for k, v in data.items()))
     if version.signature is not None:
@@ -139,6 +163,11 @@ def alias_history(model: Annotated[str, typer.Argument(help="Model name")]) -> N
     name, _ = parse_ref(model)
     table = Table("alias", "from", "to", "by", "at")
     for move in registry().repo.alias_history(name):
-        table.add_row(move.alias, str(move.from_version or "-"), str(move.to_version), move.actor,
-                      move.at.isoformat(timespec="seconds"))
+        table.add_row(
+            move.alias,
+            str(move.from_version or "-"),
+            str(move.to_version),
+            move.actor,
+            move.at.isoformat(timespec="seconds"),
+        )
     console.print(table)

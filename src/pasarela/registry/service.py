@@ -98,8 +98,14 @@ class Registry:
             raise InvalidRequest(f"a {kind} model needs an artifact file")
         signature = infer_signature(features) if features is not None else None
         candidate = ModelVersion(
-            model=name, version=0, kind=kind, artifact_sha256=sha, entrypoint=entrypoint,
-            signature=signature, baseline=None, params=params,
+            model=name,
+            version=0,
+            kind=kind,
+            artifact_sha256=sha,
+            entrypoint=entrypoint,
+            signature=signature,
+            baseline=None,
+            params=params,
         )
         self._smoke_test(candidate, features)
         return self.repo.add_version(
@@ -133,7 +139,7 @@ class Registry:
                 runtime.predict_batch(rows)
         except PasarelaError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any model failure refuses the registration
+        except Exception as exc:
             raise InvalidRequest(
                 f"the model failed to predict on its own training data: {exc}"
             ) from exc
@@ -181,7 +187,7 @@ def _skops_types(path: Path, trust: bool) -> list[str]:
         raise MissingDependency("skops", "skops") from exc
     try:
         untrusted: list[str] = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # noqa: BLE001 - skops raises many kinds on a bad file
+    except Exception as exc:
         raise ArtifactError(f"{path.name} is not a readable skops file: {exc}") from exc
     if untrusted and not trust:
         raise Conflict(

@@ -50,6 +50,9 @@ class RowChecker:
         self._name_set = frozenset(self.names)
         self._accepts = tuple(_ACCEPTS[f.dtype] for f in signature.features)
         self._dtypes = tuple(f.dtype for f in signature.features)
+        # Most models take one kind of value (all numbers): one set lookup per value then.
+        kinds = set(self._accepts)
+        self._uniform = frozenset(kinds.pop()) if len(kinds) == 1 else None
 
     def check(self, rows: Sequence[Any]) -> list[list[Any]]:
         out: list[list[Any]] = []
@@ -83,6 +86,13 @@ class RowChecker:
         return values
 
     def _check_types(self, i: int, values: list[Any]) -> None:
+        uniform = self._uniform
+        if uniform is not None:
+            for value in values:
+                if type(value) not in uniform:
+                    break
+            else:
+                return
         for value, accepts, name, dtype in zip(
             values, self._accepts, self.names, self._dtypes, strict=True
         ):

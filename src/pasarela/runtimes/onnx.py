@@ -47,9 +47,11 @@ class OnnxRuntime:
             self.session = ort.InferenceSession(
                 str(context.artifact_path), options, providers=["CPUExecutionProvider"]
             )
-        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors
+        except Exception as exc:
             raise ArtifactError(f"cannot load ONNX model: {exc}") from exc
-        self.inputs = [(i.name, _NUMPY_TYPES.get(i.type, np.float32)) for i in self.session.get_inputs()]
+        self.inputs = [
+            (i.name, _NUMPY_TYPES.get(i.type, np.float32)) for i in self.session.get_inputs()
+        ]
         self.output_names = [o.name for o in self.session.get_outputs()]
 
     def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,12 @@ from pasarela.types import JSON, RuntimeContext
 
 # Recorded at registration for skops files: the types the registering user trusted.
 SKOPS_TRUSTED_TAG = "skops_trusted_types"
+
+# Models fitted on a frame are fed arrays in the fitted column order when that gives the same
+# answer (checked at load): building a DataFrame per batch costs more than the model itself.
+# scikit-learn warns about the missing names on every such call; that warning is expected here.
+FEATURE_NAMES_WARNING = "X does not have valid feature names"
+warnings.filterwarnings("ignore", message=FEATURE_NAMES_WARNING, category=UserWarning)
 
 
 def load_estimator(path: Path, trusted: list[str] | None = None) -> Any:
@@ -28,7 +35,7 @@ def load_estimator(path: Path, trusted: list[str] | None = None) -> Any:
 
     try:
         return joblib.load(path)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad artifact
+    except Exception as exc:
         raise ArtifactError(f"cannot load scikit-learn model from {path}: {exc}") from exc
 
 
@@ -43,6 +50,7 @@ class SklearnRuntime:
     def __init__(self) -> None:
         self.model: Any = None
         self.columns: list[str] | None = None
+        self.order: list[int] | None = None
         self.numeric = True
 
     def load(self, context: RuntimeContext) -> None:
@@ -51,26 +59,53 @@ class SklearnRuntime:
         trusted = context.version.params.get(SKOPS_TRUSTED_TAG)
         self.model = load_estimator(context.artifact_path, trusted)
         signature = context.version.signature
-        names = getattr(self.model, "feature_names_in_", None)
-        # A model fitted on a frame wants a frame with the same columns; one fitted on an array
-        # gets an array, which is cheaper.
-        self.columns = [str(n) for n in names] if names is not None else None
-        if signature is not None:
-            self.numeric = all(f.dtype != "str" for f in signature.features)
-            if self.columns is None and not self.numeric:
-                self.columns = list(signature.names)
+        fitted = getattr(self.model, "feature_names_in_", None)
+        names = list(signature.names) if signature is not None else None
+        self.numeric = signature is None or all(f.dtype != "str" for f in signature.features)
+        if fitted is not None:
+            self.columns = [str(n) for n in fitted]
+            if names is not None and set(self.columns) <= set(names):
+                self.order = [names.index(c) for c in self.columns]
+        elif not self.numeric:
+            self.columns = names
+        if self.numeric and self.columns is not None and self.order is not None:
+            self._prefer_arrays(len(names or []))
+
+    def _prefer_arrays(self, width: int) -> None:
+        """Drop the per-batch DataFrame when the model answers the same without it."""
+        probe = np.linspace(-1.0, 1.0, 3 * width).reshape(3, width)
+        columns, self.columns = self.columns, None
+        try:
+            fast = self._predict(self._frame(probe.tolist()))
+        except Exception:  # noqa: BLE001 - the model needs its frame
+            self.columns = columns
+            return
+        self.columns = columns
+        slow = self._predict(self._frame(probe.tolist()))
+        if fast == slow:
+            self.columns = None
 
     def _frame(self, rows: list[list[Any]]) -> Any:
         if self.numeric:
             array = np.asarray(rows, dtype=np.float64)
+            if self.order is not None:
+                array = array[:, self.order]
             return pd.DataFrame(array, columns=self.columns) if self.columns else array
-        return pd.DataFrame(rows, columns=self.columns).infer_objects()
+        frame = pd.DataFrame(rows, columns=self.columns if self.order is None else None)
+        if self.order is not None and self.columns is not None:
+            frame = frame.iloc[:, self.order]
+            frame.columns = pd.Index(self.columns)
+        return frame.infer_objects()
+
+    def _predict(self, data: Any) -> list[JSON]:
+        if hasattr(self.model, "predict_proba") and hasattr(self.model, "classes_"):
+            return classification_outputs(
+                self.model.classes_.tolist(), self.model.predict_proba(data)
+            )
+        return plain_outputs(self.model.predict(data))
 
     def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
-        data = self._frame(rows)
-        if hasattr(self.model, "predict_proba") and hasattr(self.model, "classes_"):
-            return classification_outputs(self.model.classes_.tolist(), self.model.predict_proba(data))
-        return plain_outputs(self.model.predict(data))
+        return self._predict(self._frame(rows))
 
     def unload(self) -> None:
         self.model = None

@@ -2,14 +2,16 @@
 
 One batch runs at a time per version, off the event loop. While it runs, new requests queue up
 and form the next batch, so batches grow with load by themselves. When the last batch held more
-than one request (there is concurrent traffic) the first request of a new batch waits up to
-``max_wait_ms`` for company; a lone caller never waits. The queue is bounded: beyond
+than one request (there is concurrent traffic), a new batch first lets requests that already
+arrived join it (a few event-loop turns, no timer), then waits up to ``max_wait_ms`` (default 0:
+latency first) for a full batch; a lone caller never waits. The queue is bounded: beyond
 ``max_queue`` waiting requests, ``submit`` fails at once with ``Unavailable`` (503).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +29,9 @@ class BatchResult:
     batch_size: int
     queue_s: float
     model_s: float
+
+
+_GATHER_TURNS = 4
 
 
 class _Pending:
@@ -90,13 +95,22 @@ class Batcher:
             if not self._queue:
                 self._wakeup.clear()
                 await self._wakeup.wait()
-                if self._last_batch_requests > 1 and self.config.max_wait_ms > 0:
+                if self._last_batch_requests > 1:
                     await self._wait_for_company()
             batch = self._take_batch()
             if batch:
                 await self._execute(loop, batch)
 
     async def _wait_for_company(self) -> None:
+        # First let requests that have already arrived reach the queue: a few turns of the
+        # event loop, no timer. Then, if configured, wait up to max_wait_ms for a full batch.
+        for _ in range(_GATHER_TURNS):
+            before = len(self._queue)
+            await asyncio.sleep(0)
+            if len(self._queue) == before or self._queued_rows() >= self.config.max_batch_size:
+                break
+        if self.config.max_wait_ms <= 0:
+            return
         deadline = self._queue[0].enqueued + self.config.max_wait_ms / 1000
         while self._queued_rows() < self.config.max_batch_size:
             remaining = deadline - time.perf_counter()
@@ -157,10 +171,8 @@ class Batcher:
             await asyncio.sleep(0.01)
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
 
 def _expire(pending: _Pending, timeout_s: float) -> None:

@@ -54,7 +54,7 @@ class DataPlane:
         self.settings = settings
         self.registry = registry
         self.metrics = metrics
-        self.rng = rng or random.Random()  # noqa: S311 - routing, not cryptography
+        self.rng = rng or random.Random()
         self.snapshot = Snapshot(revision=-1)
         self.ready = False
         self._loaded: dict[VersionId, LoadedVersion] = {}
@@ -87,9 +87,10 @@ class DataPlane:
             await asyncio.sleep(self.settings.snapshot_poll_s)
             try:
                 await self.refresh()
-            except Exception:  # noqa: BLE001 - a failed refresh keeps the current snapshot
-                log.exception("snapshot refresh failed; still serving revision %s",
-                              self.snapshot.revision)
+            except Exception:  # a failed refresh keeps the current snapshot
+                log.exception(
+                    "snapshot refresh failed; still serving revision %s", self.snapshot.revision
+                )
 
     async def refresh(self, *, force: bool = False) -> None:
         """Rebuild the snapshot if the control plane changed (or ``force``)."""
@@ -104,8 +105,9 @@ class DataPlane:
             self.snapshot = self._assemble(plan, old)
             self._loaded = dict(plan.loaded)
             await self._retire(old, previous_loaded)
-            log.info("serving revision %s: %d endpoint(s)", plan.revision,
-                     len(self.snapshot.endpoints))
+            log.info(
+                "serving revision %s: %d endpoint(s)", plan.revision, len(self.snapshot.endpoints)
+            )
 
     def _assemble(self, plan: Plan, old: Snapshot) -> Snapshot:
         endpoints: dict[str, ServedEndpoint] = {}
@@ -147,7 +149,10 @@ class DataPlane:
         for vid in versions:
             observer = self.metrics.batch_observer(vid.model, vid.version)
             batcher = Batcher(
-                f"{spec.name}/{vid}", plan.loaded[vid].runtime, config, self._executor,
+                f"{spec.name}/{vid}",
+                plan.loaded[vid].runtime,
+                config,
+                self._executor,
                 on_batch=observer.observe,
             )
             batcher.start()
@@ -181,8 +186,9 @@ class DataPlane:
         assert endpoint.policy is not None
         decision = endpoint.policy.decide(endpoint.spec, endpoint.versions, request, self.rng)
         served = endpoint.served[decision.version]
-        return await self._run(request, served, inputs, endpoint.timeout_s, decision.reason,
-                               started)
+        return await self._run(
+            request, served, inputs, endpoint.timeout_s, decision.reason, started
+        )
 
     async def predict_version(
         self, request: RequestContext, version: int | None, inputs: Sequence[Any]
@@ -202,8 +208,9 @@ class DataPlane:
             candidates = self.snapshot.versions_of(name)
             timeout_s = self.settings.request_timeout_s
             if not candidates:
-                raise NotFound(f"no endpoint or served model is named {name!r}",
-                               code="model_not_found")
+                raise NotFound(
+                    f"no endpoint or served model is named {name!r}", code="model_not_found"
+                )
         number = max(candidates) if version is None else version
         served = candidates.get(number)
         if served is None:
@@ -259,4 +266,3 @@ class DataPlane:
             queue_s=result.queue_s,
             model_s=result.model_s,
         )
-

@@ -6,10 +6,13 @@ notice the change with a single cheap read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from pasarela.errors import Conflict, NotFound
 from pasarela.storage import schema
@@ -37,6 +40,15 @@ class Repository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE):
+        a read-then-write transaction could otherwise race another writer to the same row."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
     # -- models and versions -------------------------------------------------------------
     def list_models(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -60,7 +72,7 @@ class Repository:
     ) -> ModelVersion:
         """Create the model if new and append the next numbered, immutable version."""
         now = _now()
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             model_id = self._lock_or_create_model(conn, model, actor, now)
             last = conn.execute(
                 sa.select(sa.func.max(schema.model_versions.c.version)).where(
@@ -98,13 +110,15 @@ class Repository:
         if model_id is not None:
             return int(model_id)
         if conn.dialect.name == "postgresql":
-            insert: Any = sa.dialects.postgresql.insert(schema.models).on_conflict_do_nothing()
+            insert = postgresql.insert(schema.models).on_conflict_do_nothing()
             conn.execute(insert.values(name=model, created_at=now, created_by=actor))
             return int(conn.execute(query).scalar_one())
         result = conn.execute(
             schema.models.insert().values(name=model, created_at=now, created_by=actor)
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def _model_id(self, conn: sa.Connection, model: str) -> int:
         model_id = conn.execute(
@@ -129,7 +143,9 @@ class Repository:
     def list_versions(self, model: str) -> list[ModelVersion]:
         with self.engine.connect() as conn:
             self._model_id(conn, model)
-            rows = conn.execute(self._versions_query(model).order_by(schema.model_versions.c.version))
+            rows = conn.execute(
+                self._versions_query(model).order_by(schema.model_versions.c.version)
+            )
             return [_version_from_row(r) for r in rows]
 
     def _versions_query(self, model: str) -> sa.Select[Any]:
@@ -147,7 +163,7 @@ class Repository:
             raise Conflict(f"{alias!r} is reserved and cannot be an alias")
         now = _now()
         a = schema.aliases
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             model_id = self._model_id(conn, model)
             exists = conn.execute(
                 sa.select(schema.model_versions.c.id).where(
@@ -165,7 +181,10 @@ class Repository:
             if current is None:
                 conn.execute(
                     a.insert().values(
-                        model_id=model_id, alias=alias, version=version, updated_at=now,
+                        model_id=model_id,
+                        alias=alias,
+                        version=version,
+                        updated_at=now,
                         updated_by=actor,
                     )
                 )
@@ -177,8 +196,12 @@ class Repository:
                 )
             conn.execute(
                 schema.alias_moves.insert().values(
-                    model_id=model_id, alias=alias, from_version=current, to_version=version,
-                    actor=actor, at=now,
+                    model_id=model_id,
+                    alias=alias,
+                    from_version=current,
+                    to_version=version,
+                    actor=actor,
+                    at=now,
                 )
             )
             self._bump_revision(conn)
@@ -220,14 +243,17 @@ class Repository:
         """Create or replace the endpoint named ``spec.name``."""
         e = schema.endpoints
         now = _now()
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             exists = conn.execute(
                 sa.select(e.c.name).where(e.c.name == spec.name)
             ).scalar_one_or_none()
             if exists is None:
                 conn.execute(
                     e.insert().values(
-                        name=spec.name, spec=spec.to_json(), created_at=now, updated_at=now,
+                        name=spec.name,
+                        spec=spec.to_json(),
+                        created_at=now,
+                        updated_at=now,
                         updated_by=actor,
                     )
                 )
@@ -255,7 +281,7 @@ class Repository:
 
     def delete_endpoint(self, name: str, *, actor: str) -> None:
         del actor  # recorded by the audit log once it exists
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             result = conn.execute(schema.endpoints.delete().where(schema.endpoints.c.name == name))
             if result.rowcount == 0:
                 raise NotFound(f"endpoint {name!r} does not exist", code="endpoint_not_found")

@@ -1,0 +1,153 @@
+"""One contract, every database backend (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from pasarela.errors import Conflict, NotFound
+from pasarela.storage.db import create_engine, current_revision, upgrade
+from pasarela.storage.repository import Repository
+from pasarela.types import BatchingConfig, EndpointSpec, Feature, Signature
+
+
+@pytest.fixture
+def repo(database_url: str) -> Iterator[Repository]:
+    engine = create_engine(database_url)
+    upgrade(engine)
+    yield Repository(engine)
+    engine.dispose()
+
+
+SIG = Signature((Feature("x", "float"), Feature("city", "str")))
+
+
+def test_versions_are_numbered_and_keep_everything(repo: Repository) -> None:
+    v1 = repo.add_version(
+        "churn",
+        kind="sklearn",
+        actor="ana",
+        artifact_sha256="a" * 64,
+        signature=SIG,
+        baseline={"rows": 3},
+        metrics={"auc": 0.91},
+        params={"C": 1.0},
+        tags={"team": "ml"},
+        dataset_fingerprint="f" * 64,
+    )
+    v2 = repo.add_version("churn", kind="onnx", actor="bo")
+    assert (v1.version, v2.version) == (1, 2)
+    got = repo.get_version("churn", 1)
+    assert got.signature == SIG
+    assert got.baseline == {"rows": 3}
+    assert got.metrics == {"auc": 0.91}
+    assert got.params == {"C": 1.0}
+    assert got.tags == {"team": "ml"}
+    assert got.dataset_fingerprint == "f" * 64
+    assert got.created_by == "ana"
+    assert got.created_at is not None and got.created_at.tzinfo is not None
+    assert [v.version for v in repo.list_versions("churn")] == [1, 2]
+    assert repo.list_models() == ["churn"]
+
+
+def test_not_found_errors_name_what_is_missing(repo: Repository) -> None:
+    with pytest.raises(NotFound, match="model 'ghost' is not registered"):
+        repo.get_version("ghost", 1)
+    repo.add_version("m", kind="python", actor="a")
+    with pytest.raises(NotFound, match="has no version 7") as info:
+        repo.get_version("m", 7)
+    assert info.value.code == "version_not_found"
+    with pytest.raises(NotFound, match="no alias 'prod'"):
+        repo.resolve("m", "prod")
+
+
+def test_aliases_move_and_every_move_is_recorded(repo: Repository) -> None:
+    for _ in range(3):
+        repo.add_version("m", kind="python", actor="a")
+    first = repo.set_alias("m", "champion", 1, actor="ana")
+    second = repo.set_alias("m", "champion", 3, actor="bo")
+    assert (first.from_version, first.to_version) == (None, 1)
+    assert (second.from_version, second.to_version) == (1, 3)
+    assert repo.aliases("m") == {"champion": 3}
+    assert repo.resolve("m", "champion").version == 3
+    assert repo.resolve("m", "latest").version == 3
+    assert repo.resolve("m", "2").version == 2
+    history = repo.alias_history("m")
+    assert [(h.actor, h.from_version, h.to_version) for h in history] == [
+        ("ana", None, 1),
+        ("bo", 1, 3),
+    ]
+    assert history[0].at <= history[1].at
+
+
+def test_alias_must_point_at_an_existing_version(repo: Repository) -> None:
+    repo.add_version("m", kind="python", actor="a")
+    with pytest.raises(NotFound):
+        repo.set_alias("m", "champion", 5, actor="a")
+    with pytest.raises(Conflict, match="reserved"):
+        repo.set_alias("m", "latest", 1, actor="a")
+    assert repo.alias_history("m") == []
+
+
+def test_endpoints_round_trip_and_bump_the_revision(repo: Repository) -> None:
+    start = repo.revision()
+    spec = EndpointSpec(
+        "e",
+        "single",
+        ("m@champion",),
+        BatchingConfig(16, 1.0, 100),
+        timeout_s=2.5,
+        description="demo",
+    )
+    repo.put_endpoint(spec, actor="a")
+    assert repo.get_endpoint("e") == spec
+    assert repo.revision() == start + 1
+    changed = EndpointSpec("e", "single", ("m@2",))
+    repo.put_endpoint(changed, actor="a")
+    assert repo.list_endpoints() == [changed]
+    repo.delete_endpoint("e", actor="a")
+    assert repo.list_endpoints() == []
+    assert repo.revision() == start + 3
+    with pytest.raises(NotFound, match="endpoint 'e' does not exist"):
+        repo.get_endpoint("e")
+
+
+def test_concurrent_registrations_get_distinct_numbers(repo: Repository) -> None:
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+
+    def register() -> None:
+        try:
+            for _ in range(5):
+                numbers.append(repo.add_version("busy", kind="python", actor="t").version)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=register) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(numbers) == list(range(1, 21))
+
+
+def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
+    engine = create_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)
+    assert current_revision(engine) == "0001"
+    from alembic import command
+
+    from pasarela.storage.db import alembic_config
+
+    command.downgrade(alembic_config(engine), "base")
+    assert "models" not in sa.inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"models", "model_versions", "aliases", "alias_moves", "endpoints"} <= set(
+        sa.inspect(engine).get_table_names()
+    )
+    engine.dispose()

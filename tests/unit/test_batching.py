@@ -1,0 +1,120 @@
+"""The batcher groups concurrent requests, bounds its queue and enforces deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from pasarela.errors import ModelError, ModelTimeout, Unavailable
+from pasarela.serving.batching import Batcher
+from pasarela.testing import FailingRuntime, FakeRuntime, SlowRuntime
+from pasarela.types import BatchingConfig
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def executor() -> AsyncIterator[ThreadPoolExecutor]:
+    pool = ThreadPoolExecutor(max_workers=2)
+    yield pool
+    pool.shutdown(wait=True)
+
+
+async def test_concurrent_requests_share_batches_and_get_their_own_answers(
+    executor: ThreadPoolExecutor,
+) -> None:
+    runtime = SlowRuntime(delay_s=0.02)
+    sizes: list[int] = []
+    batcher = Batcher("t", runtime, BatchingConfig(max_batch_size=8), executor, sizes.append)
+    batcher.start()
+    results = await asyncio.gather(*(batcher.submit([[i, i]], 5.0) for i in range(40)))
+    await batcher.close()
+    assert [r.outputs for r in results] == [[float(2 * i)] for i in range(40)]
+    assert sum(sizes) == 40
+    assert max(sizes) <= 8
+    assert len(runtime.batches) < 40  # grouped, not one call per request
+    assert all(r.batch_size >= 1 for r in results)
+
+
+async def test_multi_row_requests_are_split_back_correctly(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher("t", SlowRuntime(0.01), BatchingConfig(max_batch_size=5), executor)
+    batcher.start()
+    a, b, c = await asyncio.gather(
+        batcher.submit([[1], [2], [3]], 5.0),
+        batcher.submit([[10], [20]], 5.0),
+        batcher.submit([[100]] * 7, 5.0),  # larger than a batch: runs alone
+    )
+    await batcher.close()
+    assert a.outputs == [1.0, 2.0, 3.0]
+    assert b.outputs == [10.0, 20.0]
+    assert c.outputs == [100.0] * 7
+
+
+async def test_full_queue_answers_overloaded_at_once(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher(
+        "t", SlowRuntime(0.2), BatchingConfig(max_batch_size=1, max_queue=2), executor
+    )
+    batcher.start()
+    first = asyncio.ensure_future(batcher.submit([[1]], 5.0))
+    await asyncio.sleep(0.05)  # the first batch is running; the queue is empty
+    queued = [asyncio.ensure_future(batcher.submit([[i]], 5.0)) for i in range(2)]
+    await asyncio.sleep(0)
+    with pytest.raises(Unavailable) as info:
+        await batcher.submit([[9]], 5.0)
+    assert info.value.code == "overloaded"
+    assert info.value.retry_after >= 1
+    assert (await first).outputs == [1.0]
+    assert [(await q).outputs for q in queued] == [[0.0], [1.0]]
+    await batcher.close()
+
+
+async def test_deadline_turns_into_model_timeout(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher("t", SlowRuntime(0.3), BatchingConfig(), executor)
+    batcher.start()
+    with pytest.raises(ModelTimeout, match="within 0.05 s"):
+        await batcher.submit([[1]], 0.05)
+    await batcher.close()
+
+
+async def test_model_failures_reach_every_request_of_the_batch(
+    executor: ThreadPoolExecutor,
+) -> None:
+    batcher = Batcher("t", FailingRuntime(), BatchingConfig(), executor)
+    batcher.start()
+    results = await asyncio.gather(
+        *(batcher.submit([[i]], 5.0) for i in range(3)), return_exceptions=True
+    )
+    await batcher.close()
+    assert all(isinstance(r, ModelError) for r in results)
+
+
+async def test_foreign_exceptions_become_model_errors(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher("t", FailingRuntime(ValueError("bad shape")), BatchingConfig(), executor)
+    batcher.start()
+    with pytest.raises(ModelError, match="ValueError: bad shape"):
+        await batcher.submit([[1]], 5.0)
+    await batcher.close()
+
+
+async def test_wrong_output_count_is_a_model_error(executor: ThreadPoolExecutor) -> None:
+    class Short(FakeRuntime):
+        def predict_batch(self, rows: list[list[object]]) -> list[object]:
+            return []
+
+    batcher = Batcher("t", Short(), BatchingConfig(), executor)
+    batcher.start()
+    with pytest.raises(ModelError, match="0 outputs for 1 rows"):
+        await batcher.submit([[1]], 5.0)
+    await batcher.close()
+
+
+async def test_closed_batcher_refuses_new_work(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher("t", FakeRuntime(), BatchingConfig(), executor)
+    batcher.start()
+    assert (await batcher.submit([[2]], 5.0)).outputs == [2.0]
+    await batcher.close()
+    with pytest.raises(Unavailable, match="shutting down"):
+        await batcher.submit([[1]], 5.0)
