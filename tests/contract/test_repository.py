@@ -117,13 +117,13 @@ def test_endpoints_round_trip_and_bump_the_revision(repo: Repository) -> None:
 
 def test_concurrent_registrations_get_distinct_numbers(repo: Repository) -> None:
     numbers: list[int] = []
-    errors: list[BaseException] = []
+    errors: list[Exception] = []
 
     def register() -> None:
         try:
             for _ in range(5):
                 numbers.append(repo.add_version("busy", kind="python", actor="t").version)
-        except BaseException as exc:  # collected and asserted below
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=register) for _ in range(4)]

@@ -74,7 +74,7 @@ async def test_full_queue_answers_overloaded_at_once(executor: ThreadPoolExecuto
 async def test_deadline_turns_into_model_timeout(executor: ThreadPoolExecutor) -> None:
     batcher = Batcher("t", SlowRuntime(0.3), BatchingConfig(), executor)
     batcher.start()
-    with pytest.raises(ModelTimeout, match="within 0.05 s"):
+    with pytest.raises(ModelTimeout, match=r"within 0\.05 s"):
         await batcher.submit([[1]], 0.05)
     await batcher.close()
 
