@@ -43,22 +43,23 @@ class HotPath:
         self.max_body_bytes = max_body_bytes
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> bool:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            path: str = scope["path"]
-            if path.startswith(_V1_PREFIX) and path.endswith(_V1_SUFFIX):
-                name = path[len(_V1_PREFIX) : -len(_V1_SUFFIX)]
-                if name and "/" not in name:
-                    await self._serve(scope, receive, send, self._v1, name, None)
-                    return True
-            elif path.startswith(_V2_PREFIX) and path.endswith(_V2_SUFFIX):
-                parts = path[len(_V2_PREFIX) : -len(_V2_SUFFIX)].split("/")
-                if len(parts) == 1 and parts[0]:
-                    await self._serve(scope, receive, send, self._v2, parts[0], None)
-                    return True
-                if len(parts) == 3 and parts[0] and parts[1] == "versions":
-                    await self._serve(scope, receive, send, self._v2, parts[0], parts[2])
-                    return True
-        return False
+        if scope["type"] != "http":
+            return False
+        route = _match(scope["path"])
+        if route is None:
+            return False
+        if scope["method"] != "POST":
+            error = InvalidRequest(
+                f"{scope['method']} is not allowed here; use POST", code="method_not_allowed"
+            )
+            request_id = os.urandom(16).hex()
+            body = error_body(error.code, error.message, request_id)
+            await _respond(send, 405, body, request_id, [(b"allow", b"POST")])
+            return True
+        protocol, name, version = route
+        handler = self._v1 if protocol == "v1" else self._v2
+        await self._serve(scope, receive, send, handler, name, version)
+        return True
 
     async def _serve(
         self,
@@ -151,6 +152,21 @@ class HotPath:
                 "outputs": v2.encode_outputs(prediction.outputs, names),
             }
         )
+
+
+def _match(path: str) -> tuple[str, str, str | None] | None:
+    """``(protocol, name, version)`` when ``path`` is a hot route."""
+    if path.startswith(_V1_PREFIX) and path.endswith(_V1_SUFFIX):
+        name = path[len(_V1_PREFIX) : -len(_V1_SUFFIX)]
+        if name and "/" not in name:
+            return "v1", name, None
+    elif path.startswith(_V2_PREFIX) and path.endswith(_V2_SUFFIX):
+        parts = path[len(_V2_PREFIX) : -len(_V2_SUFFIX)].split("/")
+        if len(parts) == 1 and parts[0]:
+            return "v2", parts[0], None
+        if len(parts) == 3 and parts[0] and parts[1] == "versions":
+            return "v2", parts[0], parts[2]
+    return None
 
 
 def _v1_reply(prediction: Prediction) -> bytes:
