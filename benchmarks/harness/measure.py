@@ -16,6 +16,8 @@ from harness.wrk import run_wrk, write_script
 TOLERANCE = 1e-6
 # Machine-wide CPU use (%) before a server starts above which its numbers are flagged.
 BUSY_WARNING = 15.0
+# How long to wait for such other load to pass before starting a server anyway.
+SETTLE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def measure_server(
     console: Console,
 ) -> list[dict[str, Any]]:
     """Rows for ``targets``, all served by one run of ``spec``."""
-    busy = procs.busy_percent()
+    busy = procs.settle(BUSY_WARNING, SETTLE_S)
     console.print(f"[bold]{spec.label}[/]: starting (machine {busy:.0f}% busy before)")
     if busy > BUSY_WARNING:
         console.print("  [yellow]something else is using the CPUs: these numbers will skew[/]")

@@ -241,3 +241,13 @@ def busy_percent(seconds: float = 1.0) -> float:
     time.sleep(seconds)
     busy1, total1 = _cpu_times()
     return round(100 * (busy1 - busy0) / max(1, total1 - total0), 1)
+
+
+def settle(threshold: float, patience: float) -> float:
+    """Waits up to ``patience`` seconds for machine-wide CPU use to fall to ``threshold``;
+    returns the last reading."""
+    deadline = time.monotonic() + patience
+    busy = busy_percent()
+    while busy > threshold and time.monotonic() < deadline:
+        busy = busy_percent()
+    return busy

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from pasarela.cli.common import actor, console, parse_pairs, registry, reports_errors
 from pasarela.registry.service import parse_ref
-from pasarela.types import ModelVersion
+from pasarela.types import AliasMove, ModelVersion
 
 models_app = typer.Typer(help="Register and inspect model versions.", no_args_is_help=True)
 alias_app = typer.Typer(help="Point aliases (name@champion) at versions.", no_args_is_help=True)
@@ -98,16 +98,20 @@ def show(ref: Annotated[str, typer.Argument(help="name, name@3 or name@alias")])
     _print_version(version)
     history = reg.repo.alias_history(version.model)
     if history:
-        table = Table("alias", "from", "to", "by", "at", title="alias moves")
-        for move in history:
-            table.add_row(
-                move.alias,
-                str(move.from_version or "-"),
-                str(move.to_version),
-                move.actor,
-                move.at.isoformat(timespec="seconds"),
-            )
-        console.print(table)
+        console.print(_moves_table(history, title="alias moves"))
+
+
+def _moves_table(history: list[AliasMove], title: str | None = None) -> Table:
+    table = Table("alias", "from", "to", "by", "at", title=title)
+    for move in history:
+        table.add_row(
+            move.alias,
+            str(move.from_version or "-"),
+            str(move.to_version),
+            move.actor,
+            move.at.isoformat(timespec="seconds"),
+        )
+    return table
 
 
 def _print_version(version: ModelVersion) -> None:
@@ -161,13 +165,4 @@ def set_alias(
 def alias_history(model: Annotated[str, typer.Argument(help="Model name")]) -> None:
     """Every recorded alias move of MODEL."""
     name, _ = parse_ref(model)
-    table = Table("alias", "from", "to", "by", "at")
-    for move in registry().repo.alias_history(name):
-        table.add_row(
-            move.alias,
-            str(move.from_version or "-"),
-            str(move.to_version),
-            move.actor,
-            move.at.isoformat(timespec="seconds"),
-        )
-    console.print(table)
+    console.print(_moves_table(registry().repo.alias_history(name)))
