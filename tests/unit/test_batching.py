@@ -118,3 +118,46 @@ async def test_closed_batcher_refuses_new_work(executor: ThreadPoolExecutor) -> 
     await batcher.close()
     with pytest.raises(Unavailable, match="shutting down"):
         await batcher.submit([[1]], 5.0)
+
+
+async def test_max_wait_gathers_a_fuller_batch_under_concurrency(
+    executor: ThreadPoolExecutor,
+) -> None:
+    runtime = FakeRuntime()
+    batcher = Batcher("t", runtime, BatchingConfig(max_batch_size=8, max_wait_ms=80), executor)
+    batcher.start()
+    # two concurrent requests mark the traffic as concurrent ...
+    await asyncio.gather(batcher.submit([[0]], 5.0), batcher.submit([[0]], 5.0))
+    runtime.batches.clear()
+
+    async def late(i: int) -> None:
+        await asyncio.sleep(0.01 * i)
+        await batcher.submit([[i]], 5.0)
+
+    # ... so the next batch waits for the requests arriving over the following 40 ms
+    await asyncio.gather(*(late(i) for i in range(5)))
+    await batcher.close()
+    assert len(runtime.batches) == 1
+    assert sorted(r[0] for r in runtime.batches[0]) == [0, 1, 2, 3, 4]
+
+
+async def test_a_lone_caller_never_waits(executor: ThreadPoolExecutor) -> None:
+    # A minute of max_wait against a 2 s deadline: any wait for company would time out.
+    batcher = Batcher("t", FakeRuntime(), BatchingConfig(max_wait_ms=60_000), executor)
+    batcher.start()
+    results = [await batcher.submit([[i]], 2.0) for i in range(3)]
+    await batcher.close()
+    assert [r.outputs for r in results] == [[0.0], [1.0], [2.0]]
+
+
+async def test_close_gives_up_on_a_stuck_queue(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher("t", SlowRuntime(0.3), BatchingConfig(max_batch_size=1), executor)
+    batcher.start()
+    running = asyncio.ensure_future(batcher.submit([[1]], 5.0))
+    await asyncio.sleep(0.05)
+    waiting = asyncio.ensure_future(batcher.submit([[2]], 5.0))
+    await asyncio.sleep(0)
+    await batcher.close(drain_timeout_s=0.01)
+    with pytest.raises(Unavailable, match="shut down"):
+        await waiting
+    running.cancel()

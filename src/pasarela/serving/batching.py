@@ -164,11 +164,15 @@ class Batcher:
                 )
             start = end
 
-    async def close(self) -> None:
-        """Stop taking requests, let queued ones finish, then stop the loop."""
+    async def close(self, drain_timeout_s: float = 30.0) -> None:
+        """Stop taking requests, let queued ones finish (up to ``drain_timeout_s``), then stop.
+        Requests still queued after that get 503 ``not_ready``."""
         self._closed = True
-        while self._queue:
+        deadline = time.perf_counter() + drain_timeout_s
+        while self._queue and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
+        _fail(list(self._queue), Unavailable(f"{self.name} shut down", code="not_ready"))
+        self._queue.clear()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
