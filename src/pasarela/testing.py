@@ -2,7 +2,7 @@
 
 Example::
 
-    runtime = FakeRuntime(outputs=lambda row: sum(row))
+    runtime = FakeRuntime(answer=lambda row: sum(row))
     runtime.predict_batch([[1, 2], [3, 4]])  # [3, 7]
 """
 
@@ -14,17 +14,18 @@ from collections.abc import Callable
 from typing import Any
 
 from pasarela.errors import ModelError
-from pasarela.types import JSON, RuntimeContext
+from pasarela.types import JSON, Output, RuntimeContext
 
 
 class FakeRuntime:
-    """Answers each row with ``outputs(row)`` (default: the sum of its numbers) and records
+    """Answers each row with ``answer(row)`` (default: the sum of its numbers) and records
     every batch it was given, so tests can see how requests were grouped."""
 
-    def __init__(self, outputs: Callable[[list[Any]], JSON] | None = None) -> None:
-        self.outputs = outputs or (lambda row: float(sum(row)))
+    def __init__(self, answer: Callable[[list[Any]], JSON] | None = None) -> None:
+        self.answer = answer or (lambda row: float(sum(row)))
         self.batches: list[list[list[Any]]] = []
         self.loaded = False
+        self.outputs: tuple[Output, ...] = (Output("predict", "float"),)
         self._lock = threading.Lock()
 
     def load(self, context: RuntimeContext) -> None:
@@ -34,7 +35,7 @@ class FakeRuntime:
     def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
         with self._lock:
             self.batches.append(rows)
-        return [self.outputs(row) for row in rows]
+        return [self.answer(row) for row in rows]
 
     def unload(self) -> None:
         self.loaded = False

@@ -42,6 +42,16 @@ class Signature:
         return cls(tuple(Feature(d["name"], d["dtype"]) for d in data))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One named result a model gives per row: its type, and its width when it is a vector
+    (``None``: one value per row; ``-1``: a vector of unknown width)."""
+
+    name: str
+    dtype: DType
+    width: int | None = None
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class VersionId:
     """Address of an immutable model version, written ``name@3``."""
@@ -184,7 +194,10 @@ class RuntimeContext:
 class Runtime(Protocol):
     """Runs one model version. ``predict_batch`` is CPU-bound; the data plane calls it off the
     event loop, one batch at a time, with rows already checked against the signature and in
-    signature order. It returns one JSON-ready output per row."""
+    signature order. It returns one JSON-ready output per row. ``outputs`` describes them once
+    loaded (empty when the runtime cannot know, as for Python models)."""
+
+    outputs: tuple[Output, ...]
 
     def load(self, context: RuntimeContext) -> None: ...
 

@@ -30,8 +30,27 @@ async def test_model_metadata_lists_signature(client: AsyncClient) -> None:
     assert (await client.get("/v2/models/cancer/versions/1/ready")).status_code == 200
     missing = await client.get("/v2/models/cancer/versions/9/ready")
     assert missing.status_code == 404
-    assert missing.json()["error"]["code"] == "version_not_found"
-    assert (await client.get("/v2/models/ghost")).json()["error"]["code"] == "model_not_found"
+    assert missing.json()["code"] == "version_not_found"
+    assert (await client.get("/v2/models/ghost")).json()["code"] == "model_not_found"
+
+
+async def test_metadata_declares_what_infer_returns(client: AsyncClient) -> None:
+    meta = (await client.get("/v2/models/cancer")).json()
+    assert meta["outputs"] == [
+        {"name": "predict", "datatype": "INT64", "shape": [-1, 1]},
+        {"name": "predict_proba", "datatype": "FP64", "shape": [-1, 2]},
+    ]
+
+
+async def test_errors_take_the_protocol_shape(client: AsyncClient) -> None:
+    """The protocol's error is a string under "error"; the code and request id sit beside it."""
+    reply = await client.post(
+        "/v2/models/ghost/infer", json={"inputs": []}, headers={"X-Request-Id": "r-9"}
+    )
+    body = reply.json()
+    assert isinstance(body["error"], str) and body["error"]
+    assert body["code"] == "invalid_request"
+    assert body["request_id"] == "r-9"
 
 
 async def test_infer_one_tensor(client: AsyncClient, trained: Trained) -> None:
@@ -112,7 +131,7 @@ async def test_bad_v2_requests(
 ) -> None:
     reply = await client.post("/v2/models/cancer/infer", json=body)
     assert reply.status_code == status, reply.text
-    assert reply.json()["error"]["code"] == code
+    assert reply.json()["code"] == code
 
 
 async def test_unknown_model_and_version(client: AsyncClient) -> None:
@@ -120,6 +139,6 @@ async def test_unknown_model_and_version(client: AsyncClient) -> None:
     reply = await client.post("/v2/models/ghost/infer", json=body)
     assert reply.status_code == 404
     reply = await client.post("/v2/models/cancer/versions/4/infer", json=body)
-    assert reply.json()["error"]["code"] == "version_not_found"
+    assert reply.json()["code"] == "version_not_found"
     reply = await client.post("/v2/models/cancer/versions/x/infer", json=body)
     assert reply.status_code == 400

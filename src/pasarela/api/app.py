@@ -103,7 +103,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: PasarelaError) -> Response:
         headers = {k.decode(): v.decode() for k, v in error_headers(exc)}
         return Response(
-            error_body(exc.code, exc.message, request_id(request)),
+            error_body(exc.code, exc.message, request_id(request), path=request.url.path),
             status_code=status_for(exc),
             media_type="application/json",
             headers=headers,
@@ -114,7 +114,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = _CODE_BY_STATUS.get(exc.status_code, "invalid_request")
         message = str(exc.detail) if exc.status_code != 404 else f"no route {request.url.path}"
         return Response(
-            error_body(code, message, request_id(request)),
+            error_body(code, message, request_id(request), path=request.url.path),
             status_code=exc.status_code,
             media_type="application/json",
         )
@@ -125,7 +125,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         return Response(
-            error_body("invalid_request", problems, request_id(request)),
+            error_body("invalid_request", problems, request_id(request), path=request.url.path),
             status_code=400,
             media_type="application/json",
         )
@@ -134,7 +134,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
         return Response(
-            error_body("internal_error", "internal error", request_id(request)),
+            error_body(
+                "internal_error", "internal error", request_id(request), path=request.url.path
+            ),
             status_code=500,
             media_type="application/json",
         )

@@ -33,7 +33,12 @@ def status_for(error: errors.PasarelaError) -> int:
     return 500
 
 
-def error_body(code: str, message: str, request_id: str | None) -> bytes:
+def error_body(code: str, message: str, request_id: str | None, *, path: str = "") -> bytes:
+    """``{"error": {"code", "message", "request_id"}}``; on the Open Inference Protocol routes
+    (``/v2…``) the protocol's own shape, ``{"error": message}``, with ``code`` and
+    ``request_id`` beside it, so that Triton, KServe and MLServer clients can read it."""
+    if path == "/v2" or path.startswith("/v2/"):
+        return orjson.dumps({"error": message, "code": code, "request_id": request_id})
     return orjson.dumps({"error": {"code": code, "message": message, "request_id": request_id}})
 
 

@@ -49,11 +49,9 @@ class HotPath:
         if route is None:
             return False
         if scope["method"] != "POST":
-            error = InvalidRequest(
-                f"{scope['method']} is not allowed here; use POST", code="method_not_allowed"
-            )
-            request_id = os.urandom(16).hex()
-            body = error_body(error.code, error.message, request_id)
+            request_id = _request_id(_headers(scope))
+            message = f"{scope['method']} is not allowed here; use POST"
+            body = error_body("method_not_allowed", message, request_id, path=scope["path"])
             await _respond(send, 405, body, request_id, [(b"allow", b"POST")])
             return True
         protocol, name, version = route
@@ -71,9 +69,7 @@ class HotPath:
         version: str | None,
     ) -> None:
         headers = _headers(scope)
-        request_id = headers.get("x-request-id") or os.urandom(16).hex()
-        if len(request_id) > _MAX_ID:
-            request_id = os.urandom(16).hex()
+        request_id = _request_id(headers)
         try:
             body = await self._read_body(receive, headers)
             try:
@@ -94,14 +90,17 @@ class HotPath:
             await _respond(
                 send,
                 status_for(exc),
-                error_body(exc.code, exc.message, request_id),
+                error_body(exc.code, exc.message, request_id, path=scope["path"]),
                 request_id,
                 error_headers(exc),
             )
         except Exception:  # never leak a stack trace to the client
             log.exception("unexpected error serving %s (request %s)", scope["path"], request_id)
             await _respond(
-                send, 500, error_body("internal_error", "internal error", request_id), request_id
+                send,
+                500,
+                error_body("internal_error", "internal error", request_id, path=scope["path"]),
+                request_id,
             )
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
@@ -140,6 +139,8 @@ class HotPath:
                     f"version {version!r} must be a number", code="invalid_request"
                 )
             number = int(version)
+        if isinstance(body, dict) and not isinstance(body.get("id", ""), str):
+            raise InvalidRequest("'id' must be a string")
         rows = v2.decode_inputs(body)
         names = v2.requested_outputs(body)
         prediction = await self.dataplane.predict_version(context, number, rows)
@@ -183,6 +184,12 @@ def _v1_reply(prediction: Prediction) -> bytes:
 
 def _too_large(limit: int) -> InvalidRequest:
     return InvalidRequest(f"the body exceeds {limit} bytes", code="payload_too_large")
+
+
+def _request_id(headers: dict[str, str]) -> str:
+    """The client's ``X-Request-Id`` when it is usable, else a new random one."""
+    given = headers.get("x-request-id")
+    return given if given and len(given) <= _MAX_ID else os.urandom(16).hex()
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -11,9 +11,8 @@ from pasarela import __version__
 from pasarela.api.v2 import model_metadata
 from pasarela.errors import NotFound, Unavailable
 from pasarela.serving.dataplane import DataPlane
-from pasarela.serving.snapshot import ServedEndpoint
+from pasarela.serving.snapshot import LoadedVersion, ServedEndpoint
 from pasarela.telemetry.metrics import CONTENT_TYPE_LATEST
-from pasarela.types import ModelVersion
 
 router = APIRouter()
 
@@ -91,20 +90,21 @@ async def v2_ready(request: Request) -> Response:
     return _json({"ready": ready}, 200 if ready else 503)
 
 
-def _versions(plane: DataPlane, name: str, version: str | None) -> list[ModelVersion]:
+def _versions(plane: DataPlane, name: str, version: str | None) -> list[LoadedVersion]:
+    """The served versions ``name`` (an endpoint or a model) answers with, oldest first."""
     endpoint = plane.snapshot.endpoints.get(name)
     if endpoint is not None:
         if endpoint.error is not None:
             raise Unavailable(f"{name!r} cannot serve: {endpoint.error.message}", code="not_ready")
         found = sorted(
-            (s.loaded.version for s in endpoint.served.values()), key=lambda v: v.version
+            (s.loaded for s in endpoint.served.values()), key=lambda v: v.version.version
         )
     else:
-        found = [s.loaded.version for _, s in sorted(plane.snapshot.versions_of(name).items())]
+        found = [s.loaded for _, s in sorted(plane.snapshot.versions_of(name).items())]
     if not found:
         raise NotFound(f"no endpoint or served model is named {name!r}", code="model_not_found")
     if version is not None:
-        found = [v for v in found if str(v.version) == version]
+        found = [v for v in found if str(v.version.version) == version]
         if not found:
             raise NotFound(f"{name!r} does not serve version {version}", code="version_not_found")
     return found

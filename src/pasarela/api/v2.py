@@ -7,17 +7,21 @@ shape ``[rows]`` or ``[rows, 1]``), as MLServer's pandas codec sends them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pasarela.errors import InvalidInput, InvalidRequest
-from pasarela.types import DType, ModelVersion
+from pasarela.serving.snapshot import LoadedVersion
+from pasarela.types import DType
 
-_CASTS: dict[str, Callable[[Any], Any]] = {
-    "BOOL": bool,
-    "BYTES": str,
-    **{t: int for t in ("UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64")},
-    **{t: float for t in ("FP16", "FP32", "FP64")},
+# The JSON values each tensor datatype may hold. Values are checked, never converted: "1.5" is
+# not a number and true is not an integer, as on the v1 route.
+_INTEGERS = ("UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64")
+_ACCEPTS: dict[str, tuple[type, ...]] = {
+    "BOOL": (bool,),
+    "BYTES": (str,),
+    **{t: (int,) for t in _INTEGERS},
+    **{t: (float, int) for t in ("FP16", "FP32", "FP64")},
 }
 V2_TYPE: dict[DType, str] = {"float": "FP64", "int": "INT64", "bool": "BOOL", "str": "BYTES"}
 
@@ -39,18 +43,21 @@ def _tensor_values(tensor: Mapping[str, Any], i: int) -> tuple[list[int], list[A
     shape, datatype = tensor["shape"], tensor["datatype"]
     if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
         raise InvalidRequest(f"inputs[{i}].shape must be a list of non-negative integers")
-    cast = _CASTS.get(datatype) if isinstance(datatype, str) else None
-    if cast is None:
+    accepts = _ACCEPTS.get(datatype) if isinstance(datatype, str) else None
+    if accepts is None:
         raise InvalidRequest(f"inputs[{i}].datatype {datatype!r} is not supported")
     values = _flatten(tensor["data"])
     if math.prod(shape) != len(values):
         raise InvalidInput(
             f"inputs[{i}] has {len(values)} values but its shape {shape} needs {math.prod(shape)}"
         )
-    try:
-        return shape, [cast(v) for v in values]
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"inputs[{i}].data does not hold {datatype} values") from exc
+    for value in values:
+        if type(value) not in accepts:
+            raise InvalidInput(
+                f"inputs[{i}].data holds {type(value).__name__} {str(value)[:40]!r}, "
+                f"not a {datatype} value"
+            )
+    return shape, values
 
 
 def decode_inputs(body: Any) -> list[Any]:
@@ -138,10 +145,11 @@ def _datatype(values: Sequence[Any]) -> str:
     return "BYTES"
 
 
-def model_metadata(name: str, versions: Sequence[ModelVersion]) -> dict[str, Any]:
-    """The v2 model metadata object for ``name`` (an endpoint or a model)."""
-    latest = versions[-1]
-    signature = latest.signature
+def model_metadata(name: str, served: Sequence[LoadedVersion]) -> dict[str, Any]:
+    """The v2 model metadata object for ``name`` (an endpoint or a model): the latest served
+    version's signature as inputs and what its runtime says it returns as outputs."""
+    latest = served[-1]
+    signature = latest.version.signature
     inputs = (
         [
             {"name": f.name, "datatype": V2_TYPE[f.dtype], "shape": [-1, 1]}
@@ -150,10 +158,14 @@ def model_metadata(name: str, versions: Sequence[ModelVersion]) -> dict[str, Any
         if signature is not None
         else []
     )
+    outputs = [
+        {"name": o.name, "datatype": V2_TYPE[o.dtype], "shape": [-1, o.width or 1]}
+        for o in latest.runtime.outputs
+    ]
     return {
         "name": name,
-        "versions": [str(v.version) for v in versions],
-        "platform": latest.kind,
+        "versions": [str(s.version.version) for s in served],
+        "platform": latest.version.kind,
         "inputs": inputs,
-        "outputs": [{"name": "predict", "datatype": "BYTES", "shape": [-1, 1]}],
+        "outputs": outputs,
     }

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
 
 from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
@@ -18,7 +20,8 @@ from pasarela.registry.service import Registry
 from pasarela.settings import Settings
 
 console = Console()
-err_console = Console(stderr=True)
+# Errors stay on one line whatever the terminal width, so logs and pipes keep them whole.
+err_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -45,8 +48,14 @@ def reports_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except PasarelaError as exc:
-            err_console.print(f"[bold red]error[/] [{exc.code}] {exc.message}", highlight=False)
-            raise typer.Exit(1) from None
+            code, message = exc.code, exc.message
+        except SQLAlchemyError as exc:
+            cause = getattr(exc, "orig", None) or exc
+            code, message = "database_error", (str(cause).splitlines() or [repr(cause)])[0]
+        err_console.print(
+            Text.assemble(("error", "bold red"), f" [{code}] {message}"), highlight=False
+        )
+        raise typer.Exit(1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from pasarela.errors import ArtifactError, MissingDependency
 from pasarela.runtimes.outputs import classification_outputs, plain_outputs
-from pasarela.types import JSON, RuntimeContext
+from pasarela.types import JSON, DType, Output, RuntimeContext
 
 _NUMPY_TYPES = {
     "tensor(float)": np.float32,
@@ -17,6 +17,15 @@ _NUMPY_TYPES = {
     "tensor(int32)": np.int32,
     "tensor(bool)": np.bool_,
     "tensor(string)": np.object_,
+}
+
+_DTYPES: dict[str, DType] = {
+    "tensor(float)": "float",
+    "tensor(double)": "float",
+    "tensor(int64)": "int",
+    "tensor(int32)": "int",
+    "tensor(bool)": "bool",
+    "tensor(string)": "str",
 }
 
 
@@ -31,6 +40,7 @@ class OnnxRuntime:
         self.session: Any = None
         self.inputs: list[tuple[str, Any]] = []
         self.output_names: list[str] = []
+        self.outputs: tuple[Output, ...] = ()
 
     def load(self, context: RuntimeContext) -> None:
         try:
@@ -52,7 +62,16 @@ class OnnxRuntime:
         self.inputs = [
             (i.name, _NUMPY_TYPES.get(i.type, np.float32)) for i in self.session.get_inputs()
         ]
-        self.output_names = [o.name for o in self.session.get_outputs()]
+        declared = self.session.get_outputs()
+        self.output_names = [o.name for o in declared]
+        if len(declared) == 2 and "label" in declared[0].name:
+            width = declared[1].shape[1] if len(declared[1].shape or []) == 2 else -1
+            self.outputs = (
+                Output("predict", _DTYPES.get(declared[0].type, "str")),
+                Output("predict_proba", "float", width if isinstance(width, int) else -1),
+            )
+        else:
+            self.outputs = (Output("predict", _DTYPES.get(declared[0].type, "float")),)
 
     def predict_batch(self, rows: list[list[Any]]) -> list[JSON]:
         if len(self.inputs) == 1:

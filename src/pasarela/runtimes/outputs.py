@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from pasarela.types import DType
+
 
 def classification_outputs(classes: Sequence[Any], probabilities: np.ndarray) -> list[Any]:
     """``{"label": most probable class, "probabilities": {class: p}}`` per row."""
@@ -26,3 +28,14 @@ def plain_outputs(values: Any) -> list[Any]:
         array = array[:, 0]
     result: list[Any] = array.tolist()
     return result
+
+
+def dtype_of_values(values: Sequence[Any]) -> DType:
+    """The narrowest JSON type that holds every value (labels of a classifier, say)."""
+    if all(isinstance(v, bool) for v in values):
+        return "bool"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "float"
+    return "str"

@@ -9,7 +9,7 @@ from typing import Any
 from pasarela.errors import ConfigurationError, ModelError
 from pasarela.plugins import load_object
 from pasarela.runtimes.outputs import plain_outputs
-from pasarela.types import JSON, RuntimeContext
+from pasarela.types import JSON, Output, RuntimeContext
 
 
 class PythonRuntime:
@@ -23,6 +23,7 @@ class PythonRuntime:
     def __init__(self) -> None:
         self.predict: Any = None
         self.names: tuple[str, ...] | None = None
+        self.outputs: tuple[Output, ...] = ()  # whatever the callable returns
 
     def load(self, context: RuntimeContext) -> None:
         entrypoint = context.version.entrypoint

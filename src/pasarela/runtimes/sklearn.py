@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from pasarela.errors import ArtifactError, MissingDependency
-from pasarela.runtimes.outputs import classification_outputs, plain_outputs
-from pasarela.types import JSON, RuntimeContext
+from pasarela.runtimes.outputs import classification_outputs, dtype_of_values, plain_outputs
+from pasarela.types import JSON, Output, RuntimeContext
 
 # Recorded at registration for skops files: the types the registering user trusted.
 SKOPS_TRUSTED_TAG = "skops_trusted_types"
@@ -52,6 +52,7 @@ class SklearnRuntime:
         self.columns: list[str] | None = None
         self.order: list[int] | None = None
         self.numeric = True
+        self.outputs: tuple[Output, ...] = ()
 
     def load(self, context: RuntimeContext) -> None:
         if context.artifact_path is None:
@@ -70,6 +71,7 @@ class SklearnRuntime:
             self.columns = names
         if self.numeric and self.columns is not None and self.order is not None:
             self._prefer_arrays(len(names or []))
+        self.outputs = _describe_outputs(self.model)
 
     def _prefer_arrays(self, width: int) -> None:
         """Drop the per-batch DataFrame when the model answers the same without it."""
@@ -109,3 +111,14 @@ class SklearnRuntime:
 
     def unload(self) -> None:
         self.model = None
+
+
+def _describe_outputs(model: Any) -> tuple[Output, ...]:
+    classes = getattr(model, "classes_", None)
+    if hasattr(model, "predict_proba") and classes is not None:
+        return (
+            Output("predict", dtype_of_values(classes.tolist())),
+            Output("predict_proba", "float", len(classes)),
+        )
+    width = getattr(model, "n_outputs_", 1)
+    return (Output("predict", "float", None if width == 1 else width),)
