@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -229,10 +230,13 @@ class RssSampler:
         }
 
 
-def _cpu_times() -> tuple[int, int]:
+def _cpu_times(processes_only: bool = False) -> tuple[int, int]:
+    """(busy, total) clock ticks of the whole machine; ``processes_only`` counts only
+    user, nice and system time as busy, as processes' own tick counts do."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
+    total = sum(fields[:8])  # guest time is already part of user time
+    busy = sum(fields[:3]) if processes_only else total - fields[3] - fields[4]
+    return busy, total
 
 
 def busy_percent(seconds: float = 1.0) -> float:
@@ -251,3 +255,41 @@ def settle(threshold: float, patience: float) -> float:
     while busy > threshold and time.monotonic() < deadline:
         busy = busy_percent()
     return busy
+
+
+def _process_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            text = Path(f"/proc/{pid}/stat").read_text()
+            fields = text[text.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def _own_ticks() -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime) * ticks
+
+
+@dataclass
+class OtherLoad:
+    """CPU used during a block by anything but ``server``, this harness and its children (wrk),
+    as a percentage of the whole machine."""
+
+    server: Server
+    percent: float = 0.0
+
+    def __enter__(self) -> OtherLoad:
+        self._pids = self.server.tree()
+        self._start = (*_cpu_times(processes_only=True), _process_ticks(self._pids), _own_ticks())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        busy0, total0, server0, own0 = self._start
+        busy1, total1 = _cpu_times(processes_only=True)
+        server1, own1 = _process_ticks(self._pids), _own_ticks()
+        other = (busy1 - busy0) - (server1 - server0) - (own1 - own0)
+        self.percent = round(max(0.0, 100 * other / max(1, total1 - total0)), 1)

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from harness.measure import BUSY_WARNING
+from harness.measure import BUSY_WARNING, OTHER_WARNING
 
 BASELINE = "mlserver"
 HEADERS = [
@@ -42,6 +42,8 @@ def _cells(row: dict[str, Any]) -> list[str]:
     status = row["status"] + (f": {row['detail']}" if row.get("detail") else "")
     if row.get("background_cpu_pct", 0.0) > BUSY_WARNING:
         status += f" (machine {row['background_cpu_pct']:.0f}% busy before)"
+    if row.get("other_cpu_pct", 0.0) > OTHER_WARNING:
+        status += f" (other load {row['other_cpu_pct']:.0f}% during the run)"
     if wrk is None:
         return [row["label"], "—", "—", "—", "—", "—", "—", "—", status]
     return [
