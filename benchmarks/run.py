@@ -10,6 +10,7 @@ with predict_proba; wrk measures each in turn. Run with the project's environmen
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import signal
 import sys
@@ -66,19 +67,21 @@ def prepare_peers(keys: list[str], sklearn: str, console: Console) -> dict[str, 
     """Creates (once) the virtual environment of each peer server in ``keys``."""
     wanted = servers.PEER_VENV
     names = sorted({wanted[k] for k in keys if k in wanted})
-    requirements = envs.peer_requirements(sklearn)
+    requirements = envs.peer_requirements(sklearn, REPO)
+    project = hashlib.sha256((REPO / "pyproject.toml").read_bytes()).hexdigest()
     records = {}
     for name in names:
         console.print(f"environment [bold]{name}[/]: {' '.join(requirements[name])}")
         log = WORK / "logs" / f"pip-{name}.log"
-        records[name] = envs.ensure_venv(VENVS, name, requirements[name], log)
+        fingerprint = project if name == "pasarela" else ""
+        records[name] = envs.ensure_venv(VENVS, name, requirements[name], log, fingerprint)
         if records[name]["installed"] != requirements[name]:
             console.print(f"[yellow]{name}: scikit-learn {sklearn} did not install; unpinned[/]")
     return records
 
 
 def collect_versions(peers: dict[str, Any]) -> dict[str, dict[str, str]]:
-    versions = {"pasarela (.venv)": envs.main_versions()}
+    versions = {}
     for name in peers:
         versions[name] = envs.venv_versions(VENVS / name, envs.PEER_PACKAGES[name])
     return versions

@@ -20,16 +20,20 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 PEER_PACKAGES: dict[str, list[str]] = {
+    "pasarela": ["pasarela", "scikit-learn", "numpy", "fastapi", "uvicorn", "uvloop"],
     "mlserver": ["mlserver", "mlserver-sklearn", "uvloop", "scikit-learn", "numpy", "uvicorn"],
     "bentoml": ["bentoml", "scikit-learn", "numpy", "uvicorn", "starlette"],
     "fastapi": ["fastapi", "uvicorn", "uvloop", "httptools", "scikit-learn", "numpy"],
 }
 
 
-def peer_requirements(sklearn_version: str) -> dict[str, list[str]]:
-    """pip requirements of each peer; scikit-learn pinned to the main environment's."""
+def peer_requirements(sklearn_version: str, repo: Path) -> dict[str, list[str]]:
+    """pip requirements of each server; scikit-learn pinned to the main environment's.
+    pasarela is installed from this checkout as a user installs it: no dev or parquet extras
+    (pandas loads pyarrow at import when it is there, about 35 MB more per process)."""
     sklearn = f"scikit-learn=={sklearn_version}"
     return {
+        "pasarela": ["-e", str(repo), sklearn],
         # MLServer 1.7.1 does not start with uvloop 0.22 or later.
         "mlserver": ["mlserver==1.7.1", "mlserver-sklearn==1.7.1", "uvloop<0.22", sklearn],
         "bentoml": ["bentoml>=1.4,<1.5", sklearn, "joblib"],
@@ -79,8 +83,11 @@ def _pip(python: Path, requirements: list[str], log: Path) -> bool:
         )
 
 
-def ensure_venv(venvs: Path, name: str, requirements: list[str], log: Path) -> dict[str, Any]:
-    """Create ``venvs/name`` and install ``requirements`` unless that was done already.
+def ensure_venv(
+    venvs: Path, name: str, requirements: list[str], log: Path, fingerprint: str = ""
+) -> dict[str, Any]:
+    """Create ``venvs/name`` and install ``requirements`` unless that was done already (with
+    the same ``fingerprint``, e.g. a hash of the project's pyproject.toml).
 
     When the scikit-learn pin cannot be installed the peer gets pip's choice, and the
     returned note says so.
@@ -90,7 +97,8 @@ def ensure_venv(venvs: Path, name: str, requirements: list[str], log: Path) -> d
     stamp = venv / ".bench-requirements.json"
     if python.exists() and stamp.exists():
         recorded: dict[str, Any] = json.loads(stamp.read_text())
-        if recorded.get("wanted") == requirements:
+        same = recorded.get("wanted") == requirements
+        if same and recorded.get("fingerprint", "") == fingerprint:
             return recorded
     if not python.exists():
         base = shutil.which("python3.11") or sys.executable
@@ -101,7 +109,7 @@ def ensure_venv(venvs: Path, name: str, requirements: list[str], log: Path) -> d
         installed.append("scikit-learn")
         if not _pip(python, installed, log):
             raise RuntimeError(f"pip could not install the {name} environment; see {log}")
-    record = {"wanted": requirements, "installed": installed}
+    record = {"wanted": requirements, "installed": installed, "fingerprint": fingerprint}
     stamp.write_text(json.dumps(record))
     return record
 

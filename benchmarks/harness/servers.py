@@ -31,7 +31,8 @@ def v1_probabilities(reply: Any) -> list[float]:
 
 def pasarela(ctx: Context) -> Spec:
     home = Path(tempfile.mkdtemp(prefix="pasarela-home-", dir=ctx.work))
-    cli = str(ctx.repo / ".venv" / "bin" / "pasarela")
+    bin_dir = ctx.venvs / "pasarela" / "bin"
+    cli = str(bin_dir / "pasarela")
     port = free_port()
     files = ctx.files
     register = [cli, "models", "register", str(files.model), "--name", MODEL_NAME]
@@ -42,10 +43,10 @@ def pasarela(ctx: Context) -> Spec:
     return Spec(
         key="pasarela",
         label="pasarela",
-        venv=None,
+        venv=ctx.venvs / "pasarela",
         argv=argv,
         cwd=ctx.work,
-        env=server_env({"PASARELA_HOME": str(home)}, ctx.repo / ".venv" / "bin"),
+        env=server_env({"PASARELA_HOME": str(home)}, bin_dir),
         port=port,
         ready_path="/readyz",
         prepare=prepare,
@@ -86,8 +87,9 @@ SERVER_OF = {
     "mlserver-pw1": "mlserver-pw1",
 }
 DEFAULT_TARGETS = ["pasarela", "pasarela-v2", "mlserver", "bentoml", "fastapi"]
-# Server -> its virtual environment under benchmarks/.venvs (pasarela uses the main .venv).
+# Server -> its virtual environment under benchmarks/.venvs.
 PEER_VENV = {
+    "pasarela": "pasarela",
     "mlserver": "mlserver",
     "mlserver-pw1": "mlserver",
     "bentoml": "bentoml",
