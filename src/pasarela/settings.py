@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413 payload_too_large."""
 
+    records: bool = True
+    """Record every routed prediction (journal first, database soon after)."""
+
+    spool_max_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024 * 1024)
+    """Bound on the local journal that holds records while the database is slow or down;
+    beyond it new records are dropped (and logged), requests are never refused for it."""
+
     snapshot_poll_s: float = Field(default=2.0, gt=0)
     """How often the server checks the database for control-plane changes made elsewhere."""
 

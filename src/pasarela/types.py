@@ -117,6 +117,8 @@ class EndpointSpec:
     batching: BatchingConfig | None = None
     timeout_s: float | None = None
     description: str = ""
+    payload_sample_rate: float = 1.0
+    """Share of requests whose inputs and outputs are recorded (every request is counted)."""
 
     def to_json(self) -> dict[str, JSON]:
         out: dict[str, JSON] = {
@@ -125,6 +127,7 @@ class EndpointSpec:
             "targets": list(self.targets),
             "description": self.description,
             "timeout_s": self.timeout_s,
+            "payload_sample_rate": self.payload_sample_rate,
         }
         if self.batching is not None:
             b = self.batching
@@ -145,6 +148,7 @@ class EndpointSpec:
             batching=BatchingConfig(**batching) if batching else None,
             timeout_s=data.get("timeout_s"),
             description=data.get("description", ""),
+            payload_sample_rate=data.get("payload_sample_rate", 1.0),
         )
 
 

@@ -139,7 +139,7 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     from alembic import command
 
     from pasarela.storage.db import alembic_config
@@ -147,7 +147,14 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     command.downgrade(alembic_config(engine), "base")
     assert "models" not in sa.inspect(engine).get_table_names()
     upgrade(engine)
-    assert {"models", "model_versions", "aliases", "alias_moves", "endpoints"} <= set(
-        sa.inspect(engine).get_table_names()
-    )
+    assert {
+        "models",
+        "model_versions",
+        "aliases",
+        "alias_moves",
+        "endpoints",
+        "prediction_records",
+        "request_stats",
+        "latency_buckets",
+    } <= set(sa.inspect(engine).get_table_names())
     engine.dispose()

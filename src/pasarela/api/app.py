@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import uuid
@@ -27,7 +28,11 @@ from pasarela.errors import PasarelaError
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.db import upgrade
+from pasarela.storage.telemetry import TelemetryRepository
+from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
+from pasarela.telemetry.records import Recorder
+from pasarela.telemetry.writer import RecordWriter
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +61,22 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     registry = open_registry(settings, migrate=False)
     engine = registry.repo.engine
     metrics = Metrics()
-    dataplane = DataPlane(settings, registry, metrics)
+    telemetry = TelemetryRepository(engine)
+    journal = (
+        Journal.open(settings.home / "journal", max_bytes=settings.spool_max_bytes)
+        if settings.records
+        else None
+    )
+    recorder = Recorder(journal) if journal is not None else None
+    writer = RecordWriter(journal, telemetry) if journal is not None else None
+    dataplane = DataPlane(settings, registry, metrics, recorder=recorder)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start or engine.dialect.name == "sqlite":
             await asyncio.to_thread(upgrade, engine)
         await dataplane.start()
+        writing = asyncio.get_running_loop().create_task(writer.run()) if writer else None
         # Everything loaded so far (modules, models) lives as long as the process; keep the
         # cyclic GC from rescanning it, which otherwise pauses requests for tens of ms.
         gc.freeze()
@@ -70,6 +84,12 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
             yield
         finally:
             await dataplane.stop()
+            if writer is not None and writing is not None and journal is not None:
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writing
+                await writer.drain(timeout_s=10)
+                journal.close()
             engine.dispose()
 
     app = PasarelaAPI(
@@ -81,6 +101,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.registry = registry
     app.state.dataplane = dataplane
     app.state.metrics = metrics
+    app.state.telemetry = telemetry
+    app.state.writer = writer
     app.include_router(routes.router)
     _install_error_handlers(app)
     app.hot_path = HotPath(dataplane, settings.max_body_bytes)

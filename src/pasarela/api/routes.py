@@ -12,6 +12,8 @@ from pasarela.api.v2 import model_metadata
 from pasarela.errors import NotFound, Unavailable
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import LoadedVersion, ServedEndpoint
+from pasarela.storage.telemetry import TelemetryRepository
+from pasarela.telemetry.aggregates import endpoint_stats, parse_window
 from pasarela.telemetry.metrics import CONTENT_TYPE_LATEST
 
 router = APIRouter()
@@ -71,6 +73,14 @@ async def get_endpoint(request: Request, endpoint: str) -> Response:
     if served is None:
         raise NotFound(f"endpoint {endpoint!r} does not exist", code="endpoint_not_found")
     return _json(_describe(served))
+
+
+@router.get("/admin/stats", tags=["admin"])
+def stats(request: Request, endpoint: str, window: str = "1h") -> Response:
+    """Traffic, errors, latency and version shares of an endpoint over a window (``15m``,
+    ``1h``, ``24h``, ``7d``), from the per-minute aggregates."""
+    repo: TelemetryRepository = request.app.state.telemetry
+    return _json(endpoint_stats(repo, endpoint, parse_window(window)))
 
 
 # -- Open Inference Protocol v2 --------------------------------------------------------------

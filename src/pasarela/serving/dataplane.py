@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from pasarela.errors import ConfigurationError, InvalidInput, NotFound, PasarelaError, Unavailable
+from pasarela.errors import (
+    ClientError,
+    ConfigurationError,
+    InvalidInput,
+    NotFound,
+    PasarelaError,
+    Unavailable,
+)
 from pasarela.registry.service import Registry
 from pasarela.routing import create_policy
 from pasarela.serving.batching import Batcher
@@ -29,6 +36,7 @@ from pasarela.serving.snapshot import (
 )
 from pasarela.settings import Settings
 from pasarela.telemetry.metrics import Metrics
+from pasarela.telemetry.records import Recorder
 from pasarela.types import BatchingConfig, EndpointSpec, Prediction, RequestContext, VersionId
 
 log = logging.getLogger(__name__)
@@ -50,10 +58,12 @@ class DataPlane:
         registry: Registry,
         metrics: Metrics,
         rng: random.Random | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
         self.metrics = metrics
+        self.recorder = recorder
         self.rng = rng or random.Random()
         self.snapshot = Snapshot(revision=-1)
         self.ready = False
@@ -187,7 +197,13 @@ class DataPlane:
         decision = endpoint.policy.decide(endpoint.spec, endpoint.versions, request, self.rng)
         served = endpoint.served[decision.version]
         return await self._run(
-            request, served, inputs, endpoint.timeout_s, decision.reason, started
+            request,
+            served,
+            inputs,
+            endpoint.timeout_s,
+            decision.reason,
+            started,
+            endpoint.spec.payload_sample_rate,
         )
 
     async def predict_version(
@@ -200,10 +216,12 @@ class DataPlane:
         endpoint = self.snapshot.endpoints.get(name)
         if endpoint is not None and version is None:
             return await self.predict(request, inputs)
+        sample_rate = 1.0
         if endpoint is not None:
             self._check_serving(endpoint)
             candidates = {v.version: s for v, s in endpoint.served.items()}
             timeout_s = endpoint.timeout_s
+            sample_rate = endpoint.spec.payload_sample_rate
         else:
             candidates = self.snapshot.versions_of(name)
             timeout_s = self.settings.request_timeout_s
@@ -218,7 +236,9 @@ class DataPlane:
                 f"{name!r} serves versions {sorted(candidates)}, not {version}",
                 code="version_not_found",
             )
-        return await self._run(request, served, inputs, timeout_s, "version_requested", started)
+        return await self._run(
+            request, served, inputs, timeout_s, "version_requested", started, sample_rate
+        )
 
     def _endpoint(self, name: str) -> ServedEndpoint:
         endpoint = self.snapshot.endpoints.get(name)
@@ -244,6 +264,7 @@ class DataPlane:
         timeout_s: float,
         reason: str,
         started: float,
+        sample_rate: float,
     ) -> Prediction:
         vid = served.id
         try:
@@ -253,9 +274,37 @@ class DataPlane:
             result = await served.batcher.submit(rows, timeout_s)
         except PasarelaError as exc:
             self.metrics.error(request.endpoint, exc.code, vid.model, vid.version)
+            if self.recorder is not None:
+                self.recorder.record(
+                    request,
+                    vid,
+                    reason,
+                    exc.code,
+                    inputs,
+                    None,
+                    latency_s=time.perf_counter() - started,
+                    server_error=not isinstance(exc, ClientError),
+                    payload_sample_rate=sample_rate,
+                )
             raise
+        latency_s = time.perf_counter() - started
         served.metrics.requests.inc()
-        served.metrics.duration.observe(time.perf_counter() - started)
+        served.metrics.duration.observe(latency_s)
+        if self.recorder is not None:
+            # Journaled before the client hears back: an answered request always has a record.
+            self.recorder.record(
+                request,
+                vid,
+                reason,
+                "ok",
+                inputs,
+                result.outputs,
+                latency_s=latency_s,
+                queue_s=result.queue_s,
+                model_s=result.model_s,
+                batch_size=result.batch_size,
+                payload_sample_rate=sample_rate,
+            )
         return Prediction(
             request_id=request.request_id,
             endpoint=request.endpoint,

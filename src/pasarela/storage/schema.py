@@ -75,3 +75,56 @@ control_revision = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("revision", sa.BigInteger, nullable=False),
 )
+
+prediction_records = sa.Table(
+    "prediction_records",
+    metadata,
+    sa.Column("request_id", sa.String(128), primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("endpoint", sa.String(200), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("reason", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(50), nullable=False),
+    sa.Column("latency_s", sa.Float, nullable=False),
+    sa.Column("queue_s", sa.Float, nullable=False),
+    sa.Column("model_s", sa.Float, nullable=False),
+    sa.Column("batch_size", sa.Integer, nullable=False),
+    sa.Column("unit_id", sa.String(200)),
+    sa.Column("subject_id", sa.String(200)),
+    sa.Column("inputs", sa.JSON),
+    sa.Column("outputs", sa.JSON),
+    sa.Index("ix_prediction_records_endpoint_at", "endpoint", "at"),
+    sa.Index("ix_prediction_records_subject", "subject_id"),
+)
+
+
+def _version_minute_key() -> list[sa.Column[object]]:
+    return [
+        sa.Column("endpoint", sa.String(200), primary_key=True),
+        sa.Column("model", sa.String(200), primary_key=True),
+        sa.Column("version", sa.Integer, primary_key=True),
+        sa.Column("minute", sa.BigInteger, primary_key=True),
+    ]
+
+
+# Per endpoint × version × minute (minutes since the epoch): what the stats API and every later
+# judge (canary gates, experiments) read instead of scanning records.
+request_stats = sa.Table(
+    "request_stats",
+    metadata,
+    *_version_minute_key(),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+    sa.Column("errors", sa.BigInteger, nullable=False),
+    sa.Column("latency_sum_s", sa.Float, nullable=False),
+)
+
+# The latency histogram of the same key, one row per non-empty bucket of
+# telemetry.metrics.LATENCY_BUCKETS (index len(LATENCY_BUCKETS) is +Inf).
+latency_buckets = sa.Table(
+    "latency_buckets",
+    metadata,
+    *_version_minute_key(),
+    sa.Column("bucket", sa.Integer, primary_key=True),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+)

@@ -1,0 +1,174 @@
+"""Request records and their aggregates in the SQL database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pasarela.storage import schema
+from pasarela.telemetry.metrics import LATENCY_BUCKETS
+
+_KEY = ("endpoint", "model", "version", "minute")
+
+
+def bucket_index(latency_s: float) -> int:
+    """Index of the first latency bucket whose upper bound holds ``latency_s``."""
+    for i, bound in enumerate(LATENCY_BUCKETS):
+        if latency_s <= bound:
+            return i
+    return len(LATENCY_BUCKETS)
+
+
+@dataclass
+class VersionStats:
+    """What happened to one version of an endpoint over a window."""
+
+    model: str
+    version: int
+    requests: int = 0
+    errors: int = 0
+    latency_sum_s: float = 0.0
+    latency_buckets: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
+
+
+class TelemetryRepository:
+    """Stores request records (idempotently, by request id) and keeps per-minute aggregates in
+    the same transaction, counting only the records that were new."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def _insert(self, table: sa.Table) -> Any:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    def store_records(self, records: Sequence[dict[str, Any]]) -> int:
+        """Insert records not stored yet and fold them into the aggregates; returns how many
+        were new. Safe to call again with the same records (a replay after a crash)."""
+        if not records:
+            return 0
+        unique = list({r["request_id"]: r for r in records}.values())
+        with self.engine.begin() as conn:
+            stmt = (
+                self._insert(schema.prediction_records)
+                .on_conflict_do_nothing(index_elements=["request_id"])
+                .returning(schema.prediction_records.c.request_id)
+            )
+            new_ids = set(conn.execute(stmt, [_record_row(r) for r in unique]).scalars())
+            fresh = [r for r in unique if r["request_id"] in new_ids]
+            self._aggregate(conn, fresh)
+        return len(fresh)
+
+    def _aggregate(self, conn: sa.Connection, records: Sequence[dict[str, Any]]) -> None:
+        totals: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0])
+        buckets: dict[tuple[Any, ...], int] = defaultdict(int)
+        for r in records:
+            key = (r["endpoint"], r["model"], r["version"], int(r["at"] // 60))
+            total = totals[key]
+            total[0] += 1
+            total[1] += bool(r.get("server_error"))
+            total[2] += r["latency_s"]
+            buckets[(*key, bucket_index(r["latency_s"]))] += 1
+        if not totals:
+            return
+        stats = schema.request_stats
+        insert = self._insert(stats)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=list(_KEY),
+                set_={
+                    "requests": stats.c.requests + insert.excluded.requests,
+                    "errors": stats.c.errors + insert.excluded.errors,
+                    "latency_sum_s": stats.c.latency_sum_s + insert.excluded.latency_sum_s,
+                },
+            ),
+            [
+                dict(zip(_KEY, key, strict=True), requests=t[0], errors=t[1], latency_sum_s=t[2])
+                for key, t in totals.items()
+            ],
+        )
+        table = schema.latency_buckets
+        insert = self._insert(table)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[*_KEY, "bucket"],
+                set_={"requests": table.c.requests + insert.excluded.requests},
+            ),
+            [
+                dict(zip((*_KEY, "bucket"), key, strict=True), requests=n)
+                for key, n in buckets.items()
+            ],
+        )
+
+    def version_stats(self, endpoint: str, since_minute: int) -> list[VersionStats]:
+        """Per version of ``endpoint``, from ``since_minute`` (minutes since the epoch) on."""
+        s, b = schema.request_stats, schema.latency_buckets
+        found: dict[tuple[str, int], VersionStats] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    s.c.model,
+                    s.c.version,
+                    sa.func.sum(s.c.requests),
+                    sa.func.sum(s.c.errors),
+                    sa.func.sum(s.c.latency_sum_s),
+                )
+                .where(s.c.endpoint == endpoint, s.c.minute >= since_minute)
+                .group_by(s.c.model, s.c.version)
+            )
+            for model, version, requests, errors, latency in rows:
+                found[(model, version)] = VersionStats(
+                    model, version, int(requests), int(errors), float(latency)
+                )
+            histogram = conn.execute(
+                sa.select(b.c.model, b.c.version, b.c.bucket, sa.func.sum(b.c.requests))
+                .where(b.c.endpoint == endpoint, b.c.minute >= since_minute)
+                .group_by(b.c.model, b.c.version, b.c.bucket)
+            )
+            for model, version, bucket, requests in histogram:
+                if (model, version) in found:
+                    found[(model, version)].latency_buckets[bucket] = int(requests)
+        return sorted(found.values(), key=lambda v: (v.model, v.version))
+
+    def series(self, endpoint: str, since_minute: int) -> list[dict[str, Any]]:
+        """Requests and errors per minute and version, oldest first (for charts)."""
+        s = schema.request_stats
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(s.c.minute, s.c.model, s.c.version, s.c.requests, s.c.errors)
+                .where(s.c.endpoint == endpoint, s.c.minute >= since_minute)
+                .order_by(s.c.minute)
+            )
+            return [
+                {"minute": m, "model": model, "version": v, "requests": n, "errors": e}
+                for m, model, v, n, e in rows
+            ]
+
+    def count_records(self, endpoint: str | None = None) -> int:
+        r = schema.prediction_records
+        query = sa.select(sa.func.count()).select_from(r)
+        if endpoint is not None:
+            query = query.where(r.c.endpoint == endpoint)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def get_record(self, request_id: str) -> dict[str, Any] | None:
+        r = schema.prediction_records
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(r).where(r.c.request_id == request_id)).one_or_none()
+        return None if row is None else dict(row._mapping)
+
+
+_COLUMNS = frozenset(c.name for c in schema.prediction_records.columns)
+
+
+def _record_row(record: dict[str, Any]) -> dict[str, Any]:
+    row = {k: v for k, v in record.items() if k in _COLUMNS}
+    row["at"] = datetime.fromtimestamp(record["at"], UTC)
+    return row

@@ -1,0 +1,176 @@
+"""A local append-only journal: what the hot path has promised to store, before the database
+has it.
+
+The request path appends one line per record with a single ``write`` (no fsync: the page cache
+survives the process being killed); a background writer reads from a checkpoint, stores the
+lines in the database and moves the checkpoint. If the database is slow or down, lines wait
+here, on disk, not in memory, up to ``max_bytes``; beyond that new lines are dropped, counted
+and logged.
+
+Each process takes one slot directory (``journal/<n>``) under an exclusive file lock, so workers
+never share a file, and a restarted process adopts and replays what a killed one left behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_SEGMENT = "segment-{:012d}.jsonl"
+_MAX_SLOTS = 256
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    segment: int
+    offset: int
+
+
+class JournalFull(Exception):
+    """Raised by ``append(..., required=True)`` when the journal is at its size bound."""
+
+
+class Journal:
+    """Append-only, segmented, bounded. Example::
+
+    journal = Journal.open(home / "journal", max_bytes=1 << 30)
+    journal.append(b'{"request_id": "r1"}')
+    lines, position = journal.read(1000)
+    journal.commit(position)  # after the lines are stored elsewhere
+    """
+
+    def __init__(self, directory: Path, lock_fd: int, max_bytes: int, segment_bytes: int) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.segment_bytes = segment_bytes
+        self.dropped = 0
+        self._lock_fd = lock_fd
+        self._size_lock = threading.Lock()  # appends on the loop, commits in the writer thread
+        self._checkpoint = self._read_checkpoint()
+        segments = self._segments()
+        self._size = sum((directory / _SEGMENT.format(s)).stat().st_size for s in segments)
+        self._segment = max(segments, default=self._checkpoint.segment)
+        self._fd = self._open_segment(self._segment)
+        self._offset = os.lseek(self._fd, 0, os.SEEK_END)
+        self._full_logged = False
+
+    @classmethod
+    def open(cls, root: Path, *, max_bytes: int, segment_bytes: int = 16 * 1024 * 1024) -> Journal:
+        """The first slot under ``root`` no other live process holds."""
+        root.mkdir(parents=True, exist_ok=True)
+        for slot in range(_MAX_SLOTS):
+            directory = root / str(slot)
+            directory.mkdir(exist_ok=True)
+            fd = os.open(directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return cls(directory, fd, max_bytes, segment_bytes)
+        raise RuntimeError(f"all {_MAX_SLOTS} journal slots under {root} are in use")
+
+    # -- writing (the request path) ----------------------------------------------------------
+    def append(self, line: bytes, *, sync: bool = False, required: bool = False) -> bool:
+        """Append one line (it must not contain a newline). ``sync`` also fsyncs it. When the
+        journal is full the line is dropped and False returned, or JournalFull raised when
+        ``required``."""
+        data = line + b"\n"
+        if self._size + len(data) > self.max_bytes:
+            self.dropped += 1
+            if not self._full_logged:
+                log.error(
+                    "journal %s is full (%d bytes, limit %d): new records are dropped until "
+                    "the database catches up",
+                    self.directory,
+                    self._size,
+                    self.max_bytes,
+                )
+                self._full_logged = True
+            if required:
+                raise JournalFull(f"the local journal is full ({self.max_bytes} bytes)")
+            return False
+        if self._offset >= self.segment_bytes:
+            self._rotate()
+        os.write(self._fd, data)
+        if sync:
+            os.fsync(self._fd)
+        self._offset += len(data)
+        with self._size_lock:
+            self._size += len(data)
+        return True
+
+    def _rotate(self) -> None:
+        os.close(self._fd)
+        self._segment += 1
+        self._fd = self._open_segment(self._segment)
+        self._offset = 0
+
+    def _open_segment(self, number: int) -> int:
+        path = self.directory / _SEGMENT.format(number)
+        return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    # -- reading (the background writer) -----------------------------------------------------
+    def read(self, limit: int) -> tuple[list[bytes], Position]:
+        """Up to ``limit`` complete lines after the checkpoint, and the position after them."""
+        lines: list[bytes] = []
+        position = self._checkpoint
+        for segment in self._segments():
+            if segment < position.segment:
+                continue
+            offset = position.offset if segment == position.segment else 0
+            with (self.directory / _SEGMENT.format(segment)).open("rb") as f:
+                f.seek(offset)
+                for raw in f:
+                    if not raw.endswith(b"\n"):
+                        break  # a line still being written, or torn by a crash
+                    lines.append(raw[:-1])
+                    offset += len(raw)
+                    if len(lines) >= limit:
+                        return lines, Position(segment, offset)
+            position = Position(segment, offset)
+        return lines, position
+
+    def commit(self, position: Position) -> None:
+        """Everything before ``position`` is stored: checkpoint it and delete spent segments."""
+        tmp = self.directory / "checkpoint.tmp"
+        tmp.write_text(f"{position.segment} {position.offset}")
+        os.replace(tmp, self.directory / "checkpoint")
+        self._checkpoint = position
+        for segment in self._segments():
+            if segment < position.segment:
+                path = self.directory / _SEGMENT.format(segment)
+                spent = path.stat().st_size
+                path.unlink()
+                with self._size_lock:
+                    self._size -= spent
+        if self._full_logged and self._size < self.max_bytes // 2:
+            log.warning("journal %s has room again (%d bytes)", self.directory, self._size)
+            self._full_logged = False
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def _segments(self) -> list[int]:
+        return sorted(
+            int(p.name[len("segment-") : -len(".jsonl")])
+            for p in self.directory.glob("segment-*.jsonl")
+        )
+
+    def _read_checkpoint(self) -> Position:
+        try:
+            segment, offset = (self.directory / "checkpoint").read_text().split()
+            return Position(int(segment), int(offset))
+        except (FileNotFoundError, ValueError):
+            return Position(0, 0)
+
+    def close(self) -> None:
+        os.close(self._fd)
+        os.close(self._lock_fd)  # releases the slot's lock

@@ -1,0 +1,19 @@
+"""The one seam payloads pass through before they are stored anywhere (journal or database):
+redaction and encryption plug in here."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class PayloadCodec(Protocol):
+    """Turns a request's inputs and outputs into what may be stored."""
+
+    def encode(self, inputs: Any, outputs: Any) -> tuple[Any, Any]: ...
+
+
+class PlainPayloadCodec:
+    """Stores payloads as they are."""
+
+    def encode(self, inputs: Any, outputs: Any) -> tuple[Any, Any]:
+        return inputs, outputs

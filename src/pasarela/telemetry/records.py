@@ -1,0 +1,80 @@
+"""Request records: built on the request path and made durable in the local journal before the
+client gets its answer; the database receives them later (``telemetry/writer.py``)."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from pasarela.telemetry.journal import Journal
+from pasarela.telemetry.payloads import PayloadCodec, PlainPayloadCodec
+from pasarela.types import RequestContext, VersionId
+
+
+class Recorder:
+    """Appends one journal line per routed request, success or failure. ``status`` is "ok" or
+    the error code; ``server_error`` marks failures that count against the version (a model
+    error, a timeout), as opposed to the client's (a wrong feature).
+
+    Example::
+
+        recorder.record(request, version, "single", "ok", inputs, outputs, timings, batch_size=8)
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        codec: PayloadCodec | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.journal = journal
+        self.codec = codec or PlainPayloadCodec()
+        self.rng = rng or random.Random()
+
+    def record(
+        self,
+        request: RequestContext,
+        version: VersionId,
+        reason: str,
+        status: str,
+        inputs: Sequence[Any] | None,
+        outputs: Sequence[Any] | None,
+        *,
+        latency_s: float,
+        queue_s: float = 0.0,
+        model_s: float = 0.0,
+        batch_size: int = 0,
+        server_error: bool = False,
+        payload_sample_rate: float = 1.0,
+    ) -> bool:
+        """Journal the record; False when the journal is full and it was dropped."""
+        if payload_sample_rate < 1.0 and self.rng.random() >= payload_sample_rate:
+            inputs = outputs = None
+        elif inputs is not None or outputs is not None:
+            inputs, outputs = self.codec.encode(inputs, outputs)
+        line = orjson.dumps(
+            {
+                "kind": "record",
+                "request_id": request.request_id,
+                "at": time.time(),
+                "endpoint": request.endpoint,
+                "model": version.model,
+                "version": version.version,
+                "reason": reason,
+                "status": status,
+                "server_error": server_error,
+                "latency_s": latency_s,
+                "queue_s": queue_s,
+                "model_s": model_s,
+                "batch_size": batch_size,
+                "unit_id": request.unit_id,
+                "subject_id": request.subject_id,
+                "inputs": inputs,
+                "outputs": outputs,
+            }
+        )
+        return self.journal.append(line)
