@@ -8,21 +8,26 @@ Example::
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from pasarela.api.app import create_app
-from pasarela.errors import PasarelaError
-from pasarela.registry.service import Registry
-from pasarela.settings import Settings
-from pasarela.types import (
-    Decision,
-    EndpointSpec,
-    ModelVersion,
-    Policy,
-    Runtime,
-    Signature,
-    VersionId,
-)
+# Exports load on first use, so that importing one submodule (the record writer process, the
+# CLI) does not pull in the web framework and every model library.
+_EXPORTS = {
+    "Decision": "pasarela.types",
+    "EndpointSpec": "pasarela.types",
+    "ModelVersion": "pasarela.types",
+    "PasarelaError": "pasarela.errors",
+    "Policy": "pasarela.types",
+    "Registry": "pasarela.registry.service",
+    "Runtime": "pasarela.types",
+    "Settings": "pasarela.settings",
+    "Signature": "pasarela.types",
+    "VersionId": "pasarela.types",
+    "create_app": "pasarela.api.app",
+}
 
 __all__ = [
     "Decision",
@@ -38,3 +43,26 @@ __all__ = [
     "__version__",
     "create_app",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pasarela' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
+
+if TYPE_CHECKING:
+    from pasarela.api.app import create_app
+    from pasarela.errors import PasarelaError
+    from pasarela.registry.service import Registry
+    from pasarela.settings import Settings
+    from pasarela.types import (
+        Decision,
+        EndpointSpec,
+        ModelVersion,
+        Policy,
+        Runtime,
+        Signature,
+        VersionId,
+    )

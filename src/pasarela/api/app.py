@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import uuid
@@ -32,7 +31,7 @@ from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.records import Recorder
-from pasarela.telemetry.writer import RecordWriter
+from pasarela.telemetry.writer import WriterProcess
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +67,20 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
         else None
     )
     recorder = Recorder(journal) if journal is not None else None
-    writer = RecordWriter(journal, telemetry) if journal is not None else None
+    writer = (
+        WriterProcess(journal.directory, settings.resolved_database_url)
+        if journal is not None
+        else None
+    )
     dataplane = DataPlane(settings, registry, metrics, recorder=recorder)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start or engine.dialect.name == "sqlite":
             await asyncio.to_thread(upgrade, engine)
+        if writer is not None:
+            await writer.start()
         await dataplane.start()
-        writing = asyncio.get_running_loop().create_task(writer.run()) if writer else None
         # Everything loaded so far (modules, models) lives as long as the process; keep the
         # cyclic GC from rescanning it, which otherwise pauses requests for tens of ms.
         gc.freeze()
@@ -84,11 +88,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
             yield
         finally:
             await dataplane.stop()
-            if writer is not None and writing is not None and journal is not None:
-                writing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await writing
-                await writer.drain(timeout_s=10)
+            if writer is not None and journal is not None:
+                await writer.stop()
                 journal.close()
             engine.dispose()
 

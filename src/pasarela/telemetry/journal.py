@@ -9,6 +9,8 @@ and logged.
 
 Each process takes one slot directory (``journal/<n>``) under an exclusive file lock, so workers
 never share a file, and a restarted process adopts and replays what a killed one left behind.
+The reader may live in another process (``Journal.attach``): the writer side then learns how
+much room is left by looking at the files once a second.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,20 +48,28 @@ class Journal:
     journal.commit(position)  # after the lines are stored elsewhere
     """
 
-    def __init__(self, directory: Path, lock_fd: int, max_bytes: int, segment_bytes: int) -> None:
+    def __init__(
+        self, directory: Path, lock_fd: int | None, max_bytes: int, segment_bytes: int
+    ) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
         self.segment_bytes = segment_bytes
         self.dropped = 0
         self._lock_fd = lock_fd
-        self._size_lock = threading.Lock()  # appends on the loop, commits in the writer thread
+        self._size_lock = threading.Lock()  # appends on the loop, commits in a writer thread
         self._checkpoint = self._read_checkpoint()
         segments = self._segments()
-        self._size = sum((directory / _SEGMENT.format(s)).stat().st_size for s in segments)
+        self._size = self._disk_size()
+        self._next_size_check = time.monotonic() + 1.0
         self._segment = max(segments, default=self._checkpoint.segment)
-        self._fd = self._open_segment(self._segment)
-        self._offset = os.lseek(self._fd, 0, os.SEEK_END)
+        self._fd = self._open_segment(self._segment) if lock_fd is not None else -1
+        self._offset = os.lseek(self._fd, 0, os.SEEK_END) if lock_fd is not None else 0
         self._full_logged = False
+
+    @classmethod
+    def attach(cls, directory: Path) -> Journal:
+        """The reading side of a slot another process appends to."""
+        return cls(directory, None, max_bytes=0, segment_bytes=0)
 
     @classmethod
     def open(cls, root: Path, *, max_bytes: int, segment_bytes: int = 16 * 1024 * 1024) -> Journal:
@@ -82,6 +93,11 @@ class Journal:
         journal is full the line is dropped and False returned, or JournalFull raised when
         ``required``."""
         data = line + b"\n"
+        now = time.monotonic()
+        if now >= self._next_size_check:  # the reader may be another process
+            self._next_size_check = now + 1.0
+            with self._size_lock:
+                self._size = self._disk_size()
         if self._size + len(data) > self.max_bytes:
             self.dropped += 1
             if not self._full_logged:
@@ -158,6 +174,15 @@ class Journal:
     def size(self) -> int:
         return self._size
 
+    def _disk_size(self) -> int:
+        total = 0
+        for segment in self._segments():
+            try:
+                total += (self.directory / _SEGMENT.format(segment)).stat().st_size
+            except FileNotFoundError:  # spent and deleted by the reader meanwhile
+                continue
+        return total
+
     def _segments(self) -> list[int]:
         return sorted(
             int(p.name[len("segment-") : -len(".jsonl")])
@@ -172,5 +197,6 @@ class Journal:
             return Position(0, 0)
 
     def close(self) -> None:
-        os.close(self._fd)
-        os.close(self._lock_fd)  # releases the slot's lock
+        if self._lock_fd is not None:
+            os.close(self._fd)
+            os.close(self._lock_fd)  # releases the slot's lock

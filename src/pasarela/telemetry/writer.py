@@ -1,18 +1,32 @@
-"""The background writer: moves journal lines into the database in batches.
+"""The record writer: moves journal lines into the database in batches, in its own process.
 
-It never blocks a request. When the database fails it keeps the lines in the journal (on disk)
-and retries with backoff; lines are stored idempotently, so a crash between storing and
-checkpointing replays them harmlessly.
+A process of its own keeps the database work (SQL, JSON, aggregates) off the serving process's
+GIL, so requests never wait behind it. When the database fails the lines stay in the journal,
+on disk, and the writer retries with backoff; lines are stored idempotently, so a crash between
+storing and checkpointing only replays them. The writer drains what is left and exits when told
+to (SIGTERM) or when its server is gone.
+
+    python -m pasarela.telemetry.writer --journal DIR --database-url URL --parent-pid PID
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import fcntl
 import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from pasarela.storage.db import create_engine
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.journal import Journal
 
@@ -20,10 +34,10 @@ log = logging.getLogger(__name__)
 
 
 class RecordWriter:
-    """Example::
+    """Stores journal lines in batches. Example::
 
-    writer = RecordWriter(journal, TelemetryRepository(engine))
-    task = asyncio.create_task(writer.run())
+    writer = RecordWriter(Journal.attach(slot_dir), TelemetryRepository(engine))
+    writer.run(stop)  # until the threading.Event ``stop`` is set, then drains
     """
 
     def __init__(
@@ -31,7 +45,7 @@ class RecordWriter:
         journal: Journal,
         repo: TelemetryRepository,
         *,
-        batch: int = 2000,
+        batch: int = 500,
         idle_s: float = 0.2,
         max_backoff_s: float = 5.0,
     ) -> None:
@@ -44,7 +58,7 @@ class RecordWriter:
         self.stored = 0
 
     def flush_once(self) -> int:
-        """Store up to ``batch`` pending lines; how many were read. Blocking."""
+        """Store up to ``batch`` pending lines; how many were read."""
         lines, position = self.journal.read(self.batch)
         if not lines:
             return 0
@@ -57,36 +71,95 @@ class RecordWriter:
         self.journal.commit(position)
         return len(lines)
 
-    async def run(self) -> None:
+    def run(self, stop: threading.Event, keep_going: Any = lambda: True) -> None:
+        """Store lines until ``stop`` is set or ``keep_going()`` turns false, then drain."""
         backoff = self.idle_s
-        while True:
+        while not stop.is_set() and keep_going():
             try:
-                read = await asyncio.to_thread(self.flush_once)
+                read = self.flush_once()
             except Exception as exc:  # noqa: BLE001 - database down or refusing: keep, retry
                 if not self.failing:
                     log.warning(
                         "cannot store records (%s); keeping them in the journal and retrying",
-                        str(exc).splitlines()[0],
+                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                     )
                     self.failing = True
                 backoff = min(backoff * 2, self.max_backoff_s)
-                await asyncio.sleep(backoff)
+                stop.wait(backoff)
                 continue
             if self.failing:
-                log.warning("storing records again; journal holds %d bytes", self.journal.size)
+                log.warning("storing records again; the journal holds %d bytes", self.journal.size)
                 self.failing = False
             backoff = self.idle_s
             if read < self.batch:
-                await asyncio.sleep(self.idle_s)
+                stop.wait(self.idle_s)
+        self.drain(timeout_s=10)
 
-    async def drain(self, timeout_s: float) -> None:
-        """Store what is pending (at shutdown), giving up after ``timeout_s``."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while loop.time() < deadline:
+    def drain(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
             try:
-                if await asyncio.to_thread(self.flush_once) == 0:
+                if self.flush_once() == 0:
                     return
             except Exception as exc:  # noqa: BLE001 - left in the journal for the next start
-                log.warning("records left in the journal at shutdown: %s", exc)
+                log.warning("records left in the journal: %s", exc)
                 return
+
+
+class WriterProcess:
+    """Starts and stops the writer process of one journal slot, from the server."""
+
+    def __init__(self, slot: Path, database_url: str) -> None:
+        self.slot = slot
+        self.database_url = database_url
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "pasarela.telemetry.writer",
+            "--journal",
+            str(self.slot),
+            "--database-url",
+            self.database_url,
+            "--parent-pid",
+            str(os.getpid()),
+            stdin=subprocess.DEVNULL,
+        )
+
+    async def stop(self, timeout_s: float = 15.0) -> None:
+        """Ask the writer to drain and exit; kill it if it takes longer than ``timeout_s``."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        self.process.terminate()
+        try:
+            await asyncio.wait_for(self.process.wait(), timeout_s)
+        except TimeoutError:
+            log.error("the record writer did not stop in %s s; killing it", timeout_s)
+            self.process.kill()
+            await self.process.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pasarela.telemetry.writer")
+    parser.add_argument("--journal", type=Path, required=True)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--parent-pid", type=int, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s pasarela.writer: %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # One writer per slot: a writer left over from a killed server finishes first.
+    with (args.journal / "writer.lock").open("a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        engine = create_engine(args.database_url)
+        writer = RecordWriter(Journal.attach(args.journal), TelemetryRepository(engine))
+        writer.run(stop, keep_going=lambda: os.getppid() == args.parent_pid)
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
