@@ -139,7 +139,7 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     from alembic import command
 
     from pasarela.storage.db import alembic_config
@@ -156,5 +156,8 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
         "prediction_records",
         "request_stats",
         "latency_buckets",
+        "feedback",
+        "feedback_stats",
+        "label_confusion",
     } <= set(sa.inspect(engine).get_table_names())
     engine.dispose()

@@ -27,7 +27,9 @@ from pasarela.errors import PasarelaError
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.db import upgrade
+from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository
+from pasarela.telemetry.feedback import FeedbackService
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.records import Recorder
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.dataplane = dataplane
     app.state.metrics = metrics
     app.state.telemetry = telemetry
+    app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
     app.state.writer = writer
     app.include_router(routes.router)
     _install_error_handlers(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -9,11 +10,12 @@ from fastapi import APIRouter, Request, Response
 
 from pasarela import __version__
 from pasarela.api.v2 import model_metadata
-from pasarela.errors import NotFound, Unavailable
+from pasarela.errors import InvalidRequest, NotFound, Unavailable
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import LoadedVersion, ServedEndpoint
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.aggregates import endpoint_stats, parse_window
+from pasarela.telemetry.feedback import FeedbackService, parse_feedback
 from pasarela.telemetry.metrics import CONTENT_TYPE_LATEST
 
 router = APIRouter()
@@ -75,12 +77,29 @@ async def get_endpoint(request: Request, endpoint: str) -> Response:
     return _json(_describe(served))
 
 
+@router.post("/v1/feedback", tags=["feedback"], status_code=202)
+async def feedback(request: Request) -> Response:
+    """Outcomes for earlier predictions, by ``request_id``: ``label``, ``reward``, ``rating``
+    (1-5), ``task_completed``, ``cost``, free ``attributes``. One object, a list, or
+    ``{"feedback": [...]}``. Idempotent per (request_id, kind); feedback may arrive before its
+    record. 202 means it is stored durably."""
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+    items = parse_feedback(body)
+    service: FeedbackService = request.app.state.feedback
+    accepted = await asyncio.to_thread(service.submit, items)
+    return _json({"accepted": accepted}, 202)
+
+
 @router.get("/admin/stats", tags=["admin"])
 def stats(request: Request, endpoint: str, window: str = "1h") -> Response:
     """Traffic, errors, latency and version shares of an endpoint over a window (``15m``,
     ``1h``, ``24h``, ``7d``), from the per-minute aggregates."""
     repo: TelemetryRepository = request.app.state.telemetry
-    return _json(endpoint_stats(repo, endpoint, parse_window(window)))
+    service: FeedbackService = request.app.state.feedback
+    return _json(endpoint_stats(repo, endpoint, parse_window(window), feedback=service.repo))
 
 
 # -- Open Inference Protocol v2 --------------------------------------------------------------

@@ -128,3 +128,40 @@ latency_buckets = sa.Table(
     sa.Column("bucket", sa.Integer, primary_key=True),
     sa.Column("requests", sa.BigInteger, nullable=False),
 )
+
+# One row per (request, kind of feedback): a second report of the same kind is ignored.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("request_id", sa.String(128), primary_key=True),
+    sa.Column("kind", sa.String(30), primary_key=True),
+    sa.Column("value", sa.Float),
+    sa.Column("label", sa.JSON),
+    sa.Column("attributes", sa.JSON),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("aggregated", sa.Boolean, nullable=False),
+    sa.Index("ix_feedback_pending", "aggregated"),
+)
+
+# Feedback folded into the minute of the request it is about, per kind: count, sum and sum of
+# squares give rates, means and variances. Label feedback adds kinds "label_correct" (0/1) for
+# classifiers and "label_abs_error" / "label_sq_error" for regressors.
+feedback_stats = sa.Table(
+    "feedback_stats",
+    metadata,
+    *_version_minute_key(),
+    sa.Column("kind", sa.String(30), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("sum", sa.Float, nullable=False),
+    sa.Column("sum_sq", sa.Float, nullable=False),
+)
+
+# Classifier labels against predictions, for precision, recall and F1.
+label_confusion = sa.Table(
+    "label_confusion",
+    metadata,
+    *_version_minute_key(),
+    sa.Column("actual", sa.String(200), primary_key=True),
+    sa.Column("predicted", sa.String(200), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)

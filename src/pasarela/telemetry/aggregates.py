@@ -3,12 +3,14 @@ telemetry repository returns."""
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from pasarela.errors import InvalidRequest
+from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository, VersionStats
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
@@ -46,7 +48,61 @@ def histogram_quantile(q: float, counts: Sequence[int]) -> float | None:
     return LATENCY_BUCKETS[-1]
 
 
-def _version_summary(v: VersionStats, total: int) -> dict[str, Any]:
+def classification_metrics(confusion: dict[tuple[str, str], int]) -> dict[str, Any] | None:
+    """Accuracy and macro precision, recall and F1 from (actual, predicted) counts."""
+    total = sum(confusion.values())
+    if not total:
+        return None
+    classes = sorted({a for a, _ in confusion} | {p for _, p in confusion})
+    per_class = {}
+    for c in classes:
+        tp = confusion.get((c, c), 0)
+        predicted = sum(n for (_, p), n in confusion.items() if p == c)
+        actual = sum(n for (a, _), n in confusion.items() if a == c)
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[c] = {"precision": precision, "recall": recall, "f1": f1, "support": actual}
+    return {
+        "labels": total,
+        "accuracy": sum(n for (a, p), n in confusion.items() if a == p) / total,
+        "precision": sum(m["precision"] for m in per_class.values()) / len(classes),
+        "recall": sum(m["recall"] for m in per_class.values()) / len(classes),
+        "f1": sum(m["f1"] for m in per_class.values()) / len(classes),
+        "per_class": per_class,
+    }
+
+
+def _feedback_summary(found: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(feedback by kind, label-based performance) of one version."""
+    kinds = (found or {}).get("kinds", {})
+    feedback = {}
+    for kind in ("reward", "rating", "task_completed", "cost", "label"):
+        if kind in kinds:
+            count, total, total_sq = kinds[kind]
+            mean = total / count
+            feedback[kind] = {
+                "count": count,
+                "mean": mean,
+                "std": math.sqrt(max(total_sq / count - mean * mean, 0.0)),
+            }
+    performance: dict[str, Any] = {}
+    classification = classification_metrics((found or {}).get("confusion", {}))
+    if classification is not None:
+        performance["classification"] = classification
+    if "label_abs_error" in kinds:
+        count, abs_sum, _ = kinds["label_abs_error"]
+        _, sq_sum, _ = kinds["label_sq_error"]
+        performance["regression"] = {
+            "labels": count,
+            "mae": abs_sum / count,
+            "rmse": math.sqrt(sq_sum / count),
+        }
+    return feedback, performance
+
+
+def _version_summary(v: VersionStats, total: int, found: dict[str, Any] | None) -> dict[str, Any]:
+    feedback, performance = _feedback_summary(found)
     return {
         "model": v.model,
         "version": v.version,
@@ -60,17 +116,25 @@ def _version_summary(v: VersionStats, total: int) -> dict[str, Any]:
             "p95": histogram_quantile(0.95, v.latency_buckets),
             "p99": histogram_quantile(0.99, v.latency_buckets),
         },
+        "feedback": feedback,
+        "performance": performance,
     }
 
 
 def endpoint_stats(
-    repo: TelemetryRepository, endpoint: str, window_s: int, now: float | None = None
+    repo: TelemetryRepository,
+    endpoint: str,
+    window_s: int,
+    now: float | None = None,
+    feedback: FeedbackRepository | None = None,
 ) -> dict[str, Any]:
-    """Traffic, errors, latency and version shares of ``endpoint`` over the last ``window_s``,
-    from the per-minute aggregates (a 24-hour window reads at most 1,440 rows per version)."""
+    """Traffic, errors, latency, version shares, feedback and label-based performance of
+    ``endpoint`` over the last ``window_s``, from the per-minute aggregates (a 24-hour window
+    reads at most 1,440 rows per version and kind)."""
     now = time.time() if now is None else now
     since = int(now // 60) - (window_s + 59) // 60 + 1
     versions = repo.version_stats(endpoint, since)
+    found = feedback.version_feedback(endpoint, since) if feedback is not None else {}
     total = sum(v.requests for v in versions)
     errors = sum(v.errors for v in versions)
     merged = [sum(col) for col in zip(*(v.latency_buckets for v in versions), strict=True)]
@@ -85,6 +149,6 @@ def endpoint_stats(
             "p95": histogram_quantile(0.95, merged) if versions else None,
             "p99": histogram_quantile(0.99, merged) if versions else None,
         },
-        "versions": [_version_summary(v, total) for v in versions],
+        "versions": [_version_summary(v, total, found.get((v.model, v.version))) for v in versions],
         "series": repo.series(endpoint, since),
     }

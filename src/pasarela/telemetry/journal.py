@@ -56,7 +56,9 @@ class Journal:
         self.segment_bytes = segment_bytes
         self.dropped = 0
         self._lock_fd = lock_fd
-        self._size_lock = threading.Lock()  # appends on the loop, commits in a writer thread
+        # Records are appended on the event loop, feedback from worker threads.
+        self._append_lock = threading.Lock()
+        self._size_lock = threading.Lock()
         self._checkpoint = self._read_checkpoint()
         segments = self._segments()
         self._size = self._disk_size()
@@ -92,7 +94,10 @@ class Journal:
         """Append one line (it must not contain a newline). ``sync`` also fsyncs it. When the
         journal is full the line is dropped and False returned, or JournalFull raised when
         ``required``."""
-        data = line + b"\n"
+        with self._append_lock:
+            return self._append(line + b"\n", sync=sync, required=required)
+
+    def _append(self, data: bytes, *, sync: bool, required: bool) -> bool:
         now = time.monotonic()
         if now >= self._next_size_check:  # the reader may be another process
             self._next_size_check = now + 1.0

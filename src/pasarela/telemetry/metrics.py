@@ -43,7 +43,8 @@ class BoundMetrics:
 
 class Metrics:
     """``pasarela_requests_total``, ``pasarela_request_duration_seconds``,
-    ``pasarela_request_errors_total`` and ``pasarela_batch_size``."""
+    ``pasarela_request_errors_total``, ``pasarela_batch_size`` and
+    ``pasarela_feedback_total``."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -72,6 +73,13 @@ class Metrics:
             "Rows per model call.",
             ["model", "version"],
             buckets=BATCH_BUCKETS,
+            registry=self.registry,
+        )
+
+        self.feedback = Counter(
+            "pasarela_feedback",
+            "Feedback items accepted, by kind.",
+            ["kind"],
             registry=self.registry,
         )
 

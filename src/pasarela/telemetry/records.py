@@ -58,7 +58,7 @@ class Recorder:
             inputs, outputs = self.codec.encode(inputs, outputs)
         line = orjson.dumps(
             {
-                "kind": "record",
+                "type": "record",
                 "request_id": request.request_id,
                 "at": time.time(),
                 "endpoint": request.endpoint,

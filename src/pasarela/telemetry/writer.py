@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from pasarela.storage.db import create_engine
+from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.journal import Journal
 
@@ -56,6 +57,7 @@ class RecordWriter:
         self.max_backoff_s = max_backoff_s
         self.failing = False
         self.stored = 0
+        self.feedback = FeedbackRepository(repo.engine)
 
     def flush_once(self) -> int:
         """Store up to ``batch`` pending lines; how many were read."""
@@ -63,13 +65,21 @@ class RecordWriter:
         if not lines:
             return 0
         records: list[dict[str, Any]] = []
+        feedback: list[dict[str, Any]] = []
         for line in lines:
             entry = orjson.loads(line)
-            if entry.pop("kind", None) == "record":
-                records.append(entry)
+            (feedback if entry.pop("type", "record") == "feedback" else records).append(entry)
         self.stored += self.repo.store_records(records)
+        self.feedback.store(feedback)
         self.journal.commit(position)
         return len(lines)
+
+    def fold_feedback(self) -> int:
+        """Fold feedback whose record has arrived into the aggregates."""
+        folded = 0
+        while (n := self.feedback.aggregate_pending()) > 0:
+            folded += n
+        return folded
 
     def run(self, stop: threading.Event, keep_going: Any = lambda: True) -> None:
         """Store lines until ``stop`` is set or ``keep_going()`` turns false, then drain."""
@@ -77,6 +87,7 @@ class RecordWriter:
         while not stop.is_set() and keep_going():
             try:
                 read = self.flush_once()
+                self.fold_feedback()
             except Exception as exc:  # noqa: BLE001 - database down or refusing: keep, retry
                 if not self.failing:
                     log.warning(
@@ -100,6 +111,7 @@ class RecordWriter:
         while time.monotonic() < deadline:
             try:
                 if self.flush_once() == 0:
+                    self.fold_feedback()
                     return
             except Exception as exc:  # noqa: BLE001 - left in the journal for the next start
                 log.warning("records left in the journal: %s", exc)

@@ -1,0 +1,199 @@
+"""Feedback in the SQL database, and its folding into per-version aggregates.
+
+Feedback and records may arrive in either order. Feedback is stored as it comes; the record
+writer then folds every stored feedback whose record exists into the aggregates of that
+record's endpoint, version and minute, claiming each row once (so several writers never count
+the same feedback twice).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeGuard
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pasarela.storage import schema
+
+FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
+_KEY = ("endpoint", "model", "version", "minute")
+
+
+class FeedbackRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def _insert(self, table: sa.Table) -> Any:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    def store(self, items: Sequence[dict[str, Any]]) -> int:
+        """Store feedback items (``request_id``, ``kind``, ``value`` or ``label``,
+        ``attributes``, ``at``); an item whose (request_id, kind) exists is ignored. Returns how
+        many were new."""
+        if not items:
+            return 0
+        rows = [
+            {
+                "request_id": i["request_id"],
+                "kind": i["kind"],
+                "value": i.get("value"),
+                "label": i.get("label"),
+                "attributes": i.get("attributes"),
+                "at": datetime.fromtimestamp(i["at"], UTC),
+                "aggregated": False,
+            }
+            for i in items
+        ]
+        table = schema.feedback
+        stmt = (
+            self._insert(table)
+            .on_conflict_do_nothing(index_elements=["request_id", "kind"])
+            .returning(table.c.request_id)
+        )
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return len(list(conn.execute(stmt, rows).scalars()))
+
+    def aggregate_pending(self, limit: int = 1000) -> int:
+        """Fold stored feedback whose record exists into the aggregates; how many were folded."""
+        f, r = schema.feedback, schema.prediction_records
+        query = (
+            sa.select(
+                f.c.request_id,
+                f.c.kind,
+                f.c.value,
+                f.c.label,
+                r.c.endpoint,
+                r.c.model,
+                r.c.version,
+                r.c.at,
+                r.c.outputs,
+            )
+            .join(r, r.c.request_id == f.c.request_id)
+            .where(f.c.aggregated.is_(False))
+            .limit(limit)
+        )
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # claims are serialised by the lock
+            else:
+                query = query.with_for_update(of=f, skip_locked=True)
+            pending = conn.execute(query).all()
+            if not pending:
+                return 0
+            conn.execute(
+                f.update()
+                .where(
+                    f.c.request_id == sa.bindparam("rid"),
+                    f.c.kind == sa.bindparam("k"),
+                )
+                .values(aggregated=True),
+                [{"rid": p.request_id, "k": p.kind} for p in pending],
+            )
+            self._fold(conn, pending)
+        return len(pending)
+
+    def _fold(self, conn: sa.Connection, pending: Sequence[Any]) -> None:
+        sums: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+        confusion: dict[tuple[Any, ...], int] = defaultdict(int)
+        for p in pending:
+            at = p.at if p.at.tzinfo else p.at.replace(tzinfo=UTC)
+            key = (p.endpoint, p.model, p.version, int(at.timestamp() // 60))
+            for kind, value in _observations(p.kind, p.value, p.label, p.outputs):
+                if kind == "confusion":
+                    actual, predicted = value
+                    confusion[(*key, actual, predicted)] += 1
+                    continue
+                total = sums[(*key, kind)]
+                total[0] += 1
+                total[1] += value
+                total[2] += value * value
+        if sums:
+            table = schema.feedback_stats
+            insert = self._insert(table)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[*_KEY, "kind"],
+                    set_={
+                        "count": table.c.count + insert.excluded.count,
+                        "sum": table.c.sum + insert.excluded.sum,
+                        "sum_sq": table.c.sum_sq + insert.excluded.sum_sq,
+                    },
+                ),
+                [
+                    dict(zip((*_KEY, "kind"), key, strict=True), count=t[0], sum=t[1], sum_sq=t[2])
+                    for key, t in sums.items()
+                ],
+            )
+        if confusion:
+            table = schema.label_confusion
+            insert = self._insert(table)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[*_KEY, "actual", "predicted"],
+                    set_={"count": table.c.count + insert.excluded.count},
+                ),
+                [
+                    dict(zip((*_KEY, "actual", "predicted"), key, strict=True), count=n)
+                    for key, n in confusion.items()
+                ],
+            )
+
+    def version_feedback(self, endpoint: str, since_minute: int) -> dict[tuple[str, int], Any]:
+        """Per (model, version): feedback sums by kind, and the confusion counts."""
+        s, c = schema.feedback_stats, schema.label_confusion
+        out: dict[tuple[str, int], Any] = defaultdict(lambda: {"kinds": {}, "confusion": {}})
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    s.c.model,
+                    s.c.version,
+                    s.c.kind,
+                    sa.func.sum(s.c.count),
+                    sa.func.sum(s.c.sum),
+                    sa.func.sum(s.c.sum_sq),
+                )
+                .where(s.c.endpoint == endpoint, s.c.minute >= since_minute)
+                .group_by(s.c.model, s.c.version, s.c.kind)
+            )
+            for model, version, kind, count, total, total_sq in rows:
+                out[(model, version)]["kinds"][kind] = (int(count), float(total), float(total_sq))
+            pairs = conn.execute(
+                sa.select(c.c.model, c.c.version, c.c.actual, c.c.predicted, sa.func.sum(c.c.count))
+                .where(c.c.endpoint == endpoint, c.c.minute >= since_minute)
+                .group_by(c.c.model, c.c.version, c.c.actual, c.c.predicted)
+            )
+            for model, version, actual, predicted, count in pairs:
+                out[(model, version)]["confusion"][(actual, predicted)] = int(count)
+        return dict(out)
+
+
+def _observations(
+    kind: str, value: float | None, label: Any, outputs: Any
+) -> list[tuple[str, Any]]:
+    """What one feedback adds to the aggregates: (kind, number) pairs, and for classifier
+    labels ("confusion", (actual, predicted))."""
+    if kind != "label":
+        return [(kind, float(value))] if value is not None else []
+    found: list[tuple[str, Any]] = [("label", 1.0)]
+    predicted = outputs[0] if isinstance(outputs, list) and outputs else None
+    if isinstance(predicted, dict) and "label" in predicted:
+        correct = str(predicted["label"]) == str(label)
+        found += [
+            ("label_correct", float(correct)),
+            ("confusion", (str(label), str(predicted["label"]))),
+        ]
+    elif _is_number(predicted) and _is_number(label):
+        error = float(predicted) - float(label)
+        found += [("label_abs_error", abs(error)), ("label_sq_error", error * error)]
+    return found
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
