@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +26,7 @@ from pasarela.cli.common import (
 from pasarela.cli.models import alias_app, models_app
 from pasarela.control.endpoints import put_endpoint
 from pasarela.storage.db import create_engine, current_revision, upgrade
+from pasarela.telemetry.metrics import MULTIPROCESS_ENV
 from pasarela.types import BatchingConfig
 
 app = typer.Typer(
@@ -65,6 +68,12 @@ def serve(
 
     config = settings()
     upgrade(create_engine(config.resolved_database_url))
+    if workers > 1:
+        # Workers share their metrics through files; set before any worker imports the client.
+        metrics_dir = config.home / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ[MULTIPROCESS_ENV] = str(metrics_dir.resolve())
     uvicorn.run(
         "pasarela.api.app:create_app",
         factory=True,

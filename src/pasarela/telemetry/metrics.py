@@ -7,9 +7,10 @@ than the increment itself.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 LATENCY_BUCKETS = (
@@ -30,7 +31,9 @@ LATENCY_BUCKETS = (
 )
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
-__all__ = ["CONTENT_TYPE_LATEST", "BoundMetrics", "Metrics"]
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+__all__ = ["CONTENT_TYPE_LATEST", "MULTIPROCESS_ENV", "BoundMetrics", "Metrics"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,4 +97,10 @@ class Metrics:
         return self.batch_size.labels(model, str(version))
 
     def render(self) -> bytes:
+        """The exposition text. With several worker processes (``PROMETHEUS_MULTIPROC_DIR``
+        set, as ``pasarela serve --workers N`` does) it sums every worker's values."""
+        if os.environ.get(MULTIPROCESS_ENV):
+            combined = CollectorRegistry()
+            multiprocess.MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+            return generate_latest(combined)
         return generate_latest(self.registry)
