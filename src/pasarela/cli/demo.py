@@ -7,6 +7,7 @@ it, sends sample traffic and prints the URLs and a ready-to-paste ``curl``.
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
@@ -119,11 +120,20 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
         server.should_exit = True
         thread.join(timeout=10)
         return
-    console.print("serving; press Ctrl-C to stop")
+    console.print(
+        "serving, with a little traffic and feedback every second so the numbers move "
+        f"(pasarela stats {ENDPOINT}); press Ctrl-C to stop"
+    )
+    stop = threading.Event()
+    traffic = threading.Thread(
+        target=_keep_traffic, args=(base, rows, labels, stop), name="demo-traffic", daemon=True
+    )
+    traffic.start()
     try:
         while thread.is_alive():
             thread.join(timeout=0.5)
     except KeyboardInterrupt:
+        stop.set()
         server.should_exit = True
         thread.join(timeout=10)
 
@@ -138,6 +148,32 @@ def _wait_ready(base: str) -> None:
             pass
         time.sleep(0.1)
     raise ConfigurationError(f"the demo server at {base} did not become ready in 30 s")
+
+
+def _keep_traffic(
+    base: str, rows: list[dict[str, Any]], labels: list[int], stop: threading.Event
+) -> None:
+    """A few requests a second, each followed by its true label and whether the user was
+    satisfied, until ``stop``: the stats and metrics stay alive while someone looks."""
+    rng = random.Random(7)
+    with httpx.Client(base_url=base, timeout=10) as client:
+        while not stop.wait(rng.uniform(0.1, 0.5)):
+            i = rng.randrange(len(rows))
+            try:
+                reply = client.post(f"/v1/endpoints/{ENDPOINT}/predict", json={"inputs": [rows[i]]})
+                request_id = reply.json()["request_id"]
+                correct = reply.json()["outputs"][0]["label"] == labels[i]
+                client.post(
+                    "/v1/feedback",
+                    json={
+                        "request_id": request_id,
+                        "label": labels[i],
+                        "task_completed": correct and rng.random() < 0.9,
+                        "rating": rng.choice([4, 5]) if correct else rng.choice([1, 2, 3]),
+                    },
+                )
+            except (httpx.HTTPError, KeyError, ValueError):
+                continue  # the server is stopping
 
 
 def _send_traffic(

@@ -171,6 +171,19 @@ def predict(
         raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+def stats(
+    endpoint: Annotated[str, typer.Argument(help="Endpoint name")],
+    window: Annotated[str, typer.Option(help="15m, 1h, 24h, 7d …")] = "1h",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON")] = False,
+) -> None:
+    """Traffic, errors, latency, feedback and performance of an endpoint, per version."""
+    from pasarela.cli.stats import print_stats
+
+    print_stats(endpoint, window, as_json=as_json)
+
+
 @db_app.command("upgrade")
 @reports_errors
 def db_upgrade() -> None:
