@@ -81,3 +81,16 @@ def test_old_minutes_fall_out_of_the_window(repo: TelemetryRepository) -> None:
     assert endpoint_stats(repo, "e", 3600, now=now)["requests"] == 1
     assert endpoint_stats(repo, "e", 3 * 3600, now=now)["requests"] == 2
     assert endpoint_stats(repo, "other", 3600, now=now)["versions"] == []
+
+
+def test_long_windows_read_the_hourly_rollup_exactly(repo: TelemetryRepository) -> None:
+    now = 1_700_000_000.0 + 1234  # a fixed clock, mid-hour
+    ages_min = [5, 50, 70, 130, 170, 190, 300]
+    repo.store_records([record(i, at=now - m * 60) for i, m in enumerate(ages_min)])
+    for window_min in (60, 120, 180, 240, 24 * 60):
+        expected = sum(1 for m in ages_min if m < window_min)
+        stats = endpoint_stats(repo, "e", window_min * 60, now=now)
+        assert stats["requests"] == expected, window_min
+    day = endpoint_stats(repo, "e", 86400, now=now)
+    assert day["series_bucket_s"] == 3600
+    assert sum(p["requests"] for p in day["series"]) == len(ages_min)

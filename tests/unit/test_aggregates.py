@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from pasarela.errors import InvalidRequest
@@ -39,3 +41,17 @@ def test_quantiles_across_buckets() -> None:
     counts[LATENCY_BUCKETS.index(1.0)] = 10  # 10 slow ones
     assert histogram_quantile(0.5, counts) <= 0.001
     assert 0.5 < histogram_quantile(0.99, counts) <= 1.0  # type: ignore[operator]
+
+
+def test_cover_tiles_the_window_exactly() -> None:
+    from pasarela.storage.telemetry import Span, cover
+
+    assert cover(600, 3000) == [Span(60, 600, 3000)]  # under an hour: minutes only
+    day = cover(1800, 1800 + 86400)
+    assert Span(3600, 3600, 86400) in day
+    assert Span(60, 1800, 3600) in day and Span(60, 86400, 88200) in day
+    covered = sorted(
+        (start, start + s.bucket_s) for s in day for start in range(s.start, s.stop, s.bucket_s)
+    )
+    assert covered[0][0] == 1800 and covered[-1][1] == 1800 + 86400
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(covered))  # no gap, no overlap

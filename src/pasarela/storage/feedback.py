@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pasarela.storage import schema
+from pasarela.storage.telemetry import Span, bucket_keys, in_spans
 
 FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
-_KEY = ("endpoint", "model", "version", "minute")
+_KEY = ("endpoint", "model", "version", "bucket_s", "start")
 
 
 class FeedbackRepository:
@@ -104,16 +105,17 @@ class FeedbackRepository:
         confusion: dict[tuple[Any, ...], int] = defaultdict(int)
         for p in pending:
             at = p.at if p.at.tzinfo else p.at.replace(tzinfo=UTC)
-            key = (p.endpoint, p.model, p.version, int(at.timestamp() // 60))
-            for kind, value in _observations(p.kind, p.value, p.label, p.outputs):
-                if kind == "confusion":
-                    actual, predicted = value
-                    confusion[(*key, actual, predicted)] += 1
-                    continue
-                total = sums[(*key, kind)]
-                total[0] += 1
-                total[1] += value
-                total[2] += value * value
+            observations = _observations(p.kind, p.value, p.label, p.outputs)
+            for key in bucket_keys(p.endpoint, p.model, p.version, at.timestamp()):
+                for kind, value in observations:
+                    if kind == "confusion":
+                        actual, predicted = value
+                        confusion[(*key, actual, predicted)] += 1
+                        continue
+                    total = sums[(*key, kind)]
+                    total[0] += 1
+                    total[1] += value
+                    total[2] += value * value
         if sums:
             table = schema.feedback_stats
             insert = self._insert(table)
@@ -145,7 +147,7 @@ class FeedbackRepository:
                 ],
             )
 
-    def version_feedback(self, endpoint: str, since_minute: int) -> dict[tuple[str, int], Any]:
+    def version_feedback(self, endpoint: str, spans: Sequence[Span]) -> dict[tuple[str, int], Any]:
         """Per (model, version): feedback sums by kind, and the confusion counts."""
         s, c = schema.feedback_stats, schema.label_confusion
         out: dict[tuple[str, int], Any] = defaultdict(lambda: {"kinds": {}, "confusion": {}})
@@ -159,14 +161,14 @@ class FeedbackRepository:
                     sa.func.sum(s.c.sum),
                     sa.func.sum(s.c.sum_sq),
                 )
-                .where(s.c.endpoint == endpoint, s.c.minute >= since_minute)
+                .where(s.c.endpoint == endpoint, in_spans(s, spans))
                 .group_by(s.c.model, s.c.version, s.c.kind)
             )
             for model, version, kind, count, total, total_sq in rows:
                 out[(model, version)]["kinds"][kind] = (int(count), float(total), float(total_sq))
             pairs = conn.execute(
                 sa.select(c.c.model, c.c.version, c.c.actual, c.c.predicted, sa.func.sum(c.c.count))
-                .where(c.c.endpoint == endpoint, c.c.minute >= since_minute)
+                .where(c.c.endpoint == endpoint, in_spans(c, spans))
                 .group_by(c.c.model, c.c.version, c.c.actual, c.c.predicted)
             )
             for model, version, actual, predicted, count in pairs:

@@ -99,21 +99,24 @@ prediction_records = sa.Table(
 )
 
 
-def _version_minute_key() -> list[sa.Column[object]]:
+def _bucket_key() -> list[sa.Column[object]]:
+    """Endpoint × version × time bucket: ``bucket_s`` is 60 (minutes) or 3600 (the hourly
+    rollup, kept in step by the writer), ``start`` the bucket's first second since the epoch."""
     return [
         sa.Column("endpoint", sa.String(200), primary_key=True),
         sa.Column("model", sa.String(200), primary_key=True),
         sa.Column("version", sa.Integer, primary_key=True),
-        sa.Column("minute", sa.BigInteger, primary_key=True),
+        sa.Column("bucket_s", sa.Integer, primary_key=True),
+        sa.Column("start", sa.BigInteger, primary_key=True),
     ]
 
 
-# Per endpoint × version × minute (minutes since the epoch): what the stats API and every later
-# judge (canary gates, experiments) read instead of scanning records.
+# What the stats API and every later judge (canary gates, experiments) read instead of scanning
+# records.
 request_stats = sa.Table(
     "request_stats",
     metadata,
-    *_version_minute_key(),
+    *_bucket_key(),
     sa.Column("requests", sa.BigInteger, nullable=False),
     sa.Column("errors", sa.BigInteger, nullable=False),
     sa.Column("latency_sum_s", sa.Float, nullable=False),
@@ -124,7 +127,7 @@ request_stats = sa.Table(
 latency_buckets = sa.Table(
     "latency_buckets",
     metadata,
-    *_version_minute_key(),
+    *_bucket_key(),
     sa.Column("bucket", sa.Integer, primary_key=True),
     sa.Column("requests", sa.BigInteger, nullable=False),
 )
@@ -143,13 +146,13 @@ feedback = sa.Table(
     sa.Index("ix_feedback_pending", "aggregated"),
 )
 
-# Feedback folded into the minute of the request it is about, per kind: count, sum and sum of
+# Feedback folded into the buckets of the request it is about, per kind: count, sum and sum of
 # squares give rates, means and variances. Label feedback adds kinds "label_correct" (0/1) for
 # classifiers and "label_abs_error" / "label_sq_error" for regressors.
 feedback_stats = sa.Table(
     "feedback_stats",
     metadata,
-    *_version_minute_key(),
+    *_bucket_key(),
     sa.Column("kind", sa.String(30), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
     sa.Column("sum", sa.Float, nullable=False),
@@ -160,7 +163,7 @@ feedback_stats = sa.Table(
 label_confusion = sa.Table(
     "label_confusion",
     metadata,
-    *_version_minute_key(),
+    *_bucket_key(),
     sa.Column("actual", sa.String(200), primary_key=True),
     sa.Column("predicted", sa.String(200), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),

@@ -14,7 +14,49 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pasarela.storage import schema
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
-_KEY = ("endpoint", "model", "version", "minute")
+_KEY = ("endpoint", "model", "version", "bucket_s", "start")
+BUCKETS_S = (60, 3600)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Buckets of one size whose start lies in [start, stop)."""
+
+    bucket_s: int
+    start: int
+    stop: int
+
+
+def cover(since: int, until: int) -> list[Span]:
+    """The fewest buckets that tile [since, until) exactly (both on minute boundaries): whole
+    hours from the hourly rollup, the ragged ends from minutes. A day reads ~24 hourly rows and
+    at most ~118 minute rows per version instead of 1,440."""
+    first_hour = -(-since // 3600) * 3600
+    last_hour = until // 3600 * 3600
+    if last_hour - first_hour < 3600:
+        return [Span(60, since, until)]
+    spans = [Span(3600, first_hour, last_hour)]
+    if since < first_hour:
+        spans.append(Span(60, since, first_hour))
+    if last_hour < until:
+        spans.append(Span(60, last_hour, until))
+    return spans
+
+
+def in_spans(table: sa.Table, spans: Sequence[Span]) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        *(
+            sa.and_(
+                table.c.bucket_s == s.bucket_s, table.c.start >= s.start, table.c.start < s.stop
+            )
+            for s in spans
+        )
+    )
+
+
+def bucket_keys(endpoint: str, model: str, version: int, at: float) -> list[tuple[Any, ...]]:
+    """The aggregate keys a moment falls in: its minute and its hour."""
+    return [(endpoint, model, version, b, int(at // b) * b) for b in BUCKETS_S]
 
 
 def bucket_index(latency_s: float) -> int:
@@ -69,12 +111,13 @@ class TelemetryRepository:
         totals: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0])
         buckets: dict[tuple[Any, ...], int] = defaultdict(int)
         for r in records:
-            key = (r["endpoint"], r["model"], r["version"], int(r["at"] // 60))
-            total = totals[key]
-            total[0] += 1
-            total[1] += bool(r.get("server_error"))
-            total[2] += r["latency_s"]
-            buckets[(*key, bucket_index(r["latency_s"]))] += 1
+            index = bucket_index(r["latency_s"])
+            for key in bucket_keys(r["endpoint"], r["model"], r["version"], r["at"]):
+                total = totals[key]
+                total[0] += 1
+                total[1] += bool(r.get("server_error"))
+                total[2] += r["latency_s"]
+                buckets[(*key, index)] += 1
         if not totals:
             return
         stats = schema.request_stats
@@ -106,8 +149,8 @@ class TelemetryRepository:
             ],
         )
 
-    def version_stats(self, endpoint: str, since_minute: int) -> list[VersionStats]:
-        """Per version of ``endpoint``, from ``since_minute`` (minutes since the epoch) on."""
+    def version_stats(self, endpoint: str, spans: Sequence[Span]) -> list[VersionStats]:
+        """Per version of ``endpoint``, over the buckets of ``spans``."""
         s, b = schema.request_stats, schema.latency_buckets
         found: dict[tuple[str, int], VersionStats] = {}
         with self.engine.connect() as conn:
@@ -119,7 +162,7 @@ class TelemetryRepository:
                     sa.func.sum(s.c.errors),
                     sa.func.sum(s.c.latency_sum_s),
                 )
-                .where(s.c.endpoint == endpoint, s.c.minute >= since_minute)
+                .where(s.c.endpoint == endpoint, in_spans(s, spans))
                 .group_by(s.c.model, s.c.version)
             )
             for model, version, requests, errors, latency in rows:
@@ -128,7 +171,7 @@ class TelemetryRepository:
                 )
             histogram = conn.execute(
                 sa.select(b.c.model, b.c.version, b.c.bucket, sa.func.sum(b.c.requests))
-                .where(b.c.endpoint == endpoint, b.c.minute >= since_minute)
+                .where(b.c.endpoint == endpoint, in_spans(b, spans))
                 .group_by(b.c.model, b.c.version, b.c.bucket)
             )
             for model, version, bucket, requests in histogram:
@@ -136,18 +179,19 @@ class TelemetryRepository:
                     found[(model, version)].latency_buckets[bucket] = int(requests)
         return sorted(found.values(), key=lambda v: (v.model, v.version))
 
-    def series(self, endpoint: str, since_minute: int) -> list[dict[str, Any]]:
-        """Requests and errors per minute and version, oldest first (for charts)."""
+    def series(self, endpoint: str, span: Span) -> list[dict[str, Any]]:
+        """Requests and errors per bucket and version, oldest first (for charts); ``minute``
+        is the bucket's start in minutes since the epoch."""
         s = schema.request_stats
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(s.c.minute, s.c.model, s.c.version, s.c.requests, s.c.errors)
-                .where(s.c.endpoint == endpoint, s.c.minute >= since_minute)
-                .order_by(s.c.minute)
+                sa.select(s.c.start, s.c.model, s.c.version, s.c.requests, s.c.errors)
+                .where(s.c.endpoint == endpoint, in_spans(s, [span]))
+                .order_by(s.c.start)
             )
             return [
-                {"minute": m, "model": model, "version": v, "requests": n, "errors": e}
-                for m, model, v, n, e in rows
+                {"minute": start // 60, "model": model, "version": v, "requests": n, "errors": e}
+                for start, model, v, n, e in rows
             ]
 
     def count_records(self, endpoint: str | None = None) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pasarela.errors import InvalidRequest
 from pasarela.storage.feedback import FeedbackRepository
-from pasarela.storage.telemetry import TelemetryRepository, VersionStats
+from pasarela.storage.telemetry import Span, TelemetryRepository, VersionStats, cover
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
 _WINDOW = re.compile(r"^(\d+)([smhd])$")
@@ -130,11 +130,16 @@ def endpoint_stats(
 ) -> dict[str, Any]:
     """Traffic, errors, latency, version shares, feedback and label-based performance of
     ``endpoint`` over the last ``window_s``, from the per-minute aggregates (a 24-hour window
-    reads at most 1,440 rows per version and kind)."""
+    reads about 24 hourly and at most ~118 minute rows per version and kind)."""
     now = time.time() if now is None else now
-    since = int(now // 60) - (window_s + 59) // 60 + 1
-    versions = repo.version_stats(endpoint, since)
-    found = feedback.version_feedback(endpoint, since) if feedback is not None else {}
+    until = (int(now // 60) + 1) * 60  # the end of the current minute
+    since = until - (window_s + 59) // 60 * 60
+    spans = cover(since, until)
+    versions = repo.version_stats(endpoint, spans)
+    found = feedback.version_feedback(endpoint, spans) if feedback is not None else {}
+    # Charts: minutes up to three hours, hours beyond.
+    series_bucket = 60 if window_s <= 3 * 3600 else 3600
+    series_span = Span(series_bucket, since // series_bucket * series_bucket, until)
     total = sum(v.requests for v in versions)
     errors = sum(v.errors for v in versions)
     merged = [sum(col) for col in zip(*(v.latency_buckets for v in versions), strict=True)]
@@ -150,5 +155,6 @@ def endpoint_stats(
             "p99": histogram_quantile(0.99, merged) if versions else None,
         },
         "versions": [_version_summary(v, total, found.get((v.model, v.version))) for v in versions],
-        "series": repo.series(endpoint, since),
+        "series_bucket_s": series_bucket,
+        "series": repo.series(endpoint, series_span),
     }

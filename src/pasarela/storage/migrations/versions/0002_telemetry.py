@@ -1,4 +1,4 @@
-"""Request records and their per-minute aggregates.
+"""Request records and their aggregates per minute and per hour.
 
 Revision ID: 0002
 Revises: 0001
@@ -15,12 +15,13 @@ branch_labels = None
 depends_on = None
 
 
-def _version_minute_key() -> list[sa.Column[object]]:
+def _bucket_key() -> list[sa.Column[object]]:
     return [
         sa.Column("endpoint", sa.String(200), primary_key=True),
         sa.Column("model", sa.String(200), primary_key=True),
         sa.Column("version", sa.Integer, primary_key=True),
-        sa.Column("minute", sa.BigInteger, primary_key=True),
+        sa.Column("bucket_s", sa.Integer, primary_key=True),
+        sa.Column("start", sa.BigInteger, primary_key=True),
     ]
 
 
@@ -47,14 +48,14 @@ def upgrade() -> None:
     op.create_index("ix_prediction_records_subject", "prediction_records", ["subject_id"])
     op.create_table(
         "request_stats",
-        *_version_minute_key(),
+        *_bucket_key(),
         sa.Column("requests", sa.BigInteger, nullable=False),
         sa.Column("errors", sa.BigInteger, nullable=False),
         sa.Column("latency_sum_s", sa.Float, nullable=False),
     )
     op.create_table(
         "latency_buckets",
-        *_version_minute_key(),
+        *_bucket_key(),
         sa.Column("bucket", sa.Integer, primary_key=True),
         sa.Column("requests", sa.BigInteger, nullable=False),
     )

@@ -15,12 +15,13 @@ branch_labels = None
 depends_on = None
 
 
-def _version_minute_key() -> list[sa.Column[object]]:
+def _bucket_key() -> list[sa.Column[object]]:
     return [
         sa.Column("endpoint", sa.String(200), primary_key=True),
         sa.Column("model", sa.String(200), primary_key=True),
         sa.Column("version", sa.Integer, primary_key=True),
-        sa.Column("minute", sa.BigInteger, primary_key=True),
+        sa.Column("bucket_s", sa.Integer, primary_key=True),
+        sa.Column("start", sa.BigInteger, primary_key=True),
     ]
 
 
@@ -38,7 +39,7 @@ def upgrade() -> None:
     op.create_index("ix_feedback_pending", "feedback", ["aggregated"])
     op.create_table(
         "feedback_stats",
-        *_version_minute_key(),
+        *_bucket_key(),
         sa.Column("kind", sa.String(30), primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
         sa.Column("sum", sa.Float, nullable=False),
@@ -46,7 +47,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "label_confusion",
-        *_version_minute_key(),
+        *_bucket_key(),
         sa.Column("actual", sa.String(200), primary_key=True),
         sa.Column("predicted", sa.String(200), primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
