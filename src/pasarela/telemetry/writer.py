@@ -33,6 +33,8 @@ from pasarela.telemetry.journal import Journal
 
 log = logging.getLogger(__name__)
 
+WRITER_NICENESS = 10
+
 
 class RecordWriter:
     """Stores journal lines in batches. Example::
@@ -160,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent-pid", type=int, required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s pasarela.writer: %(message)s")
+    # Background work: when the machine is busy, requests go first; the journal absorbs the lag.
+    os.nice(WRITER_NICENESS)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
