@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -91,4 +92,19 @@ def test_a_reader_in_another_process_shares_the_bound(tmp_path: Path) -> None:
     journal._next_size_check = 0.0
     journal.append(b"more")
     assert journal.size == reader.size + len(b"more\n")
+    journal.close()
+
+
+def test_a_failing_disk_loses_the_line_not_the_request(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    journal = Journal.open(tmp_path, max_bytes=1 << 20)
+    os.close(journal._fd)  # any write now fails with EBADF, as a dead disk would
+    caplog.set_level(logging.ERROR)
+    assert journal.append(b"lost") is False
+    assert journal.dropped == 1
+    assert "cannot be written" in caplog.text
+    with pytest.raises(JournalFull):
+        journal.append(b"needed", required=True)
+    journal._fd = os.open(os.devnull, os.O_WRONLY)  # so close() has something to close
     journal.close()

@@ -117,11 +117,18 @@ class Journal:
             if required:
                 raise JournalFull(f"the local journal is full ({self.max_bytes} bytes)")
             return False
-        if self._offset >= self.segment_bytes:
-            self._rotate()
-        os.write(self._fd, data)
-        if sync:
-            os.fsync(self._fd)
+        try:
+            if self._offset >= self.segment_bytes:
+                self._rotate()
+            os.write(self._fd, data)
+            if sync:
+                os.fsync(self._fd)
+        except OSError as exc:  # disk full or failing: the request must not fail for it
+            self.dropped += 1
+            log.error("journal %s cannot be written (%s); a record is lost", self.directory, exc)
+            if required:
+                raise JournalFull(f"the local journal cannot be written: {exc}") from exc
+            return False
         self._offset += len(data)
         with self._size_lock:
             self._size += len(data)

@@ -22,7 +22,8 @@ class Recorder:
 
     Example::
 
-        recorder.record(request, version, "single", "ok", inputs, outputs, timings, batch_size=8)
+        recorder.record(request, VersionId("churn", 3), "single", "ok", inputs, outputs,
+                        latency_s=0.004, batch_size=8)
     """
 
     def __init__(
