@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -96,16 +97,36 @@ class TelemetryRepository:
         if not records:
             return 0
         unique = list({r["request_id"]: r for r in records}.values())
+        table = schema.prediction_records
         with self.engine.begin() as conn:
-            stmt = (
-                self._insert(schema.prediction_records)
-                .on_conflict_do_nothing(index_elements=["request_id"])
-                .returning(schema.prediction_records.c.request_id)
-            )
-            new_ids = set(conn.execute(stmt, [_record_row(r) for r in unique]).scalars())
-            fresh = [r for r in unique if r["request_id"] in new_ids]
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the check and the insert as one
+            stored = self._existing(conn, [r["request_id"] for r in unique])
+            fresh = [r for r in unique if r["request_id"] not in stored]
+            if fresh:
+                # Plain executemany, one statement text whatever the batch size: statement
+                # caches stay small (a RETURNING variant is rendered per batch size).
+                conn.execute(
+                    self._insert(table).on_conflict_do_nothing(index_elements=["request_id"]),
+                    [_record_row(r) for r in fresh],
+                )
             self._aggregate(conn, fresh)
         return len(fresh)
+
+    def _existing(self, conn: sa.Connection, request_ids: list[str]) -> set[str]:
+        """Which of ``request_ids`` are stored, in one statement whatever their number."""
+        ids = orjson.dumps(request_ids).decode()
+        if conn.dialect.name == "postgresql":
+            sql = (
+                "SELECT request_id FROM prediction_records "
+                "WHERE request_id = ANY(SELECT json_array_elements_text(CAST(:ids AS json)))"
+            )
+        else:
+            sql = (
+                "SELECT request_id FROM prediction_records "
+                "WHERE request_id IN (SELECT value FROM json_each(:ids))"
+            )
+        return set(conn.execute(sa.text(sql), {"ids": ids}).scalars())
 
     def _aggregate(self, conn: sa.Connection, records: Sequence[dict[str, Any]]) -> None:
         totals: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0])
