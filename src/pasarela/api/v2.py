@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pasarela.errors import InvalidInput, InvalidRequest
+from pasarela.runtimes.outputs import dtype_of_values
 from pasarela.serving.snapshot import LoadedVersion
 from pasarela.types import DType
 
@@ -136,13 +137,7 @@ def _tensor(name: str, values: list[Any]) -> dict[str, Any]:
 
 
 def _datatype(values: Sequence[Any]) -> str:
-    if all(isinstance(v, bool) for v in values):
-        return "BOOL"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "INT64"
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-        return "FP64"
-    return "BYTES"
+    return V2_TYPE[dtype_of_values(values)]
 
 
 def model_metadata(name: str, served: Sequence[LoadedVersion]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from pasarela.errors import ConfigurationError
 
@@ -36,6 +37,13 @@ def create_engine(url: str) -> sa.Engine:
         return sa.create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise ConfigurationError(f"cannot use database URL: {exc}") from exc
+
+
+def upsert_insert(engine: sa.Engine | sa.Connection, table: sa.Table) -> Any:
+    """An INSERT with ``on_conflict_do_nothing`` / ``on_conflict_do_update`` for the engine's
+    dialect (SQLite and PostgreSQL spell them alike)."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def _json_dumps(value: Any) -> str:

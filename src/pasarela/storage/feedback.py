@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pasarela.storage import schema
+from pasarela.storage.db import upsert_insert
 from pasarela.storage.telemetry import Span, bucket_keys, in_spans
 
 FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
@@ -27,10 +27,6 @@ _KEY = ("endpoint", "model", "version", "bucket_s", "start")
 class FeedbackRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-
-    def _insert(self, table: sa.Table) -> Any:
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
 
     def store(self, items: Sequence[dict[str, Any]]) -> int:
         """Store feedback items (``request_id``, ``kind``, ``value`` or ``label``,
@@ -52,7 +48,7 @@ class FeedbackRepository:
         ]
         table = schema.feedback
         stmt = (
-            self._insert(table)
+            upsert_insert(self.engine, table)
             .on_conflict_do_nothing(index_elements=["request_id", "kind"])
             .returning(table.c.request_id)
         )
@@ -118,7 +114,7 @@ class FeedbackRepository:
                     total[2] += value * value
         if sums:
             table = schema.feedback_stats
-            insert = self._insert(table)
+            insert = upsert_insert(self.engine, table)
             conn.execute(
                 insert.on_conflict_do_update(
                     index_elements=[*_KEY, "kind"],
@@ -135,7 +131,7 @@ class FeedbackRepository:
             )
         if confusion:
             table = schema.label_confusion
-            insert = self._insert(table)
+            insert = upsert_insert(self.engine, table)
             conn.execute(
                 insert.on_conflict_do_update(
                     index_elements=[*_KEY, "actual", "predicted"],

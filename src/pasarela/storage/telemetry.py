@@ -10,9 +10,9 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pasarela.storage import schema
+from pasarela.storage.db import upsert_insert
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
 _KEY = ("endpoint", "model", "version", "bucket_s", "start")
@@ -87,10 +87,6 @@ class TelemetryRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def _insert(self, table: sa.Table) -> Any:
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
-
     def store_records(self, records: Sequence[dict[str, Any]]) -> int:
         """Insert records not stored yet and fold them into the aggregates; returns how many
         were new. Safe to call again with the same records (a replay after a crash)."""
@@ -107,7 +103,9 @@ class TelemetryRepository:
                 # Plain executemany, one statement text whatever the batch size: statement
                 # caches stay small (a RETURNING variant is rendered per batch size).
                 conn.execute(
-                    self._insert(table).on_conflict_do_nothing(index_elements=["request_id"]),
+                    upsert_insert(self.engine, table).on_conflict_do_nothing(
+                        index_elements=["request_id"]
+                    ),
                     [_record_row(r) for r in fresh],
                 )
             self._aggregate(conn, fresh)
@@ -142,7 +140,7 @@ class TelemetryRepository:
         if not totals:
             return
         stats = schema.request_stats
-        insert = self._insert(stats)
+        insert = upsert_insert(self.engine, stats)
         conn.execute(
             insert.on_conflict_do_update(
                 index_elements=list(_KEY),
@@ -158,7 +156,7 @@ class TelemetryRepository:
             ],
         )
         table = schema.latency_buckets
-        insert = self._insert(table)
+        insert = upsert_insert(self.engine, table)
         conn.execute(
             insert.on_conflict_do_update(
                 index_elements=[*_KEY, "bucket"],
