@@ -87,7 +87,7 @@ def test_predictions_ride_through_a_database_outage(
         repo = TelemetryRepository(engine)
         try:
             stored = wait_for(
-                lambda: repo.count_records("cancer"), lambda n: n >= len(answered), timeout_s=60
+                lambda: repo.count_records("cancer"), lambda n: n >= len(answered), timeout_s=120
             )
             assert stored == len(answered)
             assert {r["request_id"] for r in _all(engine)} == set(answered)
