@@ -17,7 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/pasarela demo
 
+# The dashboard's browser test drives Debian's chromium: Playwright downloads no browser here.
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
 	$(PY) -m mypy

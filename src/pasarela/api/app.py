@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from pasarela import __version__
-from pasarela.api import routes
+from pasarela.api import routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.hotpath import HotPath
 from pasarela.api.schemas import add_hot_routes
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
     app.state.writer = writer
     app.include_router(routes.router)
+    app.include_router(ui_routes.router)
     _install_error_handlers(app)
     app.hot_path = HotPath(dataplane, settings.max_body_bytes)
 

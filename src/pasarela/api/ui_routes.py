@@ -1,0 +1,123 @@
+"""The dashboard under ``/ui``: HTML pages, the JSON views they refresh from every few seconds,
+and their static files. Read-only; the pages are rendered by ``pasarela.ui``.
+
+The routes are plain ``def``: the statistics are blocking database reads, which FastAPI runs in
+its thread pool.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse, RedirectResponse
+
+from pasarela.errors import InvalidRequest, NotFound
+from pasarela.serving.dataplane import DataPlane
+from pasarela.serving.snapshot import ServedEndpoint
+from pasarela.storage.telemetry import TelemetryRepository
+from pasarela.telemetry.aggregates import endpoint_stats
+from pasarela.telemetry.feedback import FeedbackService
+from pasarela.ui import (
+    DEFAULT_WINDOW,
+    endpoint_view,
+    page_view,
+    render_endpoint,
+    render_error,
+    render_overview,
+    static_file,
+    window_named,
+)
+
+router = APIRouter(include_in_schema=False)
+
+_STATIC_CACHE = "public, max-age=3600"  # URLs carry ?v=<pasarela version>
+
+
+def _html(body: str, status_code: int = 200) -> Response:
+    return Response(body, status_code=status_code, media_type="text/html; charset=utf-8")
+
+
+def _json(data: Any) -> Response:
+    return Response(orjson.dumps(data), media_type="application/json")
+
+
+def _endpoints(request: Request) -> dict[str, ServedEndpoint]:
+    plane: DataPlane = request.app.state.dataplane
+    return dict(plane.snapshot.endpoints)
+
+
+def _view(request: Request, served: ServedEndpoint, window: str, *, detail: bool) -> Any:
+    repo: TelemetryRepository = request.app.state.telemetry
+    feedback: FeedbackService = request.app.state.feedback
+    span = window_named(window)
+    now = time.time()
+    stats = endpoint_stats(repo, served.spec.name, span.seconds, now=now, feedback=feedback.repo)
+    problem = None if served.error is None else served.error.message
+    return endpoint_view(
+        stats, window=span, now=now, policy=served.spec.policy, problem=problem, by_version=detail
+    )
+
+
+def _overview(request: Request, window: str) -> dict[str, Any]:
+    window_named(window)  # refuse an unknown window even when nothing is served
+    served = sorted(_endpoints(request).items())
+    return page_view(window, [_view(request, e, window, detail=False) for _, e in served])
+
+
+def _endpoint(request: Request, name: str, window: str) -> dict[str, Any]:
+    served = _endpoints(request).get(name)
+    if served is None:
+        raise NotFound(f"endpoint {name!r} does not exist", code="endpoint_not_found")
+    return page_view(window, [_view(request, served, window, detail=True)])
+
+
+@router.get("/ui")
+def overview_page(request: Request, window: str = DEFAULT_WINDOW) -> Response:
+    """Every endpoint: traffic, errors, latency, version shares, feedback, charts."""
+    try:
+        return _html(render_overview(_overview(request, window)))
+    except InvalidRequest as exc:
+        return _html(render_error(400, "Not a window offered here", exc.message), 400)
+
+
+@router.get("/ui/endpoints/{name}")
+def endpoint_page(request: Request, name: str, window: str = DEFAULT_WINDOW) -> Response:
+    """One endpoint, with a row per version."""
+    try:
+        return _html(render_endpoint(_endpoint(request, name, window)))
+    except NotFound:
+        message = f"No endpoint named {name!r} is being served."
+        return _html(render_error(404, "Endpoint not found", message), 404)
+    except InvalidRequest as exc:
+        return _html(render_error(400, "Not a window offered here", exc.message), 400)
+
+
+@router.get("/ui/data/overview")
+def overview_data(request: Request, window: str = DEFAULT_WINDOW) -> Response:
+    """The overview's view as JSON, for its refresh."""
+    return _json(_overview(request, window))
+
+
+@router.get("/ui/data/endpoints/{name}")
+def endpoint_data(request: Request, name: str, window: str = DEFAULT_WINDOW) -> Response:
+    """An endpoint page's view as JSON, for its refresh."""
+    return _json(_endpoint(request, name, window))
+
+
+@router.get("/ui/static/{path:path}")
+def static(path: str) -> Response:
+    """The dashboard's script, style sheet and the vendored uPlot."""
+    found = static_file(path)
+    if found is None:
+        raise NotFound(f"no static file {path!r}")
+    return FileResponse(found, headers={"Cache-Control": _STATIC_CACHE})
+
+
+@router.get("/ui/{path:path}")
+def unknown_page(path: str) -> Response:
+    if not path:
+        return RedirectResponse("/ui", status_code=308)
+    return _html(render_error(404, "Page not found", f"There is no page /ui/{path}."), 404)

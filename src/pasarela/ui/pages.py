@@ -1,0 +1,59 @@
+"""The dashboard's HTML, rendered from the package's Jinja2 templates with autoescaping on, so
+endpoint names and anything else that comes from users is escaped."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from pasarela import __version__
+from pasarela.ui.views import VERSION_COLUMNS, WINDOWS
+
+_HERE = Path(__file__).parent
+STATIC_DIR = _HERE / "static"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(version=__version__, windows=WINDOWS, version_columns=VERSION_COLUMNS)
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def render_overview(page: dict[str, Any]) -> str:
+    """The overview of every endpoint; ``page`` is a ``page_view``."""
+    return _render("overview.html", page=page, source="/ui/data/overview")
+
+
+def render_endpoint(page: dict[str, Any]) -> str:
+    """The page of one endpoint; ``page`` is a ``page_view`` with that endpoint only."""
+    endpoint = page["endpoints"][0]
+    return _render("endpoint.html", page=page, endpoint=endpoint, source=endpoint["source"])
+
+
+def render_error(status: int, title: str, message: str) -> str:
+    """An error page (unknown endpoint, unknown page, a window not offered)."""
+    return _render("error.html", status=status, title=title, message=message)
+
+
+def static_file(path: str) -> Path | None:
+    """The file under the dashboard's static folder at ``path``; None when there is none or
+    ``path`` points outside the folder."""
+    root = STATIC_DIR.resolve()
+    candidate = (root / path).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate

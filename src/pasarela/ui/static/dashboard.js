@@ -1,0 +1,204 @@
+/* pasarela dashboard: draws the charts and keeps the page current.
+ *
+ * The server renders every number; this script fetches the same view as JSON from the page's
+ * data-source every REFRESH_MS and writes it into the page (text only, never HTML), redraws the
+ * charts with uPlot, and switches the window without a reload. */
+"use strict";
+
+(() => {
+  const REFRESH_MS = 5000;
+  const CHART_HEIGHT = 200;
+  const root = document.querySelector("main[data-source]");
+  const initial = document.getElementById("dashboard-data");
+  if (!root || !initial) return;
+
+  const status = document.querySelector("[data-refresh-status]");
+  const charts = new Map(); // chart box element -> {plot, key}
+  let windowName = root.dataset.window;
+  let latest = 0; // the number of the newest refresh; older answers are dropped
+  let timer = null;
+
+  const el = (tag, text) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  function setStatus(text, failed) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("failed", failed);
+  }
+
+  function renderShares(card, shares) {
+    const bar = card.querySelector("[data-share-bar]");
+    if (bar) {
+      bar.replaceChildren(...shares.map((s) => {
+        const part = el("span");
+        part.style.width = `${s.percent}%`;
+        part.style.background = s.color;
+        part.title = `${s.label} ${s.text}`;
+        return part;
+      }));
+    }
+    const list = card.querySelector("[data-share-list]");
+    if (!list) return;
+    if (!shares.length) {
+      const none = el("li", "no traffic in this window");
+      none.className = "muted";
+      list.replaceChildren(none);
+      return;
+    }
+    list.replaceChildren(...shares.map((s) => {
+      const item = el("li");
+      const swatch = el("i");
+      swatch.style.background = s.color;
+      item.append(swatch, `${s.label} ${s.text}`);
+      return item;
+    }));
+  }
+
+  function renderVersions(card, versions) {
+    const body = card.querySelector("[data-versions]");
+    if (!body) return;
+    if (!versions.length) {
+      const cell = el("td", "no traffic in this window");
+      cell.className = "muted";
+      cell.colSpan = Number(body.dataset.columns);
+      const row = el("tr");
+      row.append(cell);
+      body.replaceChildren(row);
+      return;
+    }
+    body.replaceChildren(...versions.map((v) => {
+      const row = el("tr");
+      row.dataset.version = v.label;
+      row.append(...v.cells.map((text) => el("td", text)));
+      return row;
+    }));
+  }
+
+  function chartOptions(width, chart) {
+    return {
+      width,
+      height: CHART_HEIGHT,
+      series: [
+        {},
+        ...chart.series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          fill: s.kind === "errors" ? "rgba(220, 38, 38, 0.08)" : undefined,
+          points: { show: false },
+          value: (u, v) => (v == null ? "—" : v.toLocaleString()),
+        })),
+      ],
+      scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+      axes: [{}, { size: 50 }],
+    };
+  }
+
+  function renderChart(card, view) {
+    const box = card.querySelector("[data-chart]");
+    if (!box || typeof uPlot === "undefined") return;
+    const data = [view.chart.x, ...view.chart.series.map((s) => s.values)];
+    const key = view.chart.series.map((s) => `${s.label} ${s.color}`).join("\n");
+    const known = charts.get(box);
+    if (known && known.key === key) {
+      known.plot.setData(data);
+      return;
+    }
+    if (known) known.plot.destroy();
+    box.replaceChildren();
+    const plot = new uPlot(chartOptions(box.clientWidth || 600, view.chart), data, box);
+    charts.set(box, { plot, key });
+  }
+
+  function render(page) {
+    const cards = new Map(
+      [...document.querySelectorAll("[data-endpoint]")].map((c) => [c.dataset.endpoint, c]),
+    );
+    const names = page.endpoints.map((e) => e.name);
+    const changed = names.length !== cards.size || names.some((n) => !cards.has(n));
+    if (root.dataset.page === "overview" && changed) {
+      window.location.reload(); // an endpoint came or went: let the server lay out the cards
+      return;
+    }
+    for (const view of page.endpoints) {
+      const card = cards.get(view.name);
+      if (!card) continue;
+      for (const field of card.querySelectorAll("[data-field]")) {
+        const text = view.fields[field.dataset.field];
+        if (text !== undefined) field.textContent = text;
+      }
+      renderShares(card, view.shares);
+      renderVersions(card, view.versions);
+      renderChart(card, view);
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, REFRESH_MS);
+  }
+
+  async function refresh() {
+    const mine = ++latest;
+    clearTimeout(timer);
+    if (document.hidden) return; // resumed by visibilitychange
+    try {
+      const url = `${root.dataset.source}?window=${encodeURIComponent(windowName)}`;
+      const reply = await fetch(url, { cache: "no-store", headers: { accept: "application/json" } });
+      if (mine !== latest) return;
+      if (reply.status === 404) {
+        setStatus("this endpoint is no longer served", true);
+        return schedule();
+      }
+      if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
+      const page = await reply.json();
+      if (mine !== latest) return;
+      render(page);
+      setStatus(`updated ${new Date().toLocaleTimeString()}`, false);
+    } catch (err) {
+      if (mine !== latest) return;
+      setStatus(`refresh failed (${err.message}); retrying`, true);
+    }
+    schedule();
+  }
+
+  function choose(name) {
+    windowName = name;
+    root.dataset.window = name;
+    for (const link of document.querySelectorAll("[data-window-choice]")) {
+      if (link.dataset.windowChoice === name) link.setAttribute("aria-current", "true");
+      else link.removeAttribute("aria-current");
+    }
+    history.replaceState(null, "", `?window=${encodeURIComponent(name)}`);
+    refresh();
+  }
+
+  for (const link of document.querySelectorAll("[data-window-choice]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      choose(link.dataset.windowChoice);
+    });
+  }
+
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) refresh();
+  });
+
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      for (const [box, { plot }] of charts) {
+        plot.setSize({ width: box.clientWidth || 600, height: CHART_HEIGHT });
+      }
+    }, 150);
+  });
+
+  render(JSON.parse(initial.textContent));
+  setStatus(`refreshes every ${REFRESH_MS / 1000} s`, false);
+  schedule();
+})();

@@ -1,0 +1,259 @@
+"""The dashboard in a real browser: Debian's headless Chromium, driven by Playwright, against a
+real ``pasarela serve`` that has answered predictions and received feedback."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
+
+from pasarela.control.endpoints import put_endpoint
+from pasarela.control.workspace import open_registry
+from pasarela.settings import Settings
+from tests.conftest import Trained, row
+from tests.e2e.conftest import (
+    ACTOR,
+    Server,
+    pasarela_env,
+    prepare_home,
+    running_server,
+    wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+STATS_TIMEOUT_S = 30.0
+REFRESH_TIMEOUT_MS = 20_000  # the page refreshes every 5 s
+FIRST_REQUESTS = 12
+FEEDBACK = 10  # for the first ten: seven tasks completed, ratings 4,5,4,5,…
+IDLE = "cancer-idle"
+
+
+def predict(server: Server, trained: Trained, i: int) -> str:
+    reply = httpx.post(
+        f"{server.url}/v1/endpoints/cancer/predict", json={"inputs": [row(trained, i)]}, timeout=10
+    )
+    assert reply.status_code == 200, reply.text
+    request_id: str = reply.json()["request_id"]
+    return request_id
+
+
+def stats(server: Server, endpoint: str = "cancer") -> dict[str, Any]:
+    reply = httpx.get(f"{server.url}/admin/stats", params={"endpoint": endpoint}, timeout=10)
+    assert reply.status_code == 200, reply.text
+    body: dict[str, Any] = reply.json()
+    return body
+
+
+def wait_for_requests(server: Server, expected: int) -> dict[str, Any]:
+    found = wait_for(
+        lambda: stats(server),
+        lambda s: (
+            s["requests"] == expected
+            and s["versions"][0]["feedback"].get("task_completed", {}).get("count") == FEEDBACK
+        ),
+        timeout_s=STATS_TIMEOUT_S,
+    )
+    assert found["requests"] == expected, found
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, trained: Trained) -> Iterator[Server]:
+    """``cancer`` with FIRST_REQUESTS predictions and FEEDBACK feedback, and ``cancer-idle``
+    with no traffic at all."""
+    root = tmp_path_factory.mktemp("dashboard")
+    home = root / "home"
+    prepare_home(home, trained)
+    registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
+    try:
+        put_endpoint(registry, IDLE, ["cancer@1"], actor=ACTOR)
+    finally:
+        registry.repo.engine.dispose()
+    with running_server(pasarela_env(home), root / "server.log") as running:
+        ids = [predict(running, trained, i) for i in range(FIRST_REQUESTS)]
+        labels = trained.frame["target"]
+        feedback = [
+            {
+                "request_id": request_id,
+                "label": int(labels.iloc[i]),
+                "task_completed": i < 7,
+                "rating": 4 + i % 2,
+            }
+            for i, request_id in enumerate(ids[:FEEDBACK])
+        ]
+        reply = httpx.post(f"{running.url}/v1/feedback", json=feedback, timeout=10)
+        assert reply.status_code == 202, reply.text
+        wait_for_requests(running, FIRST_REQUESTS)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def problems() -> list[str]:
+    """Console errors and uncaught exceptions of the test's page."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, problems: list[str]) -> Iterator[Page]:
+    """A page in a fresh browser context, its console errors and exceptions in ``problems``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text} at {message.location}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda exc: problems.append(f"exception: {exc}"))
+    yield tab
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"dashboard-{name}.png"
+    path.unlink(missing_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    assert path.is_file() and path.stat().st_size > 1000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def field(page: Page, endpoint: str, name: str) -> str:
+    text = page.locator(f'[data-endpoint="{endpoint}"] [data-field="{name}"]').first.text_content()
+    assert text is not None
+    return text.strip()
+
+
+def test_overview_shows_every_endpoint_with_the_stats(
+    server: Server, page: Page, problems: list[str]
+) -> None:
+    expected = stats(server)
+    reply = page.goto(f"{server.url}/ui")
+    assert reply is not None and reply.status == 200
+    assert page.title() == "Endpoints · pasarela"
+    cards = page.locator("article[data-endpoint]")
+    assert [cards.nth(i).get_attribute("data-endpoint") for i in range(cards.count())] == [
+        "cancer",
+        IDLE,
+    ]
+    assert field(page, "cancer", "requests") == str(expected["requests"]) == str(FIRST_REQUESTS)
+    assert field(page, "cancer", "error_rate") == "0.0%"
+    assert field(page, "cancer", "task_completed") == "70.0%"
+    assert field(page, "cancer", "task_completed_n") == f"{FEEDBACK} reports"
+    assert field(page, "cancer", "rating") == "4.50"
+    accuracy = expected["versions"][0]["performance"]["classification"]["accuracy"]
+    assert field(page, "cancer", "accuracy") == f"{accuracy * 100:.1f}%"
+    assert re.fullmatch(r"\d+(\.\d+)? m?s", field(page, "cancer", "p99"))
+    shares = page.locator('[data-endpoint="cancer"] [data-share-list]').inner_text()
+    assert shares.strip() == "cancer@1 100.0%"
+    assert field(page, IDLE, "requests") == "0"
+    assert field(page, IDLE, "p50") == "—"
+    # every card draws its chart
+    page.wait_for_selector('[data-endpoint="cancer"] [data-chart] canvas')
+    assert page.locator("[data-chart] canvas").count() >= 2
+    screenshot(page, "overview")
+
+    # the window toggle switches to the last day without a reload
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("link", name="last 24 hours").click()
+    page.wait_for_function(
+        "document.querySelector('[data-field=chart_title]').textContent.includes('per hour')"
+    )
+    assert page.url.endswith("?window=24h")
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert field(page, "cancer", "window") == "last 24 hours"
+    assert field(page, "cancer", "requests") == str(stats(server)["requests"])
+    assert problems == []
+
+
+def test_endpoint_page_shows_the_versions_and_feedback(
+    server: Server, page: Page, problems: list[str]
+) -> None:
+    expected = stats(server)["versions"][0]
+    reply = page.goto(f"{server.url}/ui/endpoints/cancer")
+    assert reply is not None and reply.status == 200
+    assert page.locator("h1").first.inner_text().startswith("cancer")
+    cells = page.locator('tr[data-version="cancer@1"] td').all_inner_texts()
+    accuracy = expected["performance"]["classification"]["accuracy"]
+    assert cells[:5] == ["cancer@1", str(expected["requests"]), "100.0%", "0", "0.0%"]
+    assert cells[8:10] == [f"70.0% (n={FEEDBACK})", f"4.50 (n={FEEDBACK})"]
+    assert cells[10].startswith(f"accuracy {accuracy * 100:.1f}%, F1 ")
+    assert cells[10].endswith(f"(n={FEEDBACK})")
+    assert field(page, "cancer", "task_completed") == "70.0%"
+    page.wait_for_selector("[data-chart] canvas")
+    legend = page.locator("[data-chart] .u-legend").inner_text()
+    assert "cancer@1" in legend and "errors" in legend
+    screenshot(page, "endpoint")
+    assert problems == []
+
+
+def test_overview_refreshes_by_itself(
+    server: Server, trained: Trained, page: Page, problems: list[str]
+) -> None:
+    page.goto(f"{server.url}/ui")
+    before = int(field(page, "cancer", "requests"))
+    page.evaluate("window.stillTheSamePage = true")
+    for i in range(5):
+        predict(server, trained, 100 + i)
+    after = wait_for_requests(server, before + 5)["requests"]
+    started = time.monotonic()
+    page.wait_for_function(
+        """expected => document.querySelector(
+            '[data-endpoint="cancer"] [data-field="requests"]').textContent === expected""",
+        arg=str(after),
+        timeout=REFRESH_TIMEOUT_MS,
+    )
+    assert time.monotonic() - started < REFRESH_TIMEOUT_MS / 1000
+    assert page.evaluate("window.stillTheSamePage") is True  # updated in place, not reloaded
+    assert "updated" in page.locator("[data-refresh-status]").inner_text()
+    assert problems == []
+
+
+def test_unknown_endpoint_is_an_html_404(server: Server, page: Page) -> None:
+    name = "<img src=x onerror=alert(1)>"
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    reply = page.goto(f"{server.url}/ui/endpoints/{quote(name, safe='')}")
+    assert reply is not None and reply.status == 404
+    assert reply.headers["content-type"].startswith("text/html")
+    assert page.locator("h1").inner_text() == "Endpoint not found"
+    # the name from the URL is shown as text, not markup
+    assert f"No endpoint named '{name}' is being served." in page.inner_text("main")
+    assert page.locator("main img").count() == 0
+    screenshot(page, "not-found")
+    assert dialogs == []
