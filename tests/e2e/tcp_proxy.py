@@ -28,6 +28,10 @@ class TcpProxy:
     def down(self) -> None:
         """Refuse new connections and cut the open ones."""
         if self._listener is not None:
+            # close() alone does not wake a thread blocked in accept(): it could still let one
+            # more connection through. shutdown() does.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         with self._lock:
@@ -43,6 +47,9 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # closed by down()
+            if self._listener is not listener:  # went down while this one was arriving
+                client.close()
+                return
             try:
                 server = socket.create_connection(self.upstream)
             except OSError:

@@ -72,8 +72,10 @@ def test_predictions_ride_through_a_database_outage(
         time.sleep(2)
         proxy.down()
         down_at = len(answered)
+        rss_at_start = _rss_mib(server.process.pid)
         time.sleep(OUTAGE_S)
         during = len(answered) - down_at
+        rss_growth = _rss_mib(server.process.pid) - rss_at_start
         proxy.up()
         time.sleep(2)
         stop.set()
@@ -82,6 +84,8 @@ def test_predictions_ride_through_a_database_outage(
         assert failures == []
         assert during > 100  # the server kept answering while the database was gone
         assert "cannot store records" in server.log()  # the writer did see the outage
+        # Thousands of records (~1 KiB each) waited during the outage, on disk, not in memory.
+        assert rss_growth < 5, f"the server grew {rss_growth:.1f} MiB during the outage"
 
         engine = create_engine(postgres_url)
         repo = TelemetryRepository(engine)
@@ -94,6 +98,13 @@ def test_predictions_ride_through_a_database_outage(
         finally:
             engine.dispose()
     proxy.down()
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for {pid}")
 
 
 def _all(engine: sa.Engine) -> list[dict[str, object]]:

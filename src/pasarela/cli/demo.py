@@ -109,6 +109,7 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
             f"median latency {sorted(latencies)[len(latencies) // 2] * 1000:.1f} ms\n\n"
             f"predict   {base}/v1/endpoints/{ENDPOINT}/predict\n"
             f"v2 infer  {base}/v2/models/{ENDPOINT}/infer\n"
+            f"dashboard {base}/ui\n"
             f"metrics   {base}/metrics\n"
             f"API docs  {base}/docs\n\n"
             f"curl -s {base}/v1/endpoints/{ENDPOINT}/predict \\\n"
