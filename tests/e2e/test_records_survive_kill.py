@@ -29,21 +29,17 @@ def test_answered_requests_keep_their_records_through_sigkill(
     server = start_server(env, tmp_path / "first.log")
     server.wait_ready()
     answered: list[str] = []
-    failed = 0
     stop = threading.Event()
     lock = threading.Lock()
     body = {"inputs": [row(trained)]}
 
     def load() -> None:
-        nonlocal failed
         with httpx.Client(base_url=server.url, timeout=5) as http:
             while not stop.is_set():
                 try:
                     reply = http.post("/v1/endpoints/cancer/predict", json=body)
                 except httpx.HTTPError:
-                    with lock:
-                        failed += 1
-                    continue
+                    continue  # in flight at the kill: never answered, so nothing is owed
                 if reply.status_code == 200:
                     with lock:
                         answered.append(reply.json()["request_id"])

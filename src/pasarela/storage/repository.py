@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from pasarela.errors import Conflict, NotFound
 from pasarela.storage import schema
+from pasarela.storage.db import upsert_insert
 from pasarela.types import AliasMove, EndpointSpec, ModelVersion, Signature
 
 
@@ -109,16 +109,10 @@ class Repository:
         model_id = conn.execute(query).scalar_one_or_none()
         if model_id is not None:
             return int(model_id)
-        if conn.dialect.name == "postgresql":
-            insert = postgresql.insert(schema.models).on_conflict_do_nothing()
-            conn.execute(insert.values(name=model, created_at=now, created_by=actor))
-            return int(conn.execute(query).scalar_one())
-        result = conn.execute(
-            schema.models.insert().values(name=model, created_at=now, created_by=actor)
-        )
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+        # Another transaction may create the same model meanwhile: insert-or-nothing, re-read.
+        insert = upsert_insert(conn, schema.models).on_conflict_do_nothing()
+        conn.execute(insert.values(name=model, created_at=now, created_by=actor))
+        return int(conn.execute(query).scalar_one())
 
     def _model_id(self, conn: sa.Connection, model: str) -> int:
         model_id = conn.execute(

@@ -58,7 +58,6 @@ class RecordWriter:
         self.idle_s = idle_s
         self.max_backoff_s = max_backoff_s
         self.failing = False
-        self.stored = 0
         self.feedback = FeedbackRepository(repo.engine)
 
     def flush_once(self) -> int:
@@ -71,7 +70,7 @@ class RecordWriter:
         for line in lines:
             entry = orjson.loads(line)
             (feedback if entry.pop("type", "record") == "feedback" else records).append(entry)
-        self.stored += self.repo.store_records(records)
+        self.repo.store_records(records)
         self.feedback.store(feedback)
         self.journal.commit(position)
         return len(lines)
