@@ -29,6 +29,22 @@ def v1_probabilities(reply: Any) -> list[float]:
     return [float(p) for p in probabilities]
 
 
+# A canary held at its first step (50 %) for the whole run, with a shadow version receiving a
+# copy of 10 % of the requests: routing, recording and shadow calls all on the measured path.
+CANARY_MANIFEST = """\
+name: {model}-canary
+policy:
+  type: canary
+  baseline: {model}@1
+  candidate: {model}@2
+  steps: [50, 100]
+  interval: 1h
+shadow:
+  targets: [{model}@3]
+  share: 0.1
+"""
+
+
 def pasarela(ctx: Context) -> Spec:
     home = Path(tempfile.mkdtemp(prefix="pasarela-home-", dir=ctx.work))
     bin_dir = ctx.venvs / "pasarela" / "bin"
@@ -38,7 +54,10 @@ def pasarela(ctx: Context) -> Spec:
     register = [cli, "models", "register", str(files.model), "--name", MODEL_NAME]
     register += ["--train-data", str(files.train_csv), "--target", "target"]
     create = [cli, "endpoints", "create", MODEL_NAME, "--model", f"{MODEL_NAME}@1"]
-    prepare = [register, create]
+    # The same artifact twice more: a candidate at 50 % and a shadow taking a 10 % copy.
+    canary = home / "canary.yaml"
+    canary.write_text(CANARY_MANIFEST.format(model=MODEL_NAME))
+    prepare = [register, register, register, create, [cli, "apply", "-f", str(canary)]]
     argv = [cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
     return Spec(
         key="pasarela",
@@ -55,6 +74,13 @@ def pasarela(ctx: Context) -> Spec:
                 "pasarela",
                 "pasarela",
                 f"/v1/endpoints/{MODEL_NAME}/predict",
+                body_json({"inputs": [files.row]}),
+                v1_probabilities,
+            ),
+            Target(
+                "pasarela-canary",
+                "pasarela (canary 50 % + 10 % shadow)",
+                f"/v1/endpoints/{MODEL_NAME}-canary/predict",
                 body_json({"inputs": [files.row]}),
                 v1_probabilities,
             ),
@@ -81,12 +107,20 @@ BUILDERS: dict[str, Callable[[Context], Spec]] = {
 SERVER_OF = {
     "pasarela": "pasarela",
     "pasarela-v2": "pasarela",
+    "pasarela-canary": "pasarela",
     "mlserver": "mlserver",
     "bentoml": "bentoml",
     "fastapi": "fastapi",
     "mlserver-pw1": "mlserver-pw1",
 }
-DEFAULT_TARGETS = ["pasarela", "pasarela-v2", "mlserver", "bentoml", "fastapi"]
+DEFAULT_TARGETS = [
+    "pasarela",
+    "pasarela-canary",
+    "pasarela-v2",
+    "mlserver",
+    "bentoml",
+    "fastapi",
+]
 # Server -> its virtual environment under benchmarks/.venvs.
 PEER_VENV = {
     "pasarela": "pasarela",

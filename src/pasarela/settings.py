@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     snapshot_poll_s: float = Field(default=2.0, gt=0)
     """How often the server checks the database for control-plane changes made elsewhere."""
 
+    controller: bool = True
+    """Run the canary controller in this server (only the leader among servers acts)."""
+
+    controller_poll_s: float = Field(default=1.0, gt=0)
+    """How often the canary controller looks for canary steps that are due."""
+
     migrate_on_start: bool = True
     """Run database migrations when the app starts (always on for the embedded database)."""
 

@@ -87,3 +87,23 @@ class BrokenModel:
 
     def predict(self, rows: list[Any]) -> list[float]:
         raise RuntimeError("this model is broken on purpose")
+
+
+class FlakyModel:
+    """Sums rows, but fails a share of its batches: ``rate``, by default
+    ``PASARELA_TEST_ERROR_RATE`` or 0.5. A candidate that is measurably worse, for canaries."""
+
+    rate: float | None = None
+
+    def __init__(self) -> None:
+        import os
+        import random
+
+        if self.rate is None:
+            self.rate = float(os.environ.get("PASARELA_TEST_ERROR_RATE", "0.5"))
+        self.rng = random.Random()
+
+    def predict(self, rows: list[Any]) -> list[float]:
+        if self.rng.random() < (self.rate or 0.0):
+            raise RuntimeError("this model fails some batches on purpose")
+        return row_sums(rows)

@@ -108,27 +108,52 @@ class BatchingConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ShadowSpec:
+    """Versions that receive a copy of a share of live traffic, off the request path."""
+
+    targets: tuple[str, ...]
+    share: float = 1.0
+    max_concurrency: int = 4
+    """Shadow calls in flight at once per endpoint; a copy that finds no room is skipped."""
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "targets": list(self.targets),
+            "share": self.share,
+            "max_concurrency": self.max_concurrency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class EndpointSpec:
-    """What clients call: a name, a policy choosing among targets (``model@version|alias``)."""
+    """What clients call: a name and a policy choosing among versions.
+
+    ``options`` is the policy's own section as applied (validated by the policy), ``targets``
+    every version reference (``model@version|alias``) it routes to, in the policy's order.
+    """
 
     name: str
     policy: str
     targets: tuple[str, ...]
+    options: Mapping[str, JSON] = field(default_factory=dict)
+    shadow: ShadowSpec | None = None
     batching: BatchingConfig | None = None
     timeout_s: float | None = None
     description: str = ""
     payload_sample_rate: float = 1.0
     """Share of requests whose inputs and outputs are recorded (every request is counted)."""
 
-    def to_json(self) -> dict[str, JSON]:
+    def to_manifest(self) -> dict[str, JSON]:
+        """The declarative form ``pasarela apply -f`` reads and ``get endpoint -o yaml`` prints."""
         out: dict[str, JSON] = {
+            "kind": "Endpoint",
             "name": self.name,
-            "policy": self.policy,
-            "targets": list(self.targets),
             "description": self.description,
-            "timeout_s": self.timeout_s,
-            "payload_sample_rate": self.payload_sample_rate,
+            "policy": {"type": self.policy, **self.options},
         }
+        if self.shadow is not None:
+            out["shadow"] = self.shadow.to_json()
+        out["timeout_s"] = self.timeout_s
         if self.batching is not None:
             b = self.batching
             out["batching"] = {
@@ -136,20 +161,45 @@ class EndpointSpec:
                 "max_wait_ms": b.max_wait_ms,
                 "max_queue": b.max_queue,
             }
+        out["payload_sample_rate"] = self.payload_sample_rate
         return out
+
+    def to_json(self) -> dict[str, JSON]:
+        return {**self.to_manifest(), "targets": list(self.targets)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> EndpointSpec:
         batching = data.get("batching")
+        shadow = data.get("shadow")
+        policy = data["policy"]
+        if isinstance(policy, str):  # the form stored before policies had options
+            policy = {"type": policy, "target": data["targets"][0]}
+        options = {k: v for k, v in policy.items() if k != "type"}
         return cls(
             name=data["name"],
-            policy=data["policy"],
+            policy=policy["type"],
             targets=tuple(data["targets"]),
+            options=options,
+            shadow=ShadowSpec(tuple(shadow["targets"]), shadow["share"], shadow["max_concurrency"])
+            if shadow
+            else None,
             batching=BatchingConfig(**batching) if batching else None,
             timeout_s=data.get("timeout_s"),
             description=data.get("description", ""),
             payload_sample_rate=data.get("payload_sample_rate", 1.0),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointRevision:
+    """One recorded change of an endpoint; ``spec`` is None when the change deleted it."""
+
+    endpoint: str
+    revision: int
+    action: str
+    spec: EndpointSpec | None
+    actor: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +215,12 @@ class RequestContext:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A policy's choice for one request: which version answers, why, and who shadows it."""
+    """A policy's choice for one request: which version answers, and why."""
 
     version: VersionId
     reason: str
-    shadows: tuple[VersionId, ...] = ()
+    """Why: ``single``, ``active``, ``baseline``/``candidate``, or OpenFeature's
+    ``TARGETING_MATCH``/``SPLIT``/``DEFAULT`` for flags. Recorded with the request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,12 +262,11 @@ class Runtime(Protocol):
 
 
 class Policy(Protocol):
-    """Picks the version that answers a request. Pure: no I/O; randomness comes from ``rng``."""
+    """Picks the version that answers a request.
 
-    def decide(
-        self,
-        endpoint: EndpointSpec,
-        versions: Sequence[VersionId],
-        request: RequestContext,
-        rng: random.Random,
-    ) -> Decision: ...
+    A policy object is built once per snapshot from the endpoint's options, its targets resolved
+    to versions and its rollout state, so ``decide`` is pure and cheap: the request and an
+    injected ``rng`` in, a ``Decision`` out; no I/O, no clock.
+    """
+
+    def decide(self, request: RequestContext, rng: random.Random) -> Decision: ...

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pasarela.errors import Conflict, NotFound
 from pasarela.storage.db import create_engine, current_revision, upgrade
 from pasarela.storage.repository import Repository
-from pasarela.types import BatchingConfig, EndpointSpec, Feature, Signature
+from pasarela.types import BatchingConfig, EndpointSpec, Feature, ShadowSpec, Signature
 
 
 @pytest.fixture
@@ -98,19 +98,28 @@ def test_endpoints_round_trip_and_bump_the_revision(repo: Repository) -> None:
         "e",
         "single",
         ("m@champion",),
-        BatchingConfig(16, 1.0, 100),
+        {"target": "m@champion"},
+        shadow=ShadowSpec(("m@3",), 0.25, 2),
+        batching=BatchingConfig(16, 1.0, 100),
         timeout_s=2.5,
         description="demo",
     )
-    repo.put_endpoint(spec, actor="a")
+    assert repo.put_endpoint(spec, actor="ana") == 1
     assert repo.get_endpoint("e") == spec
     assert repo.revision() == start + 1
-    changed = EndpointSpec("e", "single", ("m@2",))
-    repo.put_endpoint(changed, actor="a")
+    changed = EndpointSpec("e", "single", ("m@2",), {"target": "m@2"})
+    assert repo.put_endpoint(changed, actor="bo", action="switch") == 2
     assert repo.list_endpoints() == [changed]
-    repo.delete_endpoint("e", actor="a")
+    repo.delete_endpoint("e", actor="cy")
     assert repo.list_endpoints() == []
     assert repo.revision() == start + 3
+    history = repo.endpoint_revisions("e")
+    assert [(r.revision, r.action, r.spec, r.actor) for r in history] == [
+        (1, "apply", spec, "ana"),
+        (2, "switch", changed, "bo"),
+        (3, "delete", None, "cy"),
+    ]
+    assert all(r.at.tzinfo is not None for r in history)
     with pytest.raises(NotFound, match="endpoint 'e' does not exist"):
         repo.get_endpoint("e")
 
@@ -139,7 +148,7 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     from alembic import command
 
     from pasarela.storage.db import alembic_config
@@ -159,5 +168,36 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
         "feedback",
         "feedback_stats",
         "label_confusion",
+        "endpoint_revisions",
+        "rollouts",
+        "rollout_events",
     } <= set(sa.inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_rollout_state_moves_only_from_the_generation_it_was_read_at(repo: Repository) -> None:
+    spec = EndpointSpec("c", "canary", ("m@1", "m@2"), {"baseline": "m@1", "candidate": "m@2"})
+    repo.put_endpoint(spec, actor="ana", rollout={"phase": "progressing", "weight": 5.0})
+    state = repo.rollout_states()["c"]
+    assert state == {"phase": "progressing", "weight": 5.0, "generation": 1}
+    before = repo.revision()
+    repo.update_rollout(
+        "c",
+        {**state, "weight": 20.0},
+        generation=1,
+        actor="controller",
+        event="step",
+        detail={"weight": 20.0},
+    )
+    assert repo.rollout_states()["c"] == {"phase": "progressing", "weight": 20.0, "generation": 2}
+    assert repo.revision() == before + 1  # serving processes see the new weight
+    with pytest.raises(Conflict) as stale:
+        repo.update_rollout(
+            "c", {**state, "phase": "paused"}, generation=1, actor="bo", event="pause", detail={}
+        )
+    assert stale.value.code == "rollout_changed"
+    events = repo.rollout_events("c")
+    assert [(e["kind"], e["actor"]) for e in events] == [("start", "ana"), ("step", "controller")]
+    assert events[0]["detail"]["revision"] == 1
+    repo.delete_endpoint("c", actor="ana")
+    assert "c" not in repo.rollout_states()

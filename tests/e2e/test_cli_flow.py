@@ -230,7 +230,7 @@ ERROR_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "unknown-model": (
         ("endpoints", "create", "other", "--model", "nope@champion"),
         "model_not_found",
-        "model 'nope' is not registered",
+        "endpoint 'other': nope@champion: model 'nope' is not registered",
     ),
     "missing-file": (
         ("models", "register", "{workdir}/no-such-model.joblib", "--name", "cancer"),

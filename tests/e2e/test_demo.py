@@ -1,4 +1,8 @@
-"""``pasarela demo --no-serve``: the first command a newcomer runs, in an empty directory."""
+"""``pasarela demo --no-serve``: the first command a newcomer runs, in an empty directory.
+
+Besides the tour it runs two canaries to their end: v1 → v2 promotes itself, the champion → a
+model that fails 20 % of its batches rolls itself back; a second run starts both over.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,19 @@ from pasarela.settings import Settings
 from tests.e2e.conftest import free_port, ok, pasarela_env, run_cli
 
 pytestmark = pytest.mark.e2e
+
+PROMOTED = "canary breast-cancer-canary: promoted: breast-cancer@2 takes all traffic"
+ROLLED_BACK = re.compile(
+    r"canary breast-cancer-flaky: rolled back \(failed: error_rate, error_rate_vs_baseline\)"
+)
+
+
+def assert_canaries_ended(output: str) -> None:
+    assert "type: canary" in output  # the manifest it applied is shown
+    assert PROMOTED in output, output
+    assert ROLLED_BACK.search(output), output
+    # each verdict shows its numbers: the flaky candidate's error rate against the baseline's
+    assert re.search(r"candidate error rate \d+\.\d% vs baseline 0\.0% \(\+\d+", output), output
 
 
 def port_is_free(port: int) -> bool:
@@ -39,11 +56,15 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
     assert (home / "pasarela.db").is_file()
     sample = json.loads((home / "demo-request.json").read_text())
     assert len(sample["inputs"]) == 1 and len(sample["inputs"][0]) == 30
+    assert_canaries_ended(first)
+    assert (home / "demo-canaries.yaml").is_file()
 
     second = ok(run_cli(*demo, env=env, cwd=tmp_path))
     assert "reusing" in second
     assert "curl" in second
     assert predict_url in second
+    assert "deleted the previous run's endpoint breast-cancer-flaky" in second
+    assert_canaries_ended(second)
 
     registry = open_registry(Settings(home=home, database_url=None), migrate=False)
     try:
@@ -51,6 +72,23 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
         assert [v.version for v in versions] == [1, 2]
         best = max(versions, key=lambda v: v.metrics["accuracy"])
         assert registry.repo.aliases("breast-cancer") == {"champion": best.version}
-        assert [e.name for e in registry.repo.list_endpoints()] == ["breast-cancer"]
+        assert [e.name for e in registry.repo.list_endpoints()] == [
+            "breast-cancer",
+            "breast-cancer-canary",
+            "breast-cancer-flaky",
+        ]
+        assert [v.version for v in registry.repo.list_versions("breast-cancer-flaky")] == [1]
+        states = registry.repo.rollout_states()
+        assert states["breast-cancer-canary"]["phase"] == "promoted"
+        assert states["breast-cancer-canary"]["weight"] == 100
+        assert states["breast-cancer-flaky"]["phase"] == "rolled_back"
+        assert states["breast-cancer-flaky"]["weight"] == 0
+        for name, last in (
+            ("breast-cancer-canary", "promote"),
+            ("breast-cancer-flaky", "rollback"),
+        ):
+            kinds = [e["kind"] for e in registry.repo.rollout_events(name)]
+            assert kinds.count("start") == 2, kinds  # the second run started it over
+            assert kinds[-1] == last, kinds
     finally:
         registry.repo.engine.dispose()

@@ -25,6 +25,7 @@ PATH_VALUES = {
     "endpoint": ["cancer", "nope"],
     "name": ["cancer", "nope"],
     "version": ["1", "99", "x"],
+    "action": ["pause", "nope"],
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # What the server must describe (more is fine: every described route gets the same treatment).

@@ -18,10 +18,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from pasarela import __version__
-from pasarela.api import routes, ui_routes
+from pasarela.api import admin_routes, routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.hotpath import HotPath
 from pasarela.api.schemas import add_hot_routes
+from pasarela.control.canary import CanaryController
+from pasarela.control.leader import Leadership
 from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
 from pasarela.serving.dataplane import DataPlane
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
         else None
     )
     dataplane = DataPlane(settings, registry, metrics, recorder=recorder)
+    controller = CanaryController(registry)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -83,12 +86,24 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
         if writer is not None:
             await writer.start()
         await dataplane.start()
+        stop_jobs = asyncio.Event()
+        jobs = []
+        if settings.controller:
+            leader = Leadership(engine, settings.home / "leader.lock")
+            jobs.append(
+                asyncio.create_task(
+                    controller.run(settings.controller_poll_s, stop_jobs, leader),
+                    name="canary-controller",
+                )
+            )
         # Everything loaded so far (modules, models) lives as long as the process; keep the
         # cyclic GC from rescanning it, which otherwise pauses requests for tens of ms.
         gc.freeze()
         try:
             yield
         finally:
+            stop_jobs.set()
+            await asyncio.gather(*jobs, return_exceptions=True)
             await dataplane.stop()
             if writer is not None and journal is not None:
                 await writer.stop()
@@ -103,11 +118,13 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.settings = settings
     app.state.registry = registry
     app.state.dataplane = dataplane
+    app.state.controller = controller
     app.state.metrics = metrics
     app.state.telemetry = telemetry
     app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
     app.state.writer = writer
     app.include_router(routes.router)
+    app.include_router(admin_routes.router)
     app.include_router(ui_routes.router)
     _install_error_handlers(app)
     app.hot_path = HotPath(dataplane, settings.max_body_bytes)

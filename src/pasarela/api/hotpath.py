@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -83,6 +84,7 @@ class HotPath:
                 endpoint=name,
                 unit_id=headers.get("x-unit-id"),
                 subject_id=headers.get("x-subject-id"),
+                attributes=_attributes(headers.get("x-attributes")),
             )
             payload = await handler(context, parsed, version)
             await _respond(send, 200, payload, request_id)
@@ -128,6 +130,8 @@ class HotPath:
         inputs = body["inputs"]
         if not isinstance(inputs, list):
             raise InvalidRequest("'inputs' must be a list of rows")
+        if "attributes" in body or "unit_id" in body:
+            context = _with_body_context(context, body)
         prediction = await self.dataplane.predict(context, inputs)
         return _v1_reply(prediction)
 
@@ -178,8 +182,35 @@ def _v1_reply(prediction: Prediction) -> bytes:
             "model": prediction.version.model,
             "version": prediction.version.version,
             "outputs": prediction.outputs,
+            "reason": prediction.decision_reason,
         }
     )
+
+
+def _attributes(header: str | None) -> dict[str, Any]:
+    """``X-Attributes: {"country": "MX", "plan": "pro"}``: what flag rules target."""
+    if not header:
+        return {}
+    try:
+        parsed = orjson.loads(header)
+    except orjson.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise InvalidRequest(
+            'X-Attributes must be a JSON object like {"country": "MX"}', code="invalid_attributes"
+        )
+    return parsed
+
+
+def _with_body_context(context: RequestContext, body: dict[str, Any]) -> RequestContext:
+    """Attributes and unit id given in the body; they win over the headers'."""
+    attributes = body.get("attributes", {})
+    unit_id = body.get("unit_id", context.unit_id)
+    if not isinstance(attributes, dict):
+        raise InvalidRequest("'attributes' must be an object", code="invalid_attributes")
+    if unit_id is not None and not isinstance(unit_id, str):
+        raise InvalidRequest("'unit_id' must be a string", code="invalid_request")
+    return replace(context, attributes={**context.attributes, **attributes}, unit_id=unit_id)
 
 
 def _too_large(limit: int) -> InvalidRequest:
@@ -193,7 +224,13 @@ def _request_id(headers: dict[str, str]) -> str:
 
 
 def _headers(scope: Scope) -> dict[str, str]:
-    wanted = {b"content-length", b"x-request-id", b"x-unit-id", b"x-subject-id"}
+    wanted = {
+        b"content-length",
+        b"x-request-id",
+        b"x-unit-id",
+        b"x-subject-id",
+        b"x-attributes",
+    }
     return {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in wanted}
 
 

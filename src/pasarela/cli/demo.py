@@ -2,7 +2,10 @@
 
 Trains two versions of a classifier on scikit-learn's bundled breast-cancer data, registers them
 with signatures and baselines, points ``champion`` at the better one, creates an endpoint, serves
-it, sends sample traffic and prints the URLs and a ready-to-paste ``curl``.
+it and sends sample traffic. Then it applies two canary endpoints from a manifest, as
+``pasarela apply -f`` does: v1 → v2, which promotes itself, and the champion → a model that
+fails a fifth of its batches, which rolls itself back; it sends both traffic until they end and
+prints each one's history. Last come the URLs and a ready-to-paste ``curl``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import random
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,32 +23,68 @@ import pandas as pd
 import uvicorn
 from rich.panel import Panel
 from rich.progress import Progress
+from rich.table import Table
 
 from pasarela.api.app import create_app
 from pasarela.cli.common import actor, console, registry, settings
+from pasarela.control.apply import apply_specs
 from pasarela.control.endpoints import put_endpoint
-from pasarela.errors import ConfigurationError
+from pasarela.control.manifest import parse_manifests
+from pasarela.errors import ConfigurationError, NotFound
 from pasarela.registry.service import Registry
+from pasarela.testing import FlakyModel
 
 MODEL = "breast-cancer"
 ENDPOINT = "breast-cancer"
+FLAKY_MODEL = "breast-cancer-flaky"
+GOOD_CANARY = "breast-cancer-canary"
+FLAKY_CANARY = "breast-cancer-flaky"
+CANARIES = (GOOD_CANARY, FLAKY_CANARY)
+CANARY_TIMEOUT_S = 60.0
+ENDED = ("promoted", "rolled_back")
 
 
-def _train(registry: Registry, progress: Progress) -> tuple[pd.DataFrame, pd.Series[Any]]:
+class FlakyBreastCancerModel(FlakyModel):
+    """The demo's bad candidate: it sums the features (it is no classifier) and fails 20 % of
+    its batches. Seeded, so every run fails the same batches; seed 2 because its first draw is
+    a success, so registration's one smoke batch passes, as it would for a model that breaks
+    only under traffic."""
+
+    rate = 0.2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rng = random.Random(2)
+
+
+def _split() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series[Any], pd.Series[Any]]:
+    """Train and test parts of the bundled breast-cancer data, the same on every run."""
     from sklearn.datasets import load_breast_cancer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     data = load_breast_cancer(as_frame=True)
     x_train, x_test, y_train, y_test = train_test_split(
         data.data, data.target, test_size=0.25, random_state=7, stratify=data.target
     )
+    return x_train, x_test, y_train, y_test
+
+
+def _train(
+    registry: Registry,
+    progress: Progress,
+    x_train: pd.DataFrame,
+    x_test: pd.DataFrame,
+    y_train: pd.Series[Any],
+    y_test: pd.Series[Any],
+) -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     existing = registry.repo.list_versions(MODEL) if MODEL in registry.repo.list_models() else []
     if len(existing) >= 2:
         console.print(f"[dim]{MODEL} already has {len(existing)} versions; reusing them[/]")
-        return x_test, y_test
+        return
     task = progress.add_task("training and registering two versions", total=2)
     train_frame = x_train.assign(target=y_train)
     for strength in (0.01, 1.0):  # v1 strongly regularised, v2 less: v2 should win
@@ -62,7 +102,6 @@ def _train(registry: Registry, progress: Progress) -> tuple[pd.DataFrame, pd.Ser
             actor=actor(),
         )
         progress.advance(task)
-    return x_test, y_test
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -71,13 +110,25 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
-    config = settings().model_copy(update={"port": port})
+    # The canaries' steps last seconds here, so the server looks for changes (the controller
+    # for due steps, the data plane for new weights) four times a second; and the controller
+    # runs whatever PASARELA_CONTROLLER says, or the canaries would never move.
+    config = settings().model_copy(
+        update={
+            "port": port,
+            "controller": True,
+            "controller_poll_s": 0.25,
+            "snapshot_poll_s": 0.25,
+        }
+    )
     host = config.host
     if not _port_free(host, port):
         raise ConfigurationError(f"port {port} on {host} is taken; run: pasarela demo --port 8001")
     reg = registry()
     with Progress(console=console, transient=True) as progress:
-        x_test, y_test = _train(reg, progress)
+        x_train, x_test, y_train, y_test = _split()
+        _train(reg, progress, x_train, x_test, y_train, y_test)
+        flaky = _register_flaky(reg, x_train)
         versions = reg.repo.list_versions(MODEL)
         best = max(versions, key=lambda v: v.metrics.get("accuracy", 0.0))
         if reg.repo.aliases(MODEL).get("champion") != best.version:
@@ -98,7 +149,11 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
         ]
         labels = y_test.tolist()
         correct, latencies = _send_traffic(base, rows, labels, requests, progress)
+        applied_at = _apply_canaries(reg, config.home, flaky)
+        states = _run_canaries(reg, base, rows, progress)
 
+    for name in CANARIES:
+        _print_canary(reg, name, states.get(name), applied_at)
     sample = config.home / "demo-request.json"
     sample.write_bytes(orjson.dumps({"inputs": [rows[0]]}, option=orjson.OPT_INDENT_2))
     console.print(
@@ -111,7 +166,8 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
             f"v2 infer  {base}/v2/models/{ENDPOINT}/infer\n"
             f"dashboard {base}/ui\n"
             f"metrics   {base}/metrics\n"
-            f"API docs  {base}/docs\n\n"
+            f"API docs  {base}/docs\n"
+            f"canaries  pasarela rollout status {GOOD_CANARY}\n\n"
             f"curl -s {base}/v1/endpoints/{ENDPOINT}/predict \\\n"
             f"  -H 'content-type: application/json' -d @{sample}",
             title="pasarela demo",
@@ -137,6 +193,195 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
         stop.set()
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def _register_flaky(registry: Registry, features: pd.DataFrame) -> str:
+    """The flaky candidate's reference, registered on the first run and reused after."""
+    if FLAKY_MODEL in registry.repo.list_models():
+        versions = registry.repo.list_versions(FLAKY_MODEL)
+        if versions:
+            return f"{FLAKY_MODEL}@{versions[-1].version}"
+    version = registry.register(
+        FLAKY_MODEL,
+        kind="python",
+        entrypoint="pasarela.cli.demo:FlakyBreastCancerModel",
+        train_data=features,  # for the signature: it takes the classifier's 30 features
+        tags={"purpose": "a canary candidate that fails 20 % of its batches"},
+        actor=actor(),
+    )
+    return f"{FLAKY_MODEL}@{version.version}"
+
+
+def _canary_manifest(flaky: str) -> str:
+    gates = """\
+  interval: 2s          # each step runs at least this long before it is judged
+  min_requests: 30      # per version and step; fewer is "wait", never "pass"
+  promote_alias: null   # promotion moves traffic only: champion already points at v2
+  gates:
+    max_error_rate: 0.05      # threshold on the candidate
+    error_rate_tolerance: 0.01  # vs the baseline: fail when worse by more than 1 pp, significantly
+    latency_tolerance: 0.5    # median latency may be 50 % worse: laptop latency is noisy
+"""
+    return f"""\
+name: {GOOD_CANARY}
+description: "pasarela demo: breast-cancer v2 takes over from v1"
+policy:
+  type: canary
+  baseline: {MODEL}@1
+  candidate: {MODEL}@2
+  steps: [10, 50, 100]  # percent of traffic to the candidate
+{gates}---
+name: {FLAKY_CANARY}
+description: "pasarela demo: a model that fails 20 % of its batches tries to replace the champion"
+policy:
+  type: canary
+  baseline: {MODEL}@champion
+  candidate: {flaky}
+  steps: [10, 50, 100]
+{gates}"""
+
+
+def _apply_canaries(registry: Registry, home: Path, flaky: str) -> float:
+    """Apply the demo's canary manifest through ``pasarela apply``'s code path and show it;
+    returns when the canaries started."""
+    text = _canary_manifest(flaky)
+    path = home / "demo-canaries.yaml"
+    path.write_text(text)
+    specs = parse_manifests(text, str(path))
+    # A canary that already ended is "unchanged" when applied again and would not start over,
+    # so a second run deletes the previous run's canary endpoints first (a recorded change).
+    for name in CANARIES:
+        try:
+            registry.repo.delete_endpoint(name, actor=actor())
+        except NotFound:
+            continue
+        console.print(
+            f"[dim]deleted the previous run's endpoint {name}, to start its canary over[/]"
+        )
+    console.print(f"\n[bold]pasarela apply -f {path}[/]")
+    console.print(text, markup=False, highlight=False)
+    applied_at = time.time()
+    for change in apply_specs(registry, specs, actor=actor()):
+        console.print(
+            f"endpoint [bold]{change.endpoint}[/] {change.action} (revision {change.revision})"
+        )
+    return applied_at
+
+
+def _run_canaries(
+    registry: Registry, base: str, rows: list[dict[str, Any]], progress: Progress
+) -> dict[str, dict[str, Any]]:
+    """Steady traffic to every canary until it ends or CANARY_TIMEOUT_S passes; the canary
+    controller inside the server judges and moves them. Returns their last states."""
+    tasks = {name: progress.add_task(name, total=None) for name in CANARIES}
+    sent = dict.fromkeys(CANARIES, 0)
+    stops = {name: threading.Event() for name in CANARIES}
+    senders = [
+        threading.Thread(
+            target=_canary_traffic,
+            args=(base, name, rows, stops[name], sent),
+            name=f"demo-traffic-{name}",
+            daemon=True,
+        )
+        for name in CANARIES
+    ]
+    for sender in senders:
+        sender.start()
+    deadline = time.monotonic() + CANARY_TIMEOUT_S
+    try:
+        while time.monotonic() < deadline:
+            states = registry.repo.rollout_states()
+            for name in CANARIES:
+                state = states.get(name)
+                progress.update(tasks[name], description=_progress(name, state, sent[name]))
+                if state is not None and state["phase"] in ENDED:
+                    stops[name].set()
+            if all(stop.is_set() for stop in stops.values()):
+                break
+            time.sleep(0.25)
+    finally:
+        for stop in stops.values():
+            stop.set()
+        for sender in senders:
+            sender.join(timeout=10)
+        for task in tasks.values():
+            progress.remove_task(task)
+    return registry.repo.rollout_states()
+
+
+def _canary_traffic(
+    base: str,
+    name: str,
+    rows: list[dict[str, Any]],
+    stop: threading.Event,
+    sent: dict[str, int],
+) -> None:
+    """Requests back to back to endpoint ``name`` until ``stop``."""
+    rng = random.Random(name)
+    with httpx.Client(base_url=base, timeout=10) as client:
+        while not stop.is_set():
+            row = rows[rng.randrange(len(rows))]
+            try:
+                reply = client.post(f"/v1/endpoints/{name}/predict", json={"inputs": [row]})
+            except httpx.HTTPError:
+                continue
+            # 404: the server has not picked the endpoint up yet; the flaky candidate's
+            # failures come back as 502 model_error, which is the point
+            if reply.status_code != 404:
+                sent[name] += 1
+
+
+def _progress(name: str, state: dict[str, Any] | None, sent: int) -> str:
+    if state is None:
+        return f"{name}: starting"
+    return (
+        f"{name}: {state['phase']}, candidate at {state['weight']:g} % "
+        f"(step {int(state['step']) + 1}), {sent} requests sent"
+    )
+
+
+def _print_canary(
+    registry: Registry, name: str, state: dict[str, Any] | None, applied_at: float
+) -> None:
+    """The canary's history since it was last applied, then its outcome on one line."""
+    events = registry.repo.rollout_events(name)
+    starts = [i for i, event in enumerate(events) if event["kind"] == "start"]
+    table = Table(
+        "event", "step", "weight", "verdict", title=f"canary {name}", title_justify="left"
+    )
+    for event in events[starts[-1] if starts else 0 :]:
+        detail = event["detail"]
+        step = str(int(detail.get("step", 0)) + 1)
+        weight = f"{detail.get('weight', 0):g} %"
+        if "next_weight" in detail:
+            weight += f" → {detail['next_weight']:g} %"
+        elif event["kind"] in ("promote", "rollback"):
+            weight += f" → {100 if event['kind'] == 'promote' else 0} %"
+        table.add_row(event["kind"], step, weight, _verdict(event["kind"], detail))
+    console.print(table)
+    phase = state["phase"] if state else "missing"
+    if phase == "promoted":
+        outcome = f"promoted: {state['candidate'] if state else ''} takes all traffic"
+    elif phase == "rolled_back":
+        outcome = f"rolled back ({state['reason'] if state else ''}): the baseline takes it all"
+    else:
+        outcome = f"still {phase}"
+    took = ((state.get("ended_at") if state else None) or time.time()) - applied_at
+    console.print(f"canary [bold]{name}[/]: {outcome} ({took:.1f} s)\n")
+
+
+def _verdict(kind: str, detail: dict[str, Any]) -> str:
+    """The verdict's summary and, for a judged step, every check with its numbers."""
+    if kind == "start":
+        return f"applied (revision {detail.get('revision')})"
+    checks = detail.get("checks", [])
+    if kind == "hold":  # every check waits on the same thing; the traffic check says what
+        checks = [c for c in checks if c["name"] == "traffic"]
+    lines = [detail.get("summary", "")]
+    lines += [f"{c['status']:<4} {c['detail']}" for c in checks]
+    if detail.get("alias"):
+        lines.append(detail["alias"])
+    return "\n".join(line for line in lines if line)
 
 
 def _wait_ready(base: str) -> None:

@@ -24,6 +24,7 @@ from pasarela.cli.common import (
     settings,
 )
 from pasarela.cli.models import alias_app, models_app
+from pasarela.cli.rollouts import apply, get_app, rollout_app, shadow_app
 from pasarela.control.endpoints import put_endpoint
 from pasarela.storage.db import create_engine, current_revision, upgrade
 from pasarela.telemetry.metrics import MULTIPROCESS_ENV
@@ -38,6 +39,10 @@ app.add_typer(models_app, name="models")
 app.add_typer(alias_app, name="alias")
 endpoints_app = typer.Typer(help="Create and list endpoints.", no_args_is_help=True)
 app.add_typer(endpoints_app, name="endpoints")
+app.command("apply")(apply)
+app.add_typer(get_app, name="get")
+app.add_typer(rollout_app, name="rollout")
+app.add_typer(shadow_app, name="shadow")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -80,6 +85,9 @@ def serve(
         host=host or config.host,
         port=port or config.port,
         workers=workers,
+        # A worker imports model libraries before it can answer the supervisor's ping; on a
+        # busy small machine that takes longer than uvicorn's default 5 s.
+        timeout_worker_healthcheck=60,
         log_level=log_level,
         access_log=False,
     )
@@ -90,7 +98,6 @@ def serve(
 def create_endpoint(
     name: Annotated[str, typer.Argument(help="Endpoint name, used in the URL")],
     model: Annotated[str, typer.Option(help="Target: name@3, name@alias or name (latest)")],
-    policy: Annotated[str, typer.Option(help="Routing policy")] = "single",
     max_batch_size: Annotated[int | None, typer.Option(help="Rows per model call")] = None,
     max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait to fill a batch")] = None,
     max_queue: Annotated[int | None, typer.Option(help="Requests waiting before 503")] = None,
@@ -109,7 +116,6 @@ def create_endpoint(
         registry(),
         name,
         [model],
-        policy=policy,
         batching=batching,
         timeout_s=timeout,
         actor=actor(),

@@ -1,15 +1,13 @@
-"""Creating and changing endpoints, checked before they reach the database."""
+"""The shortest way to an endpoint: one target, no manifest file."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
-from pasarela.errors import InvalidRequest
-from pasarela.registry.service import Registry, parse_ref
-from pasarela.routing import create_policy
+from pasarela.control.apply import apply_specs
+from pasarela.control.manifest import parse_document
+from pasarela.registry.service import Registry
 from pasarela.types import BatchingConfig, EndpointSpec
-
-_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$")
 
 
 def put_endpoint(
@@ -23,34 +21,25 @@ def put_endpoint(
     description: str = "",
     actor: str = "local",
 ) -> EndpointSpec:
-    """Create or replace an endpoint after checking its name, policy and targets.
+    """Create or replace a ``single`` endpoint serving ``targets[0]``; checked and recorded as
+    ``pasarela apply`` would.
 
     Example::
 
         put_endpoint(registry, "churn", ["churn@champion"])
     """
-    if not _NAME.match(name):
-        raise InvalidRequest(
-            f"endpoint name {name!r} must be 1-100 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
-        )
-    implementation = create_policy(policy)
-    low = getattr(implementation, "min_targets", 1)
-    high = getattr(implementation, "max_targets", None)
-    if len(targets) < low or (high is not None and len(targets) > high):
-        wanted = str(low) if high == low else f"{low}..{high or 'n'}"
-        raise InvalidRequest(f"policy {policy!r} takes {wanted} target(s), got {len(targets)}")
-    for target in targets:
-        registry.repo.resolve(*parse_ref(target))  # raises NotFound naming what is missing
-    if batching is not None and (batching.max_batch_size < 1 or batching.max_queue < 1):
-        raise InvalidRequest("max_batch_size and max_queue must be at least 1")
-    spec = EndpointSpec(
-        name=name,
-        policy=policy,
-        targets=tuple(targets),
-        batching=batching,
-        timeout_s=timeout_s,
-        description=description,
-    )
-    registry.repo.put_endpoint(spec, actor=actor)
+    document: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "policy": {"type": policy, **({"target": targets[0]} if len(targets) == 1 else {})},
+        "timeout_s": timeout_s,
+    }
+    if batching is not None:
+        document["batching"] = {
+            "max_batch_size": batching.max_batch_size,
+            "max_wait_ms": batching.max_wait_ms,
+            "max_queue": batching.max_queue,
+        }
+    spec = parse_document(document)
+    apply_specs(registry, [spec], actor=actor)
     return spec

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import Literal
 
-from pasarela.types import Decision, EndpointSpec, RequestContext, VersionId
+from pasarela.routing.base import PolicyOptions, VersionRef
+from pasarela.types import JSON, Decision, RequestContext, VersionId
+
+
+class SingleOptions(PolicyOptions):
+    type: Literal["single"] = "single"
+    target: VersionRef
+
+    def targets(self) -> tuple[str, ...]:
+        return (self.target,)
 
 
 class SinglePolicy:
-    """Routes everything to the first (only) resolved target."""
+    """Routes everything to the one target."""
 
-    min_targets = 1
-    max_targets = 1
+    Options = SingleOptions
 
-    def decide(
-        self,
-        endpoint: EndpointSpec,
-        versions: Sequence[VersionId],
-        request: RequestContext,
-        rng: random.Random,
-    ) -> Decision:
-        del endpoint, request, rng
-        return Decision(version=versions[0], reason="single")
+    def __init__(
+        self, options: SingleOptions, versions: Mapping[str, VersionId], state: Mapping[str, JSON]
+    ) -> None:
+        del state
+        self._decision = Decision(versions[options.target], "single")
+
+    def decide(self, request: RequestContext, rng: random.Random) -> Decision:
+        del request, rng
+        return self._decision

@@ -65,6 +65,8 @@ class Batcher:
         self._task: asyncio.Task[None] | None = None
         self._last_batch_requests = 0
         self._closed = False
+        self._busy = False
+        """A batch is in the model: ``close`` waits for it, it is somebody's answer."""
 
     @property
     def queued(self) -> int:
@@ -140,16 +142,22 @@ class Batcher:
         rows = [row for pending in batch for row in pending.rows]
         started = time.perf_counter()
         self._last_batch_requests = len(batch)
+        self._busy = True
         try:
             outputs = await loop.run_in_executor(self.executor, self.runtime.predict_batch, rows)
             if len(outputs) != len(rows):
                 raise ModelError(f"the model returned {len(outputs)} outputs for {len(rows)} rows")
+        except asyncio.CancelledError:
+            _fail(batch, Unavailable(f"{self.name} shut down", code="not_ready"))
+            raise
         except PasarelaError as exc:
             _fail(batch, exc)
             return
         except Exception as exc:  # noqa: BLE001 - a model's own exception becomes model_error
             _fail(batch, ModelError(f"the model raised {type(exc).__name__}: {exc}"))
             return
+        finally:
+            self._busy = False
         model_s = time.perf_counter() - started
         if self.on_batch is not None:
             self.on_batch(len(rows))
@@ -165,11 +173,12 @@ class Batcher:
             start = end
 
     async def close(self, drain_timeout_s: float = 30.0) -> None:
-        """Stop taking requests, let queued ones finish (up to ``drain_timeout_s``), then stop.
-        Requests still queued after that get 503 ``not_ready``."""
+        """Stop taking requests, let queued ones and the batch in the model finish (up to
+        ``drain_timeout_s``), then stop. Requests still waiting after that get 503
+        ``not_ready``."""
         self._closed = True
         deadline = time.perf_counter() + drain_timeout_s
-        while self._queue and time.perf_counter() < deadline:
+        while (self._queue or self._busy) and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
         _fail(list(self._queue), Unavailable(f"{self.name} shut down", code="not_ready"))
         self._queue.clear()

@@ -11,9 +11,12 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
+
+from pydantic import ValidationError
 
 from pasarela.errors import (
     ClientError,
@@ -24,20 +27,30 @@ from pasarela.errors import (
     Unavailable,
 )
 from pasarela.registry.service import Registry
-from pasarela.routing import create_policy
+from pasarela.routing import build_policy
 from pasarela.serving.batching import Batcher
+from pasarela.serving.shadow import call_shadow
 from pasarela.serving.snapshot import (
+    EndpointPlan,
     LoadedVersion,
     Plan,
     ServedEndpoint,
     ServedVersion,
+    ShadowGate,
     Snapshot,
     build_plan,
 )
 from pasarela.settings import Settings
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.records import Recorder
-from pasarela.types import BatchingConfig, EndpointSpec, Prediction, RequestContext, VersionId
+from pasarela.types import (
+    BatchingConfig,
+    EndpointSpec,
+    Policy,
+    Prediction,
+    RequestContext,
+    VersionId,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +85,7 @@ class DataPlane:
         self._executor = ThreadPoolExecutor(thread_name_prefix="pasarela-model")
         self._refresh_lock = asyncio.Lock()
         self._poller: asyncio.Task[None] | None = None
+        self._shadow_tasks: set[asyncio.Task[None]] = set()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -85,8 +99,11 @@ class DataPlane:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
+        for task in list(self._shadow_tasks):
+            with contextlib.suppress(asyncio.CancelledError, PasarelaError):
+                await task
         for endpoint in self.snapshot.endpoints.values():
-            for served in endpoint.served.values():
+            for served in _batchers_of(endpoint):
                 await served.batcher.close()
         for loaded in self._loaded.values():
             loaded.runtime.unload()
@@ -123,60 +140,98 @@ class DataPlane:
         endpoints: dict[str, ServedEndpoint] = {}
         for item in plan.endpoints:
             versions = tuple(v.id for v in item.versions)
+            shadows = tuple(v.id for v in item.shadows)
             previous = old.endpoints.get(item.spec.name)
             if (
                 previous is not None
                 and previous.error is None
                 and previous.spec == item.spec
                 and previous.versions == versions
+                and tuple(s.id for s in previous.shadows) == shadows
             ):
+                if previous.state != item.state:
+                    # Only the rollout moved (a canary step): same batchers, new policy.
+                    previous = replace(
+                        previous,
+                        policy=self._policy(item.spec, versions, item.state),
+                        state=item.state,
+                    )
                 endpoints[item.spec.name] = previous  # unchanged: keep its warm batchers
                 continue
-            endpoints[item.spec.name] = self._serve_endpoint(item.spec, versions, plan, item.error)
+            endpoints[item.spec.name] = self._serve_endpoint(item, versions, shadows, plan)
         return Snapshot(plan.revision, endpoints)
+
+    @staticmethod
+    def _policy(
+        spec: EndpointSpec, versions: tuple[VersionId, ...], state: Mapping[str, Any]
+    ) -> Policy:
+        return build_policy(
+            spec.policy, spec.options, dict(zip(spec.targets, versions, strict=True)), state
+        )
 
     def _serve_endpoint(
         self,
-        spec: EndpointSpec,
+        item: EndpointPlan,
         versions: tuple[VersionId, ...],
+        shadows: tuple[VersionId, ...],
         plan: Plan,
-        error: PasarelaError | None,
     ) -> ServedEndpoint:
+        spec = item.spec
         timeout_s = spec.timeout_s or self.settings.request_timeout_s
         failed = next((plan.failed[v] for v in versions if v in plan.failed), None)
-        error = error or failed
-        try:
-            policy = create_policy(spec.policy) if error is None else None
-        except ConfigurationError as exc:
-            policy, error = None, exc
+        error = item.error or failed
+        policy = None
+        if error is None:
+            try:
+                policy = self._policy(spec, versions, item.state)
+            except (ConfigurationError, ValidationError, KeyError) as exc:
+                message = exc.message if isinstance(exc, ConfigurationError) else str(exc)
+                error = ConfigurationError(f"policy {spec.policy!r}: {message}")
         if error is not None:
             log.error("endpoint %s cannot serve: %s", spec.name, error.message)
             return ServedEndpoint(spec, None, versions, {}, timeout_s, error)
+        served = {vid: self._serve_version(spec, vid, plan) for vid in dict.fromkeys(versions)}
+        shadow_served = []
+        for vid in shadows:
+            if vid in plan.failed:  # a shadow that cannot load never stops the endpoint
+                log.error("shadow %s of %s not loaded: %s", vid, spec.name, plan.failed[vid])
+                continue
+            shadow_served.append(served.get(vid) or self._serve_version(spec, vid, plan))
+        gate = ShadowGate(spec.shadow.max_concurrency) if spec.shadow and shadow_served else None
+        return ServedEndpoint(
+            spec,
+            policy,
+            versions,
+            served,
+            timeout_s,
+            state=item.state,
+            shadows=tuple(shadow_served),
+            shadow_gate=gate,
+        )
+
+    def _serve_version(self, spec: EndpointSpec, vid: VersionId, plan: Plan) -> ServedVersion:
         config = spec.batching or BatchingConfig(
             self.settings.max_batch_size, self.settings.max_wait_ms, self.settings.max_queue
         )
-        served: dict[VersionId, ServedVersion] = {}
-        for vid in versions:
-            observer = self.metrics.batch_observer(vid.model, vid.version)
-            batcher = Batcher(
-                f"{spec.name}/{vid}",
-                plan.loaded[vid].runtime,
-                config,
-                self._executor,
-                on_batch=observer.observe,
-            )
-            batcher.start()
-            served[vid] = ServedVersion(
-                plan.loaded[vid], batcher, self.metrics.bind(spec.name, vid.model, vid.version)
-            )
-        return ServedEndpoint(spec, policy, versions, served, timeout_s)
+        observer = self.metrics.batch_observer(vid.model, vid.version)
+        batcher = Batcher(
+            f"{spec.name}/{vid}",
+            plan.loaded[vid].runtime,
+            config,
+            self._executor,
+            on_batch=observer.observe,
+        )
+        batcher.start()
+        return ServedVersion(
+            plan.loaded[vid], batcher, self.metrics.bind(spec.name, vid.model, vid.version)
+        )
 
     async def _retire(self, old: Snapshot, previous_loaded: dict[VersionId, LoadedVersion]) -> None:
         """Drain the batchers the new snapshot dropped, then unload versions no longer used."""
-        current = {id(e) for e in self.snapshot.endpoints.values()}
+        kept = {id(s) for e in self.snapshot.endpoints.values() for s in _batchers_of(e)}
         for endpoint in old.endpoints.values():
-            if id(endpoint) not in current:
-                for served in endpoint.served.values():
+            for served in _batchers_of(endpoint):
+                if id(served) not in kept:
                     await served.batcher.close()
         for vid, loaded in previous_loaded.items():
             if vid not in self._loaded:
@@ -194,9 +249,9 @@ class DataPlane:
             self.metrics.error(label, exc.code)
             raise
         assert endpoint.policy is not None
-        decision = endpoint.policy.decide(endpoint.spec, endpoint.versions, request, self.rng)
+        decision = endpoint.policy.decide(request, self.rng)
         served = endpoint.served[decision.version]
-        return await self._run(
+        prediction = await self._run(
             request,
             served,
             inputs,
@@ -205,6 +260,9 @@ class DataPlane:
             started,
             endpoint.spec.payload_sample_rate,
         )
+        if endpoint.shadow_gate is not None:
+            self._copy_to_shadows(endpoint, request, inputs, prediction)
+        return prediction
 
     async def predict_version(
         self, request: RequestContext, version: int | None, inputs: Sequence[Any]
@@ -239,6 +297,30 @@ class DataPlane:
         return await self._run(
             request, served, inputs, timeout_s, "version_requested", started, sample_rate
         )
+
+    def _copy_to_shadows(
+        self,
+        endpoint: ServedEndpoint,
+        request: RequestContext,
+        inputs: Sequence[Any],
+        prediction: Prediction,
+    ) -> None:
+        """Start the shadow calls of a sampled request; skip those that find the gate full."""
+        assert endpoint.spec.shadow is not None and endpoint.shadow_gate is not None
+        if self.rng.random() >= endpoint.spec.shadow.share:
+            return
+        loop = asyncio.get_running_loop()
+        for served in endpoint.shadows:
+            if not endpoint.shadow_gate.enter():
+                self.metrics.shadow(request.endpoint, served.id.model, served.id.version, "skipped")
+                continue
+            task = loop.create_task(
+                call_shadow(
+                    endpoint, served, request, inputs, prediction, self.recorder, self.metrics
+                )
+            )
+            self._shadow_tasks.add(task)
+            task.add_done_callback(self._shadow_tasks.discard)
 
     def _endpoint(self, name: str) -> ServedEndpoint:
         endpoint = self.snapshot.endpoints.get(name)
@@ -315,3 +397,12 @@ class DataPlane:
             queue_s=result.queue_s,
             model_s=result.model_s,
         )
+
+
+def _batchers_of(endpoint: ServedEndpoint) -> Iterator[ServedVersion]:
+    """Every served version of an endpoint, primary and shadow, once each."""
+    seen: set[int] = set()
+    for served in (*endpoint.served.values(), *endpoint.shadows):
+        if id(served) not in seen:
+            seen.add(id(served))
+            yield served

@@ -15,7 +15,7 @@ from pasarela.registry.service import Registry, parse_ref
 from pasarela.registry.signature import PositionalRowChecker, RowChecker, checker_for
 from pasarela.serving.batching import Batcher
 from pasarela.telemetry.metrics import BoundMetrics
-from pasarela.types import EndpointSpec, ModelVersion, Policy, Runtime, VersionId
+from pasarela.types import JSON, EndpointSpec, ModelVersion, Policy, Runtime, VersionId
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +40,40 @@ class ServedVersion:
         return self.loaded.version.id
 
 
+class ShadowGate:
+    """Bounds the shadow calls of one endpoint in flight: a copy that finds no room is skipped,
+    so shadows never queue behind each other or slow the primary."""
+
+    __slots__ = ("in_flight", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_flight = 0
+
+    def enter(self) -> bool:
+        if self.in_flight >= self.limit:
+            return False
+        self.in_flight += 1
+        return True
+
+    def leave(self) -> None:
+        self.in_flight -= 1
+
+
 @dataclass(frozen=True, slots=True)
 class ServedEndpoint:
     spec: EndpointSpec
     policy: Policy | None
     versions: tuple[VersionId, ...]
+    """The policy's targets resolved, in ``spec.targets`` order."""
     served: Mapping[VersionId, ServedVersion]
     timeout_s: float
     error: PasarelaError | None = None
     """Why the endpoint cannot serve (a target that failed to resolve or load), if it cannot."""
+    state: Mapping[str, JSON] = field(default_factory=dict)
+    """The rollout state the policy was built with."""
+    shadows: tuple[ServedVersion, ...] = ()
+    shadow_gate: ShadowGate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +98,8 @@ class EndpointPlan:
     spec: EndpointSpec
     versions: tuple[ModelVersion, ...] = ()
     error: PasarelaError | None = None
+    shadows: tuple[ModelVersion, ...] = ()
+    state: Mapping[str, JSON] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +115,19 @@ class Plan:
 def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) -> Plan:
     """Read endpoints, resolve their targets and load versions not loaded yet. Blocking."""
     revision = registry.repo.revision()
+    states = registry.repo.rollout_states()
     plans: list[EndpointPlan] = []
     loaded: dict[VersionId, LoadedVersion] = {}
     failed: dict[VersionId, PasarelaError] = {}
     for spec in registry.repo.list_endpoints():
+        shadow_refs = spec.shadow.targets if spec.shadow else ()
         try:
             versions = tuple(registry.repo.resolve(*parse_ref(t)) for t in spec.targets)
+            shadows = tuple(registry.repo.resolve(*parse_ref(t)) for t in shadow_refs)
         except PasarelaError as exc:
             plans.append(EndpointPlan(spec, error=exc))
             continue
-        for version in versions:
+        for version in versions + shadows:
             vid = version.id
             if vid in loaded or vid in failed:
                 continue
@@ -110,5 +140,6 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
                 failed[vid] = exc
                 continue
             loaded[vid] = LoadedVersion(version, runtime, checker_for(version.signature))
-        plans.append(EndpointPlan(spec, versions))
+        state = states.get(spec.name, {})
+        plans.append(EndpointPlan(spec, versions, shadows=shadows, state=state))
     return Plan(revision, tuple(plans), loaded, failed)

@@ -101,9 +101,9 @@ class FeedbackRepository:
         confusion: dict[tuple[Any, ...], int] = defaultdict(int)
         for p in pending:
             at = p.at if p.at.tzinfo else p.at.replace(tzinfo=UTC)
-            observations = _observations(p.kind, p.value, p.label, p.outputs)
+            found = observations(p.kind, p.value, p.label, p.outputs)
             for key in bucket_keys(p.endpoint, p.model, p.version, at.timestamp()):
-                for kind, value in observations:
+                for kind, value in found:
                     if kind == "confusion":
                         actual, predicted = value
                         confusion[(*key, actual, predicted)] += 1
@@ -172,9 +172,7 @@ class FeedbackRepository:
         return dict(out)
 
 
-def _observations(
-    kind: str, value: float | None, label: Any, outputs: Any
-) -> list[tuple[str, Any]]:
+def observations(kind: str, value: float | None, label: Any, outputs: Any) -> list[tuple[str, Any]]:
     """What one feedback adds to the aggregates: (kind, number) pairs, and for classifier
     labels ("confusion", (actual, predicted))."""
     if kind != "label":

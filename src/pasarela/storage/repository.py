@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from pasarela.errors import Conflict, NotFound
 from pasarela.storage import schema
 from pasarela.storage.db import upsert_insert
-from pasarela.types import AliasMove, EndpointSpec, ModelVersion, Signature
+from pasarela.types import AliasMove, EndpointRevision, EndpointSpec, ModelVersion, Signature
 
 
 def _now() -> datetime:
@@ -233,8 +233,17 @@ class Repository:
         return self.get_version(model, aliases[ref])
 
     # -- endpoints -------------------------------------------------------------------------
-    def put_endpoint(self, spec: EndpointSpec, *, actor: str) -> None:
-        """Create or replace the endpoint named ``spec.name``."""
+    def put_endpoint(
+        self,
+        spec: EndpointSpec,
+        *,
+        actor: str,
+        action: str = "apply",
+        rollout: dict[str, Any] | None = None,
+    ) -> int:
+        """Create or replace the endpoint named ``spec.name`` and record the change as its next
+        revision; with ``rollout``, start that rollout state in the same transaction. Returns
+        the revision number."""
         e = schema.endpoints
         now = _now()
         with self._write() as conn:
@@ -257,7 +266,12 @@ class Repository:
                     .where(e.c.name == spec.name)
                     .values(spec=spec.to_json(), updated_at=now, updated_by=actor)
                 )
+            number = self._add_revision(conn, spec.name, action, spec.to_json(), actor, now)
+            if rollout is not None:
+                self._write_rollout(conn, spec.name, rollout, actor, now)
+                self._add_event(conn, spec.name, "start", {"revision": number, **rollout}, actor)
             self._bump_revision(conn)
+        return number
 
     def get_endpoint(self, name: str) -> EndpointSpec:
         e = schema.endpoints
@@ -274,12 +288,143 @@ class Repository:
             return [EndpointSpec.from_json(r.spec) for r in rows]
 
     def delete_endpoint(self, name: str, *, actor: str) -> None:
-        del actor  # recorded by the audit log once it exists
         with self._write() as conn:
             result = conn.execute(schema.endpoints.delete().where(schema.endpoints.c.name == name))
             if result.rowcount == 0:
                 raise NotFound(f"endpoint {name!r} does not exist", code="endpoint_not_found")
+            conn.execute(schema.rollouts.delete().where(schema.rollouts.c.endpoint == name))
+            self._add_revision(conn, name, "delete", None, actor, _now())
             self._bump_revision(conn)
+
+    def endpoint_revisions(self, name: str) -> list[EndpointRevision]:
+        """Every recorded change of ``name``, oldest first."""
+        r = schema.endpoint_revisions
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(r).where(r.c.endpoint == name).order_by(r.c.revision))
+            found = [
+                EndpointRevision(
+                    name,
+                    row.revision,
+                    row.action,
+                    EndpointSpec.from_json(row.spec) if row.spec else None,
+                    row.actor,
+                    _as_utc(row.at),
+                )
+                for row in rows
+            ]
+        if not found:
+            raise NotFound(f"endpoint {name!r} has no history", code="endpoint_not_found")
+        return found
+
+    def _add_revision(
+        self,
+        conn: sa.Connection,
+        name: str,
+        action: str,
+        spec: dict[str, Any] | None,
+        actor: str,
+        now: datetime,
+    ) -> int:
+        r = schema.endpoint_revisions
+        last = conn.execute(
+            sa.select(sa.func.max(r.c.revision)).where(r.c.endpoint == name)
+        ).scalar_one()
+        number = int(last or 0) + 1
+        conn.execute(
+            r.insert().values(
+                endpoint=name, revision=number, action=action, spec=spec, actor=actor, at=now
+            )
+        )
+        return number
+
+    # -- rollouts --------------------------------------------------------------------------
+    def rollout_states(self) -> dict[str, dict[str, Any]]:
+        """The rollout state of every endpoint that has one, with its ``generation``."""
+        t = schema.rollouts
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.c.endpoint, t.c.state, t.c.generation))
+            return {r.endpoint: {**r.state, "generation": r.generation} for r in rows}
+
+    def update_rollout(
+        self,
+        name: str,
+        state: dict[str, Any],
+        *,
+        generation: int,
+        actor: str,
+        event: str,
+        detail: dict[str, Any],
+    ) -> None:
+        """Replace the rollout state of ``name`` if nobody changed it since ``generation`` was
+        read (raises Conflict otherwise), and append ``event`` to its history."""
+        t = schema.rollouts
+        state = {k: v for k, v in state.items() if k != "generation"}
+        with self._write() as conn:
+            result = conn.execute(
+                t.update()
+                .where(t.c.endpoint == name, t.c.generation == generation)
+                .values(
+                    state=state,
+                    generation=generation + 1,
+                    updated_at=_now(),
+                    updated_by=actor,
+                )
+            )
+            if result.rowcount == 0:
+                raise Conflict(
+                    f"the rollout of {name!r} changed meanwhile; read it again",
+                    code="rollout_changed",
+                )
+            self._add_event(conn, name, event, detail, actor)
+            self._bump_revision(conn)
+
+    def rollout_events(self, name: str, limit: int = 200) -> list[dict[str, Any]]:
+        """The latest ``limit`` events of ``name``'s rollouts, oldest first."""
+        t = schema.rollout_events
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(t).where(t.c.endpoint == name).order_by(t.c.id.desc()).limit(limit)
+            )
+            events = [
+                {
+                    "id": r.id,
+                    "at": _as_utc(r.at).isoformat(),
+                    "actor": r.actor,
+                    "kind": r.kind,
+                    "detail": r.detail,
+                }
+                for r in rows
+            ]
+        return events[::-1]
+
+    def _write_rollout(
+        self, conn: sa.Connection, name: str, state: dict[str, Any], actor: str, now: datetime
+    ) -> None:
+        t = schema.rollouts
+        current = conn.execute(
+            sa.select(t.c.generation).where(t.c.endpoint == name)
+        ).scalar_one_or_none()
+        if current is None:
+            conn.execute(
+                t.insert().values(
+                    endpoint=name, state=state, generation=1, updated_at=now, updated_by=actor
+                )
+            )
+        else:
+            conn.execute(
+                t.update()
+                .where(t.c.endpoint == name)
+                .values(state=state, generation=current + 1, updated_at=now, updated_by=actor)
+            )
+
+    def _add_event(
+        self, conn: sa.Connection, name: str, kind: str, detail: dict[str, Any], actor: str
+    ) -> None:
+        conn.execute(
+            schema.rollout_events.insert().values(
+                endpoint=name, at=_now(), actor=actor, kind=kind, detail=detail
+            )
+        )
 
     # -- change detection ------------------------------------------------------------------
     def revision(self) -> int:

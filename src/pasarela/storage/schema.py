@@ -67,6 +67,46 @@ endpoints = sa.Table(
     sa.Column("updated_by", sa.String(200), nullable=False),
 )
 
+# Every change of an endpoint, numbered per endpoint: who, when, what (``spec`` is null for a
+# deletion). ``rollout undo`` re-applies an earlier one as a new revision.
+endpoint_revisions = sa.Table(
+    "endpoint_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("endpoint", sa.String(200), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("spec", sa.JSON),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("endpoint", "revision", name="uq_endpoint_revisions_endpoint_revision"),
+)
+
+# The live state of an endpoint's rollout (a canary's phase, step and weight), which the
+# controller moves; ``generation`` grows with each write so concurrent writers cannot both win.
+rollouts = sa.Table(
+    "rollouts",
+    metadata,
+    sa.Column("endpoint", sa.String(200), primary_key=True),
+    sa.Column("state", sa.JSON, nullable=False),
+    sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
+# The rollout history: every step, verdict (with its numbers), promotion, rollback, pause.
+rollout_events = sa.Table(
+    "rollout_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("endpoint", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Index("ix_rollout_events_endpoint", "endpoint", "id"),
+)
+
 # One row, bumped in the same transaction as every control-plane change, so a serving process
 # learns that its snapshot is stale with one cheap read.
 control_revision = sa.Table(
@@ -94,6 +134,13 @@ prediction_records = sa.Table(
     sa.Column("subject_id", sa.String(200)),
     sa.Column("inputs", sa.JSON),
     sa.Column("outputs", sa.JSON),
+    # Failures that count against the version (model errors, timeouts), not the client's.
+    sa.Column("server_error", sa.Boolean),
+    # A shadow call's record: the primary's request id, and how its answer compared with the
+    # primary's (agreement 1/0 for labels; absolute error for numbers).
+    sa.Column("shadow_of", sa.String(128)),
+    sa.Column("agreement", sa.Float),
+    sa.Column("abs_error", sa.Float),
     sa.Index("ix_prediction_records_endpoint_at", "endpoint", "at"),
     sa.Index("ix_prediction_records_subject", "subject_id"),
 )

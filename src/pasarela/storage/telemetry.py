@@ -130,6 +130,8 @@ class TelemetryRepository:
         totals: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0])
         buckets: dict[tuple[Any, ...], int] = defaultdict(int)
         for r in records:
+            if r.get("shadow_of"):  # shadow calls are compared, not counted as traffic
+                continue
             index = bucket_index(r["latency_s"])
             for key in bucket_keys(r["endpoint"], r["model"], r["version"], r["at"]):
                 total = totals[key]
@@ -232,6 +234,8 @@ _COLUMNS = frozenset(c.name for c in schema.prediction_records.columns)
 
 
 def _record_row(record: dict[str, Any]) -> dict[str, Any]:
-    row = {k: v for k, v in record.items() if k in _COLUMNS}
+    # Every column in every row: an executemany takes its columns from the first row, so a
+    # record journaled by an older version (without the newer keys) must not drop them.
+    row = {k: record.get(k) for k in _COLUMNS}
     row["at"] = datetime.fromtimestamp(record["at"], UTC)
     return row

@@ -46,8 +46,8 @@ class BoundMetrics:
 
 class Metrics:
     """``pasarela_requests_total``, ``pasarela_request_duration_seconds``,
-    ``pasarela_request_errors_total``, ``pasarela_batch_size`` and
-    ``pasarela_feedback_total``."""
+    ``pasarela_request_errors_total``, ``pasarela_batch_size``, ``pasarela_feedback_total`` and
+    ``pasarela_shadow_requests_total``."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -85,6 +85,13 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
+        self.shadows = Counter(
+            "pasarela_shadow_requests",
+            "Copies of live requests sent to shadow versions, by outcome (ok, an error code, or "
+            "skipped when the endpoint's shadow concurrency was full).",
+            ["endpoint", "model", "version", "outcome"],
+            registry=self.registry,
+        )
 
     def bind(self, endpoint: str, model: str, version: int) -> BoundMetrics:
         labels = (endpoint, model, str(version))
@@ -92,6 +99,9 @@ class Metrics:
 
     def error(self, endpoint: str, code: str, model: str = "", version: int | None = None) -> None:
         self.errors.labels(endpoint, model, "" if version is None else str(version), code).inc()
+
+    def shadow(self, endpoint: str, model: str, version: int, outcome: str) -> None:
+        self.shadows.labels(endpoint, model, str(version), outcome).inc()
 
     def batch_observer(self, model: str, version: int) -> Histogram:
         return self.batch_size.labels(model, str(version))

@@ -51,6 +51,9 @@ class Recorder:
         batch_size: int = 0,
         server_error: bool = False,
         payload_sample_rate: float = 1.0,
+        shadow_of: str | None = None,
+        agreement: float | None = None,
+        abs_error: float | None = None,
     ) -> bool:
         """Journal the record; False when the journal is full and it was dropped."""
         if payload_sample_rate < 1.0 and self.rng.random() >= payload_sample_rate:
@@ -76,6 +79,9 @@ class Recorder:
                 "subject_id": request.subject_id,
                 "inputs": inputs,
                 "outputs": outputs,
+                "shadow_of": shadow_of,
+                "agreement": agreement,
+                "abs_error": abs_error,
             }
         )
         return self.journal.append(line)

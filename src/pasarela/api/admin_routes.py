@@ -1,0 +1,118 @@
+"""Control-plane routes: apply manifests, read endpoints back, drive rollouts, shadow reports.
+
+Each route parses, calls a ``control`` function in a worker thread (they do database I/O) and
+then refreshes this server's snapshot, so the change serves here at once; other servers pick
+it up within ``snapshot_poll_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+
+from pasarela.api.routes import _json, _plane
+from pasarela.control.apply import apply_specs
+from pasarela.control.manifest import parse_document, parse_manifests, to_yaml
+from pasarela.control.rollouts import ACTIONS, rollout_status, run_action, spec_of
+from pasarela.errors import InvalidRequest, NotFound
+from pasarela.registry.service import Registry
+from pasarela.storage.windows import shadow_rows
+from pasarela.telemetry.aggregates import parse_window
+from pasarela.telemetry.shadows import shadow_report
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+API_ACTOR = "api"  # until keys name who is calling
+
+
+def _registry(request: Request) -> Registry:
+    registry: Registry = request.app.state.registry
+    return registry
+
+
+@router.post("/apply")
+async def apply(request: Request) -> Response:
+    """Create or update endpoints from a manifest: YAML (``application/yaml``, several
+    ``---`` documents allowed) or JSON (one manifest or a list). Unchanged ones stay as they are."""
+    body = await request.body()
+    kind = request.headers.get("content-type", "")
+    if "json" in kind:
+        try:
+            parsed: Any = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidRequest(
+                f"the body is not valid JSON: {exc}", code="invalid_json"
+            ) from None
+        documents = parsed if isinstance(parsed, list) else [parsed]
+        specs = [parse_document(d, f"manifest {i + 1}") for i, d in enumerate(documents)]
+    else:
+        try:
+            text = body.decode()
+        except UnicodeDecodeError:
+            raise InvalidRequest(
+                "the manifest is not UTF-8 text", code="invalid_manifest"
+            ) from None
+        specs = parse_manifests(text, "manifest")
+    registry = _registry(request)
+    changes = await asyncio.to_thread(apply_specs, registry, specs, actor=API_ACTOR)
+    await _plane(request).refresh()
+    return _json({"changes": [c.to_json() for c in changes]})
+
+
+@router.get("/endpoints/{name}")
+async def get_endpoint(
+    request: Request, name: str, format: str = "json", revision: int | None = None
+) -> Response:
+    """The endpoint's manifest (``format=yaml`` for the text ``apply`` reads), live or as it was
+    at ``revision``."""
+    spec = await asyncio.to_thread(spec_of, _registry(request), name, revision)
+    if format == "yaml":
+        return Response(to_yaml(spec), media_type="application/yaml")
+    if format != "json":
+        raise InvalidRequest("format is json or yaml")
+    return _json(spec.to_manifest())
+
+
+@router.get("/endpoints/{name}/rollout")
+async def get_rollout(request: Request, name: str) -> Response:
+    """Where the endpoint's rollout stands: state (canary), history and revisions."""
+    return _json(await asyncio.to_thread(rollout_status, _registry(request), name))
+
+
+@router.post("/endpoints/{name}/rollout/{action}")
+async def rollout_action(request: Request, name: str, action: str) -> Response:
+    """``promote``, ``abort``, ``pause``, ``resume`` (canary), ``switch`` (blue-green) or
+    ``undo`` (any endpoint; body ``{"revision": N}`` to restore a given revision)."""
+    if action not in ACTIONS:
+        raise NotFound(f"no rollout action {action!r}; one of {', '.join(ACTIONS)}")
+    revision = None
+    body = await request.body()
+    if body.strip():
+        try:
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidRequest(
+                f"the body is not valid JSON: {exc}", code="invalid_json"
+            ) from None
+        revision = parsed.get("revision") if isinstance(parsed, dict) else None
+        if revision is not None and not isinstance(revision, int):
+            raise InvalidRequest("'revision' must be an integer")
+    result = await asyncio.to_thread(
+        run_action, _registry(request), name, action, actor=API_ACTOR, revision=revision
+    )
+    await _plane(request).refresh()
+    return _json(result)
+
+
+@router.get("/endpoints/{name}/shadow")
+async def get_shadow_report(request: Request, name: str, window: str = "1h") -> Response:
+    """How the endpoint's shadow versions compare with what served, over ``window``."""
+    seconds = parse_window(window)
+    registry = _registry(request)
+    await asyncio.to_thread(registry.repo.get_endpoint, name)  # 404 for unknown endpoints
+    rows = await asyncio.to_thread(shadow_rows, registry.repo.engine, name, time.time() - seconds)
+    return _json(shadow_report(name, seconds, rows))

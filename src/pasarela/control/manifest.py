@@ -1,0 +1,173 @@
+"""Endpoint manifests: the YAML ``pasarela apply -f`` reads, checked field by field.
+
+Errors name the field and the line it is on (``churn.yaml:12: policy.steps: …``), all of them at
+once, so one round trip fixes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pasarela.errors import ConfigurationError, InvalidRequest
+from pasarela.routing import policies, policy_options
+from pasarela.routing.base import VersionRef
+from pasarela.types import BatchingConfig, EndpointSpec, ShadowSpec
+
+NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BatchingManifest(_Strict):
+    max_batch_size: int = Field(32, ge=1, le=4096)
+    max_wait_ms: float = Field(0.0, ge=0, le=1000)
+    max_queue: int = Field(1024, ge=1)
+
+
+class ShadowManifest(_Strict):
+    targets: list[VersionRef] = Field(min_length=1)
+    share: float = Field(0.1, gt=0, le=1)
+    """Share of live requests copied to every shadow version."""
+    max_concurrency: int = Field(4, ge=1, le=1024)
+
+
+class EndpointManifest(_Strict):
+    kind: Literal["Endpoint"] = "Endpoint"
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str = Field("", max_length=2000)
+    policy: dict[str, Any]
+    shadow: ShadowManifest | None = None
+    timeout_s: float | None = Field(None, gt=0, le=600)
+    batching: BatchingManifest | None = None
+    payload_sample_rate: float = Field(1.0, ge=0, le=1)
+
+
+def parse_manifests(text: str, source: str = "<manifest>") -> list[EndpointSpec]:
+    """Every endpoint in a YAML (or JSON) text of one or more ``---``-separated documents."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InvalidRequest(
+            f"{where}: not valid YAML: {problem}", code="invalid_manifest"
+        ) from exc
+    specs: list[EndpointSpec] = []
+    problems: list[str] = []
+    for node, document in zip(nodes, documents, strict=True):
+        if document is None:
+            continue
+        try:
+            specs.append(manifest_spec(document))
+        except _Invalid as exc:
+            problems.extend(
+                f"{source}:{_line(node, loc)}: {_dotted(loc)}: {message}"
+                for loc, message in exc.problems
+            )
+    if problems:
+        raise InvalidRequest("; ".join(problems), code="invalid_manifest")
+    if not specs:
+        raise InvalidRequest(f"{source}: holds no endpoint", code="invalid_manifest")
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise InvalidRequest(f"{source}: an endpoint is declared twice", code="invalid_manifest")
+    return specs
+
+
+def parse_document(document: Any, source: str = "<manifest>") -> EndpointSpec:
+    """One manifest already parsed (a dict, as ``POST /admin/apply`` gets in JSON)."""
+    try:
+        return manifest_spec(document)
+    except _Invalid as exc:
+        raise InvalidRequest(
+            "; ".join(f"{source}: {_dotted(loc)}: {msg}" for loc, msg in exc.problems),
+            code="invalid_manifest",
+        ) from exc
+
+
+def manifest_spec(document: Any) -> EndpointSpec:
+    """One manifest document (already parsed) as an endpoint spec; raises ``_Invalid``."""
+    if not isinstance(document, dict):
+        raise _Invalid([((), "a manifest is a mapping with name, policy, …")])
+    try:
+        manifest = EndpointManifest.model_validate(document)
+    except ValidationError as exc:
+        raise _Invalid(_problems(exc)) from exc
+    kind = manifest.policy.get("type")
+    if not isinstance(kind, str):
+        raise _Invalid([(("policy", "type"), f"required; one of {', '.join(policies.names())}")])
+    try:
+        options = policy_options(kind, {k: v for k, v in manifest.policy.items() if k != "type"})
+    except ConfigurationError as exc:
+        raise _Invalid([(("policy", "type"), exc.message)]) from exc
+    except ValidationError as exc:
+        raise _Invalid(_problems(exc, prefix=("policy",))) from exc
+    shadow = manifest.shadow
+    batching = manifest.batching
+    return EndpointSpec(
+        name=manifest.name,
+        policy=kind,
+        targets=options.targets(),
+        options=options.model_dump(mode="json", exclude={"type"}),
+        shadow=ShadowSpec(tuple(shadow.targets), shadow.share, shadow.max_concurrency)
+        if shadow
+        else None,
+        batching=BatchingConfig(**batching.model_dump()) if batching else None,
+        timeout_s=manifest.timeout_s,
+        description=manifest.description,
+        payload_sample_rate=manifest.payload_sample_rate,
+    )
+
+
+def to_yaml(spec: EndpointSpec) -> str:
+    """The manifest of ``spec`` as YAML, ready to edit and apply again."""
+    return yaml.safe_dump(spec.to_manifest(), sort_keys=False, allow_unicode=True)
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: Sequence[tuple[tuple[Any, ...], str]]) -> None:
+        super().__init__("invalid manifest")
+        self.problems = problems
+
+
+def _problems(
+    exc: ValidationError, prefix: tuple[Any, ...] = ()
+) -> list[tuple[tuple[Any, ...], str]]:
+    return [(prefix + tuple(e["loc"]), e["msg"]) for e in exc.errors(include_url=False)]
+
+
+def _dotted(loc: Sequence[Any]) -> str:
+    return ".".join(str(p) for p in loc) or "(document)"
+
+
+def _line(node: yaml.Node, loc: Sequence[Any]) -> int:
+    """The 1-based line of the deepest node of ``loc`` that exists in the document."""
+    best = node
+    for current in _walk(node, loc):
+        best = current
+    return best.start_mark.line + 1
+
+
+def _walk(node: yaml.Node, loc: Sequence[Any]) -> Iterator[yaml.Node]:
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == str(part)), None)
+            if found is None:
+                # pydantic adds the tag of a union member to the path; skip it, keep walking
+                continue
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return
+            node = node.value[part]
+        else:
+            return
+        yield node

@@ -1,0 +1,1 @@
+"""Statistics engines: pure functions over counts and samples."""
