@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     max_queue: int = Field(default=1024, ge=1)
     """Default bound on requests waiting per model version; beyond it requests get 503."""
 
+    model_threads: int | None = Field(default=None, ge=1)
+    """Threads running model calls, shared by every version (each version runs one batch at a
+    time; versions whose runtime holds the GIL, like scikit-learn's, take turns). Default:
+    Python's choice (cores + 4)."""
+
     request_timeout_s: float = Field(default=30.0, gt=0)
     """Longest time a prediction may take, queue included, before it fails with model_timeout."""
 

@@ -253,6 +253,8 @@ class Runtime(Protocol):
     loaded (empty when the runtime cannot know, as for Python models)."""
 
     outputs: tuple[Output, ...]
+    # A runtime may also say ``holds_gil = True`` (its calls run Python, not released C code):
+    # the data plane then runs it in turn with the other such versions, never beside them.
 
     def load(self, context: RuntimeContext) -> None: ...
 

@@ -30,6 +30,8 @@ def test_serve_answers_then_exits_cleanly_on_sigterm(
                     "policy": "single",
                     "targets": ["cancer@1"],
                     "versions": ["cancer@1"],
+                    "shadows": [],
+                    "rollout": None,
                     "status": "serving",
                     "error": None,
                 }

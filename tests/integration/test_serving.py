@@ -51,6 +51,8 @@ async def test_endpoint_list(client: AsyncClient) -> None:
             "policy": "single",
             "targets": ["cancer@1"],
             "versions": ["cancer@1"],
+            "shadows": [],
+            "rollout": None,
             "status": "serving",
             "error": None,
         }

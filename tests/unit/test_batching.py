@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -161,3 +162,51 @@ async def test_close_gives_up_on_a_stuck_queue(executor: ThreadPoolExecutor) -> 
     with pytest.raises(Unavailable, match="shut down"):
         await waiting
     running.cancel()
+
+
+class _CountingRuntime(SlowRuntime):
+    """Records how many calls of every runtime sharing ``running`` overlap."""
+
+    def __init__(self, running: list[int], peak: list[int]) -> None:
+        super().__init__(delay_s=0.01)
+        self.running = running
+        self.peak = peak
+
+    def predict_batch(self, rows: list[list[Any]]) -> list[Any]:
+        self.running[0] += 1
+        self.peak[0] = max(self.peak[0], self.running[0])
+        try:
+            return super().predict_batch(rows)
+        finally:
+            self.running[0] -= 1
+
+
+async def test_batchers_sharing_a_turn_never_overlap_and_gather_while_waiting(
+    executor: ThreadPoolExecutor,
+) -> None:
+    running, peak = [0], [0]
+    turn = asyncio.Semaphore(1)
+    runtimes = [_CountingRuntime(running, peak) for _ in range(3)]
+    batchers = [
+        Batcher(f"b{i}", r, BatchingConfig(max_batch_size=64), executor, slots=turn)
+        for i, r in enumerate(runtimes)
+    ]
+    for batcher in batchers:
+        batcher.start()
+    requests = [batchers[i % 3].submit([[i]], 5.0) for i in range(300)]
+    results = await asyncio.gather(*requests)
+    for batcher in batchers:
+        await batcher.close()
+    assert [r.outputs for r in results] == [[float(i)] for i in range(300)]
+    assert peak == [1]  # one model call at a time across the three versions
+    calls = sum(len(r.batches) for r in runtimes)
+    assert calls <= 30  # requests that waited for the turn joined a batch: not 300 calls
+
+
+async def test_close_waits_for_the_batch_inside_the_model(executor: ThreadPoolExecutor) -> None:
+    batcher = Batcher("t", SlowRuntime(0.2), BatchingConfig(max_batch_size=4), executor)
+    batcher.start()
+    inside = asyncio.ensure_future(batcher.submit([[1, 2]], 5.0))
+    await asyncio.sleep(0.05)  # the batch is in the model now
+    await batcher.close()
+    assert (await inside).outputs == [3.0]

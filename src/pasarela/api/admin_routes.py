@@ -34,6 +34,13 @@ def _registry(request: Request) -> Registry:
     return registry
 
 
+def _parse_json(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+
+
 @router.post("/apply")
 async def apply(request: Request) -> Response:
     """Create or update endpoints from a manifest: YAML (``application/yaml``, several

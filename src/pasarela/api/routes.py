@@ -57,6 +57,9 @@ def _describe(endpoint: ServedEndpoint) -> dict[str, Any]:
         "policy": endpoint.spec.policy,
         "targets": list(endpoint.spec.targets),
         "versions": [str(v) for v in endpoint.versions],
+        "shadows": [str(s.id) for s in endpoint.shadows],
+        "rollout": {k: endpoint.state[k] for k in ("phase", "weight") if k in endpoint.state}
+        or None,
         "status": "serving" if endpoint.error is None else "failed",
         "error": None if endpoint.error is None else endpoint.error.message,
     }

@@ -47,6 +47,9 @@ def _is_zip(path: Path) -> bool:
 class SklearnRuntime:
     """Classifiers answer ``{"label", "probabilities"}`` per row; regressors a number."""
 
+    holds_gil = True
+    """Small estimators spend their time in Python-level validation and dispatch."""
+
     def __init__(self) -> None:
         self.model: Any = None
         self.columns: list[str] | None = None

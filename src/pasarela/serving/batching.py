@@ -54,12 +54,16 @@ class Batcher:
         config: BatchingConfig,
         executor: Executor,
         on_batch: Callable[[int], None] | None = None,
+        slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.name = name
         self.runtime = runtime
         self.config = config
         self.executor = executor
         self.on_batch = on_batch
+        self.slots = slots
+        """Model threads shared with other batchers: a batch is taken only once one is free,
+        so requests that arrive while every thread is busy join it."""
         self._queue: deque[_Pending] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -99,9 +103,10 @@ class Batcher:
                 await self._wakeup.wait()
                 if self._last_batch_requests > 1:
                     await self._wait_for_company()
-            batch = self._take_batch()
-            if batch:
-                await self._execute(loop, batch)
+            async with self.slots or contextlib.nullcontext():
+                batch = self._take_batch()
+                if batch:
+                    await self._execute(loop, batch)
 
     async def _wait_for_company(self) -> None:
         # First let requests that have already arrived reach the queue: a few turns of the

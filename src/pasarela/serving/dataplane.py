@@ -54,6 +54,8 @@ from pasarela.types import (
 
 log = logging.getLogger(__name__)
 
+SHADOW_MAX_WAIT_MS = 25.0
+
 
 class DataPlane:
     """Serves predictions from the current snapshot.
@@ -81,8 +83,15 @@ class DataPlane:
         self.snapshot = Snapshot(revision=-1)
         self.ready = False
         self._loaded: dict[VersionId, LoadedVersion] = {}
-        # One thread per core for model calls; each version runs one batch at a time.
-        self._executor = ThreadPoolExecutor(thread_name_prefix="pasarela-model")
+        # Threads for model calls; each version runs one batch at a time.
+        self._executor = ThreadPoolExecutor(
+            max_workers=settings.model_threads, thread_name_prefix="pasarela-model"
+        )
+        # Versions whose runtime holds the GIL (scikit-learn) take turns: running two at once
+        # only makes them fight over it. A version waits for its turn before taking its batch,
+        # so requests arriving meanwhile join it: a canary and a shadow beside the baseline
+        # then cost bigger batches, not three times the model calls.
+        self._gil_turn = asyncio.Semaphore(1)
         self._refresh_lock = asyncio.Lock()
         self._poller: asyncio.Task[None] | None = None
         self._shadow_tasks: set[asyncio.Task[None]] = set()
@@ -196,7 +205,9 @@ class DataPlane:
             if vid in plan.failed:  # a shadow that cannot load never stops the endpoint
                 log.error("shadow %s of %s not loaded: %s", vid, spec.name, plan.failed[vid])
                 continue
-            shadow_served.append(served.get(vid) or self._serve_version(spec, vid, plan))
+            shadow_served.append(
+                served.get(vid) or self._serve_version(spec, vid, plan, shadow=True)
+            )
         gate = ShadowGate(spec.shadow.max_concurrency) if spec.shadow and shadow_served else None
         return ServedEndpoint(
             spec,
@@ -209,10 +220,15 @@ class DataPlane:
             shadow_gate=gate,
         )
 
-    def _serve_version(self, spec: EndpointSpec, vid: VersionId, plan: Plan) -> ServedVersion:
+    def _serve_version(
+        self, spec: EndpointSpec, vid: VersionId, plan: Plan, *, shadow: bool = False
+    ) -> ServedVersion:
         config = spec.batching or BatchingConfig(
             self.settings.max_batch_size, self.settings.max_wait_ms, self.settings.max_queue
         )
+        if shadow:
+            # Nobody waits for a shadow's answer: let its batches fill, fewer model calls.
+            config = replace(config, max_wait_ms=max(config.max_wait_ms, SHADOW_MAX_WAIT_MS))
         observer = self.metrics.batch_observer(vid.model, vid.version)
         batcher = Batcher(
             f"{spec.name}/{vid}",
@@ -220,6 +236,7 @@ class DataPlane:
             config,
             self._executor,
             on_batch=observer.observe,
+            slots=self._gil_turn if getattr(plan.loaded[vid].runtime, "holds_gil", False) else None,
         )
         batcher.start()
         return ServedVersion(

@@ -420,6 +420,7 @@ def _latency_comparison(
     # a zero baseline median (a coarse clock) makes any slower candidate infinitely worse
     worse = median_c / median_b - 1 if median_b > 0 else (math.inf if median_c > 0 else 0.0)
     from scipy import stats  # lazily: the serving path never needs it
+
     result = stats.mannwhitneyu(
         _thinned(latencies_c), _thinned(latencies_b), alternative="greater", method="asymptotic"
     )
@@ -516,6 +517,7 @@ def _proportion_greater_p(x1: float, n1: float, x2: float, n2: float) -> float:
         return 1.0
     diff = x1 / n1 - x2 / n2 - (1 / n1 + 1 / n2) / 2
     from scipy import stats  # lazily: the serving path never needs it
+
     return float(stats.norm.sf(diff / math.sqrt(variance)))
 
 
@@ -535,6 +537,7 @@ def _mean_worse_p(
     if var_c == 0 and var_b == 0:  # constant values: the difference is certain
         return 0.0 if worse > 0 else 1.0
     from scipy import stats  # lazily: the serving path never needs it
+
     result = stats.ttest_ind_from_stats(
         candidate.mean,
         math.sqrt(var_c),
