@@ -206,8 +206,8 @@ async def test_invalid_manifest_names_every_field_and_its_line(client: AsyncClie
     [
         (
             "  type: rainbow\n  target: sums@1\n",
-            "manifest:4: policy.type: unknown policies kind 'rainbow'; known: blue_green, "
-            "canary, flags, single",
+            "manifest:4: policy.type: unknown policies kind 'rainbow'; known: bandit, "
+            "blue_green, canary, experiment, flags, single",
         ),
         (
             "  type: single\n  target: sums@1\n  weight: 3\n",

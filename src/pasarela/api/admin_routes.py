@@ -1,4 +1,5 @@
-"""Control-plane routes: apply manifests, read endpoints back, drive rollouts, shadow reports.
+"""Control-plane routes: apply manifests, read endpoints back, drive rollouts and experiments,
+shadow and experiment reports.
 
 Each route parses, calls a ``control`` function in a worker thread (they do database I/O) and
 then refreshes this server's snapshot, so the change serves here at once; other servers pick
@@ -16,6 +17,8 @@ from fastapi import APIRouter, Request, Response
 
 from pasarela.api.routes import _json, _plane
 from pasarela.control.apply import apply_specs
+from pasarela.control.experiment_report import experiment_report
+from pasarela.control.experiments import list_experiments, start, stop
 from pasarela.control.manifest import parse_document, parse_manifests, to_yaml
 from pasarela.control.rollouts import ACTIONS, rollout_status, run_action, spec_of
 from pasarela.errors import InvalidRequest, NotFound
@@ -123,3 +126,65 @@ async def get_shadow_report(request: Request, name: str, window: str = "1h") -> 
     await asyncio.to_thread(registry.repo.get_endpoint, name)  # 404 for unknown endpoints
     rows = await asyncio.to_thread(shadow_rows, registry.repo.engine, name, time.time() - seconds)
     return _json(shadow_report(name, seconds, rows))
+
+
+@router.get("/experiments")
+async def list_all_experiments(request: Request) -> Response:
+    """Every experiment: its endpoint, phase and variants."""
+    found = await asyncio.to_thread(list_experiments, _registry(request))
+    return _json(
+        {
+            "experiments": [
+                {
+                    "experiment": e.id,
+                    "endpoint": e.spec.name,
+                    "phase": e.phase,
+                    "variants": [v.model_dump() for v in e.options.variants],
+                }
+                for e in found
+            ]
+        }
+    )
+
+
+@router.post("/experiments/{experiment_id}/start")
+async def start_experiment(request: Request, experiment_id: str) -> Response:
+    """draft → running: traffic splits from now on."""
+    result = await asyncio.to_thread(start, _registry(request), experiment_id, actor=API_ACTOR)
+    await _plane(request).refresh()
+    return _json(result)
+
+
+@router.post("/experiments/{experiment_id}/stop")
+async def stop_experiment(request: Request, experiment_id: str) -> Response:
+    """running → stopped. Body (optional): ``{"winner": "treatment", "roll_out": true,
+    "conclusion": "…"}``; ``roll_out`` makes the winner the endpoint's single version."""
+    body = await request.body()
+    parsed = _parse_json(body) if body.strip() else {}
+    if not isinstance(parsed, dict):
+        raise InvalidRequest("the body must be an object")
+    winner = parsed.get("winner")
+    roll_out = parsed.get("roll_out", False)
+    conclusion = parsed.get("conclusion", "")
+    if winner is not None and not isinstance(winner, str):
+        raise InvalidRequest("'winner' must be a variant name")
+    if not isinstance(roll_out, bool) or not isinstance(conclusion, str):
+        raise InvalidRequest("'roll_out' is a boolean and 'conclusion' a string")
+    result = await asyncio.to_thread(
+        stop,
+        _registry(request),
+        experiment_id,
+        actor=API_ACTOR,
+        winner=winner,
+        roll_out=roll_out,
+        conclusion=conclusion,
+    )
+    await _plane(request).refresh()
+    return _json(result)
+
+
+@router.get("/experiments/{experiment_id}/report")
+async def get_experiment_report(request: Request, experiment_id: str) -> Response:
+    """Effects per variant with fixed-horizon, sequential and Bayesian readings, the
+    sample-ratio check, and what can be concluded yet."""
+    return _json(await asyncio.to_thread(experiment_report, _registry(request), experiment_id))

@@ -22,7 +22,9 @@ from pasarela.api import admin_routes, routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.hotpath import HotPath
 from pasarela.api.schemas import add_hot_routes
+from pasarela.control.bandit import BanditController
 from pasarela.control.canary import CanaryController
+from pasarela.control.jobs import run_jobs
 from pasarela.control.leader import Leadership
 from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     )
     dataplane = DataPlane(settings, registry, metrics, recorder=recorder)
     controller = CanaryController(registry)
+    bandits = BanditController(registry)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -92,8 +95,13 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
             leader = Leadership(engine, settings.home / "leader.lock")
             jobs.append(
                 asyncio.create_task(
-                    controller.run(settings.controller_poll_s, stop_jobs, leader),
-                    name="canary-controller",
+                    run_jobs(
+                        [controller.tick, bandits.tick],
+                        settings.controller_poll_s,
+                        stop_jobs,
+                        leader,
+                    ),
+                    name="controllers",
                 )
             )
         # Everything loaded so far (modules, models) lives as long as the process; keep the

@@ -1,12 +1,13 @@
 """The dashboard under ``/ui``: HTML pages, the JSON views they refresh from every few seconds,
 and their static files. Read-only; the pages are rendered by ``pasarela.ui``.
 
-The routes are plain ``def``: the statistics are blocking database reads, which FastAPI runs in
-its thread pool.
+The statistics are blocking database reads: most routes are plain ``def``, which FastAPI runs
+in its thread pool; the experiment routes call ``asyncio.to_thread`` themselves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
 from pasarela.errors import InvalidRequest, NotFound
+from pasarela.registry.service import Registry
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import ServedEndpoint
 from pasarela.storage.telemetry import TelemetryRepository
@@ -30,6 +32,7 @@ from pasarela.ui import (
     static_file,
     window_named,
 )
+from pasarela.ui.experiments import effect_over_time, experiment_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -105,6 +108,27 @@ def overview_data(request: Request, window: str = DEFAULT_WINDOW) -> Response:
 def endpoint_data(request: Request, name: str, window: str = DEFAULT_WINDOW) -> Response:
     """An endpoint page's view as JSON, for its refresh."""
     return _json(_endpoint(request, name, window))
+
+
+def _registry(request: Request) -> Registry:
+    registry: Registry = request.app.state.registry
+    return registry
+
+
+@router.get("/ui/experiments/{experiment_id}")
+async def experiment_html(request: Request, experiment_id: str) -> Response:
+    """One experiment: its variants, sample ratio, conclusions and effect chart."""
+    try:
+        return _html(await asyncio.to_thread(experiment_page, _registry(request), experiment_id))
+    except NotFound:
+        message = f"There is no experiment {experiment_id!r}."
+        return _html(render_error(404, "Experiment not found", message), 404)
+
+
+@router.get("/ui/data/experiments/{experiment_id}")
+async def experiment_data(request: Request, experiment_id: str) -> Response:
+    """The experiment's effect over time (one report per cumulative window), for its chart."""
+    return _json(await asyncio.to_thread(effect_over_time, _registry(request), experiment_id))
 
 
 @router.get("/ui/static/{path:path}")

@@ -23,6 +23,7 @@ from pasarela.cli.common import (
     reports_errors,
     settings,
 )
+from pasarela.cli.experiments import experiments_app
 from pasarela.cli.models import alias_app, models_app
 from pasarela.cli.rollouts import apply, get_app, rollout_app, shadow_app
 from pasarela.control.endpoints import put_endpoint
@@ -43,6 +44,7 @@ app.command("apply")(apply)
 app.add_typer(get_app, name="get")
 app.add_typer(rollout_app, name="rollout")
 app.add_typer(shadow_app, name="shadow")
+app.add_typer(experiments_app, name="experiments")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

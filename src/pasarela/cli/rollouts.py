@@ -74,11 +74,16 @@ def status(name: Name) -> None:
     found = rollout_status(registry(), name)
     state = found["state"]
     console.print(f"endpoint [bold]{name}[/] ({found['policy']}: {', '.join(found['targets'])})")
-    if state:
+    if state and "weight" in state:
         console.print(
             f"phase [bold]{state['phase']}[/], candidate weight {state['weight']:g} %"
             + (f" — {state['reason']}" if state.get("reason") else "")
         )
+    elif state and "allocation" in state:
+        shares = ", ".join(f"{arm} {share:.1%}" for arm, share in state["allocation"].items())
+        console.print(f"phase [bold]{state['phase']}[/], allocation {shares}")
+    elif state:
+        console.print(f"phase [bold]{state['phase']}[/]")
     history = Table("at", "event", "by", "detail")
     for event in found["history"]:
         history.add_row(event["at"][:19], event["kind"], event["actor"], _describe(event["detail"]))

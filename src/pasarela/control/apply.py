@@ -1,7 +1,8 @@
 """Applying endpoint specs: check every reference, record the change, start rollouts.
 
 Applying what is already there changes nothing (no new revision), so ``apply -f`` can run from
-CI on every commit. A canary whose options changed starts over from its first step.
+CI on every commit. A canary whose options changed starts over from its first step; an
+experiment whose design changed goes back to draft.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from pasarela.control.bandit import initial_bandit_state
 from pasarela.errors import NotFound
 from pasarela.registry.service import Registry, parse_ref
 from pasarela.routing import policy_options
@@ -66,10 +68,16 @@ def apply_spec(
     if previous == spec:
         return AppliedChange(spec.name, "unchanged", None, "")
     rollout = None
-    if spec.policy == "canary" and (
-        previous is None or previous.policy != "canary" or previous.options != spec.options
-    ):
+    starts_over = (
+        previous is None or previous.policy != spec.policy or previous.options != spec.options
+    )
+    if spec.policy == "canary" and starts_over:
         rollout = initial_canary_state(spec)
+    elif spec.policy == "bandit" and starts_over:
+        rollout = initial_bandit_state(spec)
+    elif spec.policy == "experiment" and starts_over:
+        # A changed design is a new experiment: back to draft, started on purpose.
+        rollout = {"phase": "draft", "experiment": spec.options["experiment"]}
     revision = repo.put_endpoint(spec, actor=actor, action=action, rollout=rollout)
     return AppliedChange(
         spec.name, "created" if previous is None else "updated", revision, diff(previous, spec)

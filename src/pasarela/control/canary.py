@@ -9,15 +9,12 @@ promotion, moves the promotion alias to the candidate.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pasarela.control.leader import Leadership
 from pasarela.errors import Conflict, PasarelaError
 from pasarela.registry.service import Registry, parse_ref
 from pasarela.routing import policy_options
@@ -196,18 +193,3 @@ class CanaryController:
 
     def _resolve(self, ref: str) -> VersionId:
         return self.registry.repo.resolve(*parse_ref(ref)).id
-
-    async def run(self, poll_s: float, stop: asyncio.Event, leader: Leadership) -> None:
-        """Tick every ``poll_s`` seconds while this process leads, until ``stop`` is set; a
-        failed tick is logged and the next one tries again."""
-        try:
-            while not stop.is_set():
-                try:
-                    if await asyncio.to_thread(leader.acquire):
-                        await asyncio.to_thread(self.tick)
-                except Exception:  # the controller outlives a database hiccup
-                    log.exception("canary controller tick failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), poll_s)
-        finally:
-            await asyncio.to_thread(leader.release)

@@ -33,7 +33,7 @@ def rollout_status(registry: Registry, name: str) -> dict[str, Any]:
         "endpoint": name,
         "policy": spec.policy,
         "targets": list(spec.targets),
-        "state": state if spec.policy == "canary" else None,
+        "state": state,
         "history": registry.repo.rollout_events(name),
         "revisions": [
             {

@@ -21,6 +21,8 @@ policies = PluginRegistry(
         "blue_green": "pasarela.routing.blue_green:BlueGreenPolicy",
         "canary": "pasarela.routing.canary:CanaryPolicy",
         "flags": "pasarela.routing.flags:FlagsPolicy",
+        "experiment": "pasarela.routing.experiment:ExperimentPolicy",
+        "bandit": "pasarela.routing.bandit:BanditPolicy",
     },
 )
 

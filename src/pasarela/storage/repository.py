@@ -352,11 +352,11 @@ class Repository:
         *,
         generation: int,
         actor: str,
-        event: str,
+        event: str | None,
         detail: dict[str, Any],
     ) -> None:
         """Replace the rollout state of ``name`` if nobody changed it since ``generation`` was
-        read (raises Conflict otherwise), and append ``event`` to its history."""
+        read (raises Conflict otherwise), and append ``event`` (if any) to its history."""
         t = schema.rollouts
         state = {k: v for k, v in state.items() if k != "generation"}
         with self._write() as conn:
@@ -375,7 +375,8 @@ class Repository:
                     f"the rollout of {name!r} changed meanwhile; read it again",
                     code="rollout_changed",
                 )
-            self._add_event(conn, name, event, detail, actor)
+            if event is not None:
+                self._add_event(conn, name, event, detail, actor)
             self._bump_revision(conn)
 
     def rollout_events(self, name: str, limit: int = 200) -> list[dict[str, Any]]:

@@ -110,3 +110,66 @@ def shadow_rows(engine: sa.Engine, endpoint: str, since: float, limit: int = 50_
     )
     with engine.connect() as conn:
         return list(conn.execute(query))
+
+
+@dataclass(slots=True)
+class ReasonData:
+    """What the requests routed for one reason (an experiment's variant) did in a window."""
+
+    requests: int = 0
+    units: int = 0
+    """Distinct units: the unit id, or the request itself when it had none."""
+    errors: int = 0
+    latency: tuple[int, float, float] = (0, 0.0, 0.0)
+    """Count, sum and sum of squares of the latencies, in milliseconds."""
+    feedback: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+
+
+def reason_windows(
+    engine: sa.Engine, endpoint: str, since: float, until: float
+) -> dict[str, ReasonData]:
+    """Per decision reason of ``endpoint``'s records in ``[since, until)``: an experiment's
+    variants side by side (shadow calls excluded)."""
+    r, f = schema.prediction_records, schema.feedback
+    where = (
+        r.c.endpoint == endpoint,
+        r.c.at >= datetime.fromtimestamp(since, UTC),
+        r.c.at < datetime.fromtimestamp(until, UTC),
+        r.c.shadow_of.is_(None),
+    )
+    found: dict[str, ReasonData] = defaultdict(ReasonData)
+    latency_ms = r.c.latency_s * 1000.0
+    unit = sa.func.coalesce(r.c.unit_id, r.c.request_id)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                r.c.reason,
+                sa.func.count(),
+                sa.func.count(sa.distinct(unit)),
+                sa.func.coalesce(sa.func.sum(sa.cast(r.c.server_error, sa.Integer)), 0),
+                sa.func.sum(latency_ms),
+                sa.func.sum(latency_ms * latency_ms),
+            )
+            .where(*where)
+            .group_by(r.c.reason)
+        )
+        for reason, requests, units, errors, total, total_sq in rows:
+            data = found[reason]
+            data.requests, data.units, data.errors = int(requests), int(units), int(errors)
+            data.latency = (int(requests), float(total or 0.0), float(total_sq or 0.0))
+        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+        feedback_rows = conn.execute(
+            sa.select(r.c.reason, f.c.kind, f.c.value, f.c.label, r.c.outputs)
+            .join(r, r.c.request_id == f.c.request_id)
+            .where(*where)
+        )
+        for reason, kind, value, label, outputs in feedback_rows:
+            for name, number in observations(kind, value, label, outputs):
+                if name != "confusion":
+                    total = sums[(reason, name)]
+                    total[0] += 1
+                    total[1] += number
+                    total[2] += number * number
+    for (reason, name), t in sums.items():
+        found[reason].feedback[name] = (int(t[0]), t[1], t[2])
+    return dict(found)

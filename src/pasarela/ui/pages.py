@@ -44,6 +44,11 @@ def render_endpoint(page: dict[str, Any]) -> str:
     return _render("endpoint.html", page=page, endpoint=endpoint, source=endpoint["source"])
 
 
+def render_experiment(view: dict[str, Any]) -> str:
+    """The experiment page: its variants, sample-ratio line, conclusions and effect chart."""
+    return _render("experiment.html", experiment=view)
+
+
 def render_error(status: int, title: str, message: str) -> str:
     """An error page (unknown endpoint, unknown page, a window not offered)."""
     return _render("error.html", status=status, title=title, message=message)

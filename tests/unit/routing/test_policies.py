@@ -45,6 +45,17 @@ MINIMAL: dict[str, dict[str, JSON]] = {
     "blue_green": {"active": "churn@1", "standby": "churn@2"},
     "canary": CANARY,
     "flags": {"default": "churn@1", "rules": [{"name": "all", "serve": "churn@2"}]},
+    "experiment": {
+        "experiment": "e1",
+        "variants": [
+            {"name": "control", "target": "churn@1", "weight": 50},
+            {"name": "treatment", "target": "churn@2", "weight": 50},
+        ],
+        "primary_metric": {"kind": "reward"},
+    },
+    "bandit": {
+        "arms": [{"name": "a", "target": "churn@1"}, {"name": "b", "target": "churn@2"}],
+    },
 }
 
 

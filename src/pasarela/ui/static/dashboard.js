@@ -202,3 +202,75 @@
   setStatus(`refreshes every ${REFRESH_MS / 1000} s`, false);
   schedule();
 })();
+
+/* The experiment page: the primary metric's effect (treatment − control) over time, each
+ * treatment a line inside its always-valid confidence-sequence band, fetched from the page's
+ * data-experiment-source; refetched every EXPERIMENT_REFRESH_MS while the experiment runs. */
+(() => {
+  const EXPERIMENT_REFRESH_MS = 15000;
+  const CHART_HEIGHT = 260;
+  const root = document.querySelector("main[data-experiment-source]");
+  const box = root && root.querySelector("[data-effect-chart]");
+  if (!box || typeof uPlot === "undefined") return;
+  const status = document.querySelector("[data-refresh-status]");
+  let plot = null;
+  let key = "";
+
+  const setStatus = (text, failed) => {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("failed", failed);
+  };
+  const shown = (v) => (v == null ? "—" : (v >= 0 ? "+" : "") + v.toPrecision(3));
+
+  function effectOptions(width, chart) {
+    const series = [{}];
+    const bands = [];
+    for (const s of chart.series) {
+      const at = series.length;
+      series.push(
+        { label: `${s.label} effect`, stroke: s.color, width: 2, value: (u, v) => shown(v) },
+        { label: "lower", stroke: s.color, width: 1, dash: [4, 4], value: (u, v) => shown(v) },
+        { label: "upper", stroke: s.color, width: 1, dash: [4, 4], value: (u, v) => shown(v) },
+      );
+      bands.push({ series: [at + 2, at + 1], fill: `${s.color}22` });
+    }
+    return { width, height: CHART_HEIGHT, series, bands, axes: [{}, { size: 60 }] };
+  }
+
+  function draw(chart) {
+    const data = [chart.x, ...chart.series.flatMap((s) => [s.effect, s.lower, s.upper])];
+    const next = chart.series.map((s) => `${s.label} ${s.color}`).join("\n");
+    if (plot && next === key) {
+      plot.setData(data);
+      return;
+    }
+    if (plot) plot.destroy();
+    box.replaceChildren();
+    key = next;
+    plot = new uPlot(effectOptions(box.clientWidth || 600, chart), data, box);
+  }
+
+  async function load() {
+    try {
+      const reply = await fetch(root.dataset.experimentSource, {
+        cache: "no-store",
+        headers: { accept: "application/json" },
+      });
+      if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
+      const body = await reply.json();
+      draw(body.chart);
+      box.dataset.points = String(body.chart.x.length);
+      setStatus(`updated ${new Date().toLocaleTimeString()}`, false);
+      if (body.phase === "running") setTimeout(load, EXPERIMENT_REFRESH_MS);
+    } catch (err) {
+      setStatus(`chart failed (${err.message}); retrying`, true);
+      setTimeout(load, EXPERIMENT_REFRESH_MS);
+    }
+  }
+
+  window.addEventListener("resize", () => {
+    if (plot) plot.setSize({ width: box.clientWidth || 600, height: CHART_HEIGHT });
+  });
+  load();
+})();

@@ -1,0 +1,128 @@
+"""``pasarela experiments list|start|stop|report``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from pasarela.cli.common import actor, console, registry, reports_errors
+from pasarela.control.experiment_report import experiment_report
+from pasarela.control.experiments import list_experiments, start, stop
+
+experiments_app = typer.Typer(help="A/B/n experiments.", no_args_is_help=True)
+
+Id = Annotated[str, typer.Argument(help="Experiment id")]
+
+
+@experiments_app.command("list")
+@reports_errors
+def list_command() -> None:
+    """Every experiment, its endpoint and phase."""
+    table = Table("experiment", "endpoint", "phase", "variants")
+    for e in list_experiments(registry()):
+        variants = ", ".join(f"{v.name}={v.target} ({v.weight:g} %)" for v in e.options.variants)
+        table.add_row(e.id, e.spec.name, e.phase, variants)
+    console.print(table)
+
+
+@experiments_app.command("start")
+@reports_errors
+def start_command(experiment: Id) -> None:
+    """draft → running: traffic splits from now on."""
+    result = start(registry(), experiment, actor=actor())
+    console.print(f"experiment [bold]{experiment}[/] {result['phase']}")
+
+
+@experiments_app.command("stop")
+@reports_errors
+def stop_command(
+    experiment: Id,
+    winner: Annotated[str | None, typer.Option(help="The winning variant")] = None,
+    roll_out: Annotated[
+        bool, typer.Option("--roll-out", help="Make the winner the endpoint's single version")
+    ] = False,
+    conclusion: Annotated[str, typer.Option(help="What was learned, for the history")] = "",
+) -> None:
+    """running → stopped, with a winner or none."""
+    result = stop(
+        registry(),
+        experiment,
+        actor=actor(),
+        winner=winner,
+        roll_out=roll_out,
+        conclusion=conclusion,
+    )
+    console.print(f"experiment [bold]{experiment}[/] stopped; winner: {result['winner']}")
+    if "rolled_out" in result:
+        rolled = result["rolled_out"]
+        console.print(f"rolled out {rolled['target']} (revision {rolled['revision']})")
+
+
+@experiments_app.command("report")
+@reports_errors
+def report_command(
+    experiment: Id,
+    output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
+) -> None:
+    """Effects per variant, the sample-ratio check and what can be concluded yet."""
+    report = experiment_report(registry(), experiment)
+    if output == "json":
+        print(json.dumps(report, indent=2))
+        return
+    console.print(
+        f"experiment [bold]{report['experiment']}[/] on {report['endpoint']}: {report['phase']}"
+        + (f" — {report['hypothesis']}" if report["hypothesis"] else "")
+    )
+    variants = Table("variant", "target", "weight", "units", "requests", "errors")
+    for v in report["variants"]:
+        variants.add_row(
+            v["name"],
+            v["target"],
+            f"{v['weight']:g} %",
+            str(v["units"]),
+            str(v["requests"]),
+            str(v["errors"]),
+        )
+    console.print(variants)
+    for section in report["metrics"]:
+        console.print(_metric_table(section))
+    ratio = report["sample_ratio"]
+    flag = "[red]MISMATCH[/]" if ratio["flagged"] else "ok"
+    console.print(f"sample ratio: {flag} (p = {ratio['p_value']:.3g}, units {ratio['observed']})")
+    for line in report["conclusions"]:
+        console.print(f"• {line}")
+
+
+def _metric_table(section: dict[str, Any]) -> Table:
+    table = Table(
+        "variant",
+        "n",
+        "effect",
+        "relative",
+        "95 % CI",
+        "p (fixed)",
+        "p (always valid)",
+        "P(beat control)",
+        title=f"{section['metric']} ({section['stat']})",
+    )
+    for row in section["comparisons"]:
+        fixed = row.get("fixed_horizon")
+        if fixed is None:
+            table.add_row(row["variant"], str(row["n"]), "—", "—", "—", "—", "—", "—")
+            continue
+        relative = fixed.get("relative")
+        low, high = fixed["absolute_ci"]
+        table.add_row(
+            row["variant"],
+            str(row["n"]),
+            f"{fixed['absolute']:+.4g}",
+            "—" if relative is None else f"{relative:+.1%}",
+            f"[{low:+.4g}, {high:+.4g}]",
+            f"{fixed['p_value']:.3g}",
+            f"{row['sequential']['p_adjusted']:.3g}",
+            f"{row['bayesian']['probability_to_beat']:.1%}",
+        )
+    return table

@@ -1,0 +1,240 @@
+"""An experiment's report: per variant what it did, each treatment against the control with
+three readings (fixed-horizon, always-valid sequential, Bayesian), the sample-ratio check, and
+what can and cannot be concluded yet, in plain words.
+
+The sequential p-values decide the conclusion: they stay valid however often someone looks,
+and the report is meant to be looked at every minute. Treatments are corrected with Holm.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from pasarela.control.experiments import Experiment, get_experiment
+from pasarela.registry.service import Registry
+from pasarela.routing.experiment import Metric, reason_for
+from pasarela.stats.bayesian import bayesian
+from pasarela.stats.design import sample_size
+from pasarela.stats.experiments import Summary
+from pasarela.stats.frequentist import compare, holm, sample_ratio
+from pasarela.stats.sequential import sequential
+from pasarela.storage.windows import ReasonData, reason_windows
+
+LATENCY = "latency_ms"
+
+
+def experiment_report(
+    registry: Registry, experiment_id: str, now: float | None = None
+) -> dict[str, Any]:
+    """The report of ``experiment_id`` over its window (start to stop, or to now)."""
+    experiment = get_experiment(registry, experiment_id)
+    now = time.time() if now is None else now
+    state = experiment.state
+    started = state.get("started_at")
+    until = float(state.get("stopped_at") or now)
+    windows: dict[str, ReasonData] = {}
+    if started is not None:
+        windows = reason_windows(registry.repo.engine, experiment.spec.name, float(started), until)
+    return build_report(experiment, windows, until)
+
+
+def build_report(
+    experiment: Experiment, windows: dict[str, ReasonData], until: float
+) -> dict[str, Any]:
+    """The report from each variant's window data. Pure."""
+    options = experiment.options
+    variants = options.variants
+    data = [windows.get(reason_for(v.name), ReasonData()) for v in variants]
+    metrics = [options.primary_metric, *options.guardrails]
+    report: dict[str, Any] = {
+        "experiment": experiment.id,
+        "endpoint": experiment.spec.name,
+        "phase": experiment.phase,
+        "hypothesis": options.hypothesis,
+        "started_at": experiment.state.get("started_at"),
+        "stopped_at": experiment.state.get("stopped_at"),
+        "winner": experiment.state.get("winner"),
+        "alpha": options.alpha,
+        "variants": [
+            {
+                "name": v.name,
+                "target": v.target,
+                "weight": v.weight,
+                "units": d.units,
+                "requests": d.requests,
+                "errors": d.errors,
+                "metrics": {m.kind: _describe(_summary(d, m)) for m in metrics},
+            }
+            for v, d in zip(variants, data, strict=True)
+        ],
+    }
+    ratio = sample_ratio([d.units for d in data], [v.weight for v in variants])
+    report["sample_ratio"] = {
+        "p_value": ratio.p_value,
+        "flagged": ratio.flagged,
+        "observed": list(ratio.observed),
+        "expected": list(ratio.expected),
+    }
+    planned = _planned_units(experiment, data)
+    report["metrics"] = [
+        _metric_section(options.alpha, m, variants, data, planned) for m in metrics
+    ]
+    report["plan"] = {"units_per_variant": planned, "mde": options.mde, "power": options.power}
+    report["conclusions"] = _conclusions(experiment, report, data, planned)
+    del until
+    return report
+
+
+def _summary(data: ReasonData, metric: Metric) -> Summary:
+    if metric.kind == LATENCY:
+        n, total, total_sq = data.latency
+    else:
+        n, total, total_sq = data.feedback.get(metric.kind, (0, 0.0, 0.0))
+    return Summary(n, total, total_sq)
+
+
+def _describe(summary: Summary) -> dict[str, Any]:
+    return {"n": summary.n, "mean": summary.mean if summary.n else None}
+
+
+def _metric_section(
+    alpha: float,
+    metric: Metric,
+    variants: list[Any],
+    data: list[ReasonData],
+    planned: int | None,
+) -> dict[str, Any]:
+    control = _summary(data[0], metric)
+    rows = []
+    for variant, d in zip(variants[1:], data[1:], strict=True):
+        treatment = _summary(d, metric)
+        row: dict[str, Any] = {"variant": variant.name, "n": treatment.n}
+        if min(control.n, treatment.n) >= 2:
+            rng = np.random.default_rng(0)  # reports are reproducible
+            row["fixed_horizon"] = compare(
+                control, treatment, kind=metric.stat, alpha=alpha
+            ).to_json()
+            # The confidence sequence is tightest around the planned sample size.
+            seq = sequential(
+                control, treatment, kind=metric.stat, alpha=alpha, tuning=planned or None
+            )
+            row["sequential"] = {"p_value": seq.p_value, "ci": list(seq.ci), "method": seq.method}
+            bayes = bayesian(
+                control,
+                treatment,
+                kind=metric.stat,
+                alpha=alpha,
+                rng=rng,
+                higher_is_better=metric.higher_is_better,
+            )
+            row["bayesian"] = {
+                "probability_to_beat": bayes.probability_to_beat,
+                "expected_loss": bayes.expected_loss,
+                "credible_interval": list(bayes.credible_interval),
+            }
+        rows.append(row)
+    tested = [r for r in rows if "sequential" in r]
+    for row, adjusted in zip(
+        tested, holm([r["sequential"]["p_value"] for r in tested]), strict=True
+    ):
+        row["sequential"]["p_adjusted"] = adjusted
+    return {
+        "metric": metric.kind,
+        "stat": metric.stat,
+        "higher_is_better": metric.higher_is_better,
+        "control_n": control.n,
+        "comparisons": rows,
+    }
+
+
+def _planned_units(experiment: Experiment, data: list[ReasonData]) -> int | None:
+    options = experiment.options
+    metric = options.primary_metric
+    control = _summary(data[0], metric)
+    if control.n < 2 or not control.mean:
+        return None
+    sd = None if metric.stat == "rate" else max(control.variance, 1e-12) ** 0.5
+    if metric.stat == "rate" and not 0 < control.mean < 1:
+        return None
+    planned: int = sample_size(
+        kind=metric.stat,
+        baseline_mean=control.mean,
+        mde=options.mde,
+        relative=True,
+        alpha=options.alpha,
+        power=options.power,
+        baseline_sd=sd,
+        variants=len(options.variants),
+    )
+    return planned
+
+
+def _conclusions(
+    experiment: Experiment, report: dict[str, Any], data: list[ReasonData], planned: int | None
+) -> list[str]:
+    if experiment.phase == "draft":
+        return ["The experiment has not started: a draft serves the control only."]
+    said = []
+    ratio = report["sample_ratio"]
+    if ratio["flagged"]:
+        said.append(
+            f"Sample ratio mismatch (p = {ratio['p_value']:.2g}): units reached the variants "
+            f"as {ratio['observed']}, not in the planned proportions. Assignment or logging is "
+            "broken; no effect below can be trusted until it is fixed."
+        )
+    alpha = experiment.options.alpha
+    primary, *guardrails = report["metrics"]
+    smallest = min((d.units for d in data), default=0)
+    for row in primary["comparisons"]:
+        said.append(_verdict(primary, row, alpha, planned, smallest, experiment.options.mde))
+    for section in guardrails:
+        for row in section["comparisons"]:
+            seq = row.get("sequential")
+            if seq and seq["p_adjusted"] < alpha and _worse(section, row):
+                said.append(
+                    f"Guardrail {section['metric']}: {row['variant']} is significantly worse "
+                    f"(sequential p = {seq['p_adjusted']:.2g})."
+                )
+    return said
+
+
+def _worse(section: dict[str, Any], row: dict[str, Any]) -> bool:
+    difference = row["fixed_horizon"]["absolute"]
+    return bool(difference < 0 if section["higher_is_better"] else difference > 0)
+
+
+def _verdict(
+    section: dict[str, Any],
+    row: dict[str, Any],
+    alpha: float,
+    planned: int | None,
+    smallest: int,
+    mde: float,
+) -> str:
+    metric, variant = section["metric"], row["variant"]
+    seq = row.get("sequential")
+    if seq is None:
+        return f"{variant}: not enough {metric} data yet to compare with the control."
+    effect = row["fixed_horizon"]
+    relative = effect.get("relative")
+    size = f"{effect['absolute']:+.4g}" + (f" ({relative:+.1%})" if relative is not None else "")
+    if seq["p_adjusted"] < alpha:
+        direction = "worse" if _worse(section, row) else "better"
+        return (
+            f"{variant} is {direction} than the control on {metric}: {size}; always-valid "
+            f"p = {seq['p_adjusted']:.2g} < {alpha}, confidence sequence "
+            f"[{seq['ci'][0]:+.4g}, {seq['ci'][1]:+.4g}]."
+        )
+    more = ""
+    if planned is not None:
+        more = (
+            f" To detect a {mde:.0%} change it needs ~{max(planned - smallest, 0):,} more units "
+            f"per variant (plan: {planned:,})."
+        )
+    return (
+        f"{variant}: no significant difference on {metric} yet ({size}, always-valid "
+        f"p = {seq['p_adjusted']:.2g}).{more}"
+    )

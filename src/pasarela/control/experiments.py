@@ -1,0 +1,163 @@
+"""Experiments: find them by id, start and stop them, and roll a winner out.
+
+An experiment is an endpoint whose policy is ``experiment``; its lifecycle (``draft`` →
+``running`` → ``stopped``) is the endpoint's rollout state, and every move is appended to the
+endpoint's history, so a report always knows the window it covers.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pasarela.control.apply import apply_spec
+from pasarela.control.manifest import parse_document
+from pasarela.errors import Conflict, InvalidRequest, NotFound
+from pasarela.registry.service import Registry
+from pasarela.routing import policy_options
+from pasarela.routing.experiment import ExperimentOptions
+from pasarela.types import EndpointSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Experiment:
+    """An experiment as stored: its endpoint, its design and where its lifecycle stands."""
+
+    spec: EndpointSpec
+    options: ExperimentOptions
+    state: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.options.experiment
+
+    @property
+    def phase(self) -> str:
+        return str(self.state.get("phase", "draft"))
+
+
+def list_experiments(registry: Registry) -> list[Experiment]:
+    states = registry.repo.rollout_states()
+    found = []
+    for spec in registry.repo.list_endpoints():
+        if spec.policy == "experiment":
+            options = policy_options("experiment", spec.options)
+            assert isinstance(options, ExperimentOptions)
+            found.append(Experiment(spec, options, states.get(spec.name, {"phase": "draft"})))
+    return found
+
+
+def get_experiment(registry: Registry, experiment_id: str) -> Experiment:
+    """The live experiment with this id, or one whose winner was rolled out (its design from
+    the endpoint's revisions, its lifecycle from the endpoint's history)."""
+    for experiment in list_experiments(registry):
+        if experiment.id == experiment_id:
+            return experiment
+    for spec in registry.repo.list_endpoints():
+        for revision in reversed(registry.repo.endpoint_revisions(spec.name)):
+            old = revision.spec
+            if old and old.policy == "experiment" and old.options["experiment"] == experiment_id:
+                options = policy_options("experiment", old.options)
+                assert isinstance(options, ExperimentOptions)
+                return Experiment(old, options, _replayed(registry, spec.name, experiment_id))
+    raise NotFound(f"no experiment {experiment_id!r}", code="experiment_not_found")
+
+
+def _replayed(registry: Registry, endpoint: str, experiment_id: str) -> dict[str, Any]:
+    """An ended experiment's lifecycle, rebuilt from the endpoint's history."""
+    state: dict[str, Any] = {"phase": "draft", "experiment": experiment_id}
+    for event in registry.repo.rollout_events(endpoint, limit=10_000):
+        detail = event["detail"]
+        if detail.get("experiment") != experiment_id:
+            continue
+        if event["kind"] == "experiment_start":
+            state.update(phase="running", started_at=detail["started_at"])
+        elif event["kind"] == "experiment_stop":
+            state.update(
+                phase="stopped",
+                stopped_at=detail["stopped_at"],
+                winner=detail.get("winner"),
+                conclusion=detail.get("conclusion", ""),
+            )
+    return state
+
+
+def start(registry: Registry, experiment_id: str, *, actor: str) -> dict[str, Any]:
+    """draft → running: traffic splits from now, and the report's window opens."""
+    experiment = get_experiment(registry, experiment_id)
+    if experiment.phase != "draft":
+        raise Conflict(
+            f"experiment {experiment_id!r} is {experiment.phase}; only a draft can start",
+            code="experiment_state",
+        )
+    now = time.time()
+    state = {**experiment.state, "phase": "running", "started_at": now}
+    _move(registry, experiment, state, actor, "experiment_start", {"started_at": now})
+    return {"experiment": experiment_id, "phase": "running", "started_at": now}
+
+
+def stop(
+    registry: Registry,
+    experiment_id: str,
+    *,
+    actor: str,
+    winner: str | None = None,
+    roll_out: bool = False,
+    conclusion: str = "",
+) -> dict[str, Any]:
+    """running → stopped, with a winning variant or none; ``roll_out`` then makes the winner
+    the endpoint's single version (a recorded revision)."""
+    experiment = get_experiment(registry, experiment_id)
+    if experiment.phase != "running":
+        raise Conflict(
+            f"experiment {experiment_id!r} is {experiment.phase}; only a running one can stop",
+            code="experiment_state",
+        )
+    names = [v.name for v in experiment.options.variants]
+    if winner is not None and winner not in names:
+        raise InvalidRequest(f"winner {winner!r} is not a variant; one of {', '.join(names)}")
+    if roll_out and winner is None:
+        raise InvalidRequest("rolling out needs a winner")
+    now = time.time()
+    state = {
+        **experiment.state,
+        "phase": "stopped",
+        "stopped_at": now,
+        "winner": winner,
+        "conclusion": conclusion,
+    }
+    detail = {"stopped_at": now, "winner": winner, "conclusion": conclusion}
+    _move(registry, experiment, state, actor, "experiment_stop", detail)
+    result: dict[str, Any] = {"experiment": experiment_id, "phase": "stopped", "winner": winner}
+    if roll_out and winner is not None:
+        target = next(v.target for v in experiment.options.variants if v.name == winner)
+        manifest = experiment.spec.to_manifest()
+        manifest["policy"] = {"type": "single", "target": target}
+        change = apply_spec(registry, parse_document(manifest), actor=actor, action="rollout")
+        result["rolled_out"] = {"target": target, "revision": change.revision}
+    return result
+
+
+def _move(
+    registry: Registry,
+    experiment: Experiment,
+    state: dict[str, Any],
+    actor: str,
+    event: str,
+    detail: dict[str, Any],
+) -> None:
+    generation = experiment.state.get("generation")
+    if generation is None:
+        raise Conflict(
+            f"experiment {experiment.id!r} has no lifecycle state; apply its endpoint again",
+            code="experiment_state",
+        )
+    registry.repo.update_rollout(
+        experiment.spec.name,
+        state,
+        generation=int(generation),
+        actor=actor,
+        event=event,
+        detail={"experiment": experiment.id, **detail},
+    )
