@@ -31,7 +31,9 @@ def v1_probabilities(reply: Any) -> list[float]:
 
 # A canary held at its first step (50 %) for the whole run, with a shadow version receiving a
 # copy of 10 % of the requests: routing, recording and shadow calls all on the measured path.
-CANARY_MANIFEST = """\
+# And a running experiment, called with one unit id: the sticky assignment (a hash per request)
+# on the path, against the plain endpoint.
+MANIFESTS = """\
 name: {model}-canary
 policy:
   type: canary
@@ -42,6 +44,15 @@ policy:
 shadow:
   targets: [{model}@3]
   share: 0.1
+---
+name: {model}-experiment
+policy:
+  type: experiment
+  experiment: bench
+  variants:
+    - {{name: control, target: {model}@1, weight: 50}}
+    - {{name: treatment, target: {model}@2, weight: 50}}
+  primary_metric: {{kind: task_completed, stat: rate}}
 """
 
 
@@ -56,8 +67,9 @@ def pasarela(ctx: Context) -> Spec:
     create = [cli, "endpoints", "create", MODEL_NAME, "--model", f"{MODEL_NAME}@1"]
     # The same artifact twice more: a candidate at 50 % and a shadow taking a 10 % copy.
     canary = home / "canary.yaml"
-    canary.write_text(CANARY_MANIFEST.format(model=MODEL_NAME))
-    prepare = [register, register, register, create, [cli, "apply", "-f", str(canary)]]
+    canary.write_text(MANIFESTS.format(model=MODEL_NAME))
+    start = [cli, "experiments", "start", "bench"]
+    prepare = [register, register, register, create, [cli, "apply", "-f", str(canary)], start]
     argv = [cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
     return Spec(
         key="pasarela",
@@ -85,6 +97,13 @@ def pasarela(ctx: Context) -> Spec:
                 v1_probabilities,
             ),
             Target(
+                "pasarela-experiment",
+                "pasarela (experiment, sticky unit)",
+                f"/v1/endpoints/{MODEL_NAME}-experiment/predict",
+                body_json({"inputs": [files.row], "unit_id": "user-42"}),
+                v1_probabilities,
+            ),
+            Target(
                 "pasarela-v2",
                 "pasarela (v2)",
                 f"/v2/models/{MODEL_NAME}/infer",
@@ -108,6 +127,7 @@ SERVER_OF = {
     "pasarela": "pasarela",
     "pasarela-v2": "pasarela",
     "pasarela-canary": "pasarela",
+    "pasarela-experiment": "pasarela",
     "mlserver": "mlserver",
     "bentoml": "bentoml",
     "fastapi": "fastapi",
@@ -116,6 +136,7 @@ SERVER_OF = {
 DEFAULT_TARGETS = [
     "pasarela",
     "pasarela-canary",
+    "pasarela-experiment",
     "pasarela-v2",
     "mlserver",
     "bentoml",

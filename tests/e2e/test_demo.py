@@ -1,7 +1,8 @@
 """``pasarela demo --no-serve``: the first command a newcomer runs, in an empty directory.
 
 Besides the tour it runs two canaries to their end: v1 → v2 promotes itself, the champion → a
-model that fails 20 % of its batches rolls itself back; a second run starts both over.
+model that fails 20 % of its batches rolls itself back; then an A/B experiment of v1 against v2
+whose simulated users complete their task more often on v2. A second run starts all three over.
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ def assert_canaries_ended(output: str) -> None:
     assert re.search(r"candidate error rate \d+\.\d% vs baseline 0\.0% \(\+\d+", output), output
 
 
+def assert_experiment_concluded(output: str) -> None:
+    assert "type: experiment" in output  # the manifest it applied is shown
+    assert "experiment breast-cancer-v2 (running)" in output, output
+    assert "sample ratio ok" in output, output
+    # seeded users at 35 % vs 55 %: the always-valid test finds the treatment better
+    assert re.search(
+        r"• treatment is better than the control on task_completed: \+0\.\d+ \(\+\d+\.\d%\); "
+        r"always-valid p = \S+ < 0\.05",
+        output,
+    ), output
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
@@ -58,6 +71,8 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
     assert len(sample["inputs"]) == 1 and len(sample["inputs"][0]) == 30
     assert_canaries_ended(first)
     assert (home / "demo-canaries.yaml").is_file()
+    assert_experiment_concluded(first)
+    assert (home / "demo-experiment.yaml").is_file()
 
     second = ok(run_cli(*demo, env=env, cwd=tmp_path))
     assert "reusing" in second
@@ -65,6 +80,8 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
     assert predict_url in second
     assert "deleted the previous run's endpoint breast-cancer-flaky" in second
     assert_canaries_ended(second)
+    assert "deleted the previous run's endpoint breast-cancer-experiment" in second
+    assert_experiment_concluded(second)
 
     registry = open_registry(Settings(home=home, database_url=None), migrate=False)
     try:
@@ -75,6 +92,7 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
         assert [e.name for e in registry.repo.list_endpoints()] == [
             "breast-cancer",
             "breast-cancer-canary",
+            "breast-cancer-experiment",
             "breast-cancer-flaky",
         ]
         assert [v.version for v in registry.repo.list_versions("breast-cancer-flaky")] == [1]
@@ -83,6 +101,7 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
         assert states["breast-cancer-canary"]["weight"] == 100
         assert states["breast-cancer-flaky"]["phase"] == "rolled_back"
         assert states["breast-cancer-flaky"]["weight"] == 0
+        assert states["breast-cancer-experiment"]["phase"] == "running"
         for name, last in (
             ("breast-cancer-canary", "promote"),
             ("breast-cancer-flaky", "rollback"),
