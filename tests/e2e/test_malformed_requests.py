@@ -26,6 +26,7 @@ PATH_VALUES = {
     "name": ["cancer", "nope"],
     "version": ["1", "99", "x"],
     "action": ["pause", "nope"],
+    "experiment_id": ["exp-1", "nope"],
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # What the server must describe (more is fine: every described route gets the same treatment).

@@ -44,7 +44,7 @@ def experiment_report(
 def build_report(
     experiment: Experiment, windows: dict[str, ReasonData], until: float
 ) -> dict[str, Any]:
-    """The report from each variant's window data. Pure."""
+    """The report from each variant's window data, which ends at ``until``. Pure."""
     options = experiment.options
     variants = options.variants
     data = [windows.get(reason_for(v.name), ReasonData()) for v in variants]
@@ -84,7 +84,7 @@ def build_report(
     ]
     report["plan"] = {"units_per_variant": planned, "mde": options.mde, "power": options.power}
     report["conclusions"] = _conclusions(experiment, report, data, planned)
-    del until
+    report["window_end"] = until
     return report
 
 
