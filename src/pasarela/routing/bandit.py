@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from itertools import accumulate
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from pasarela.routing.base import PolicyOptions, VersionRef
 from pasarela.routing.canary import duration_s
+from pasarela.routing.hashing import WeightedSplit
 from pasarela.types import JSON, Decision, RequestContext, VersionId
 
 
@@ -74,16 +74,13 @@ class BanditPolicy:
         shares = [float(found.get(n, 0.0)) for n in names] if isinstance(found, dict) else []
         if len(shares) != len(names) or sum(shares) <= 0:
             shares = [1.0] * len(names)
-        total = sum(shares)
-        self._bounds = tuple(accumulate(s / total for s in shares))[:-1]
-        self._decisions = tuple(
-            Decision(versions[a.target], reason_for(a.name)) for a in options.arms
+        self._split = WeightedSplit(
+            [
+                (share, Decision(versions[a.target], reason_for(a.name)))
+                for share, a in zip(shares, options.arms, strict=True)
+            ]
         )
 
     def decide(self, request: RequestContext, rng: random.Random) -> Decision:
         del request
-        where = rng.random()
-        for bound, decision in zip(self._bounds, self._decisions, strict=False):
-            if where < bound:
-                return decision
-        return self._decisions[-1]
+        return self._split.at(rng.random())

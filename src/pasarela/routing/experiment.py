@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from itertools import accumulate
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from pasarela.routing.base import PolicyOptions, VersionRef
-from pasarela.routing.hashing import position
+from pasarela.routing.hashing import WeightedSplit, position
 from pasarela.types import JSON, Decision, RequestContext, VersionId
 
 MetricKind = Literal["rate", "mean"]
@@ -115,15 +114,9 @@ class ExperimentPolicy:
             fixed = winner if isinstance(winner, str) and winner in decisions else None
             fixed = fixed or options.control.name
         self._fixed = decisions[fixed] if fixed else None
-        total = sum(v.weight for v in options.variants)
-        self._bounds = tuple(accumulate(v.weight / total for v in options.variants))[:-1]
-        self._decisions = tuple(decisions[v.name] for v in options.variants)
+        self._split = WeightedSplit([(v.weight, decisions[v.name]) for v in options.variants])
 
     def decide(self, request: RequestContext, rng: random.Random) -> Decision:
         if self._fixed is not None:
             return self._fixed
-        where = position(request.unit_id, self.salt, rng)
-        for bound, decision in zip(self._bounds, self._decisions, strict=False):
-            if where < bound:
-                return decision
-        return self._decisions[-1]
+        return self._split.at(position(request.unit_id, self.salt, rng))

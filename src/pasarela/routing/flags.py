@@ -31,17 +31,15 @@ from __future__ import annotations
 
 import math
 import random
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from pasarela.routing.base import PolicyOptions, VersionRef
 from pasarela.routing.conditions import Condition, Matcher
-from pasarela.routing.hashing import position
+from pasarela.routing.hashing import WeightedSplit, position
 from pasarela.types import JSON, Decision, RequestContext, VersionId
 
 TARGETING_MATCH = "TARGETING_MATCH"
@@ -148,13 +146,10 @@ class _Serve:
 @dataclass(frozen=True, slots=True)
 class _Split:
     salt: str
-    bounds: tuple[float, ...]
-    """Upper bounds of every arm but the last in [0, 1): arm ``i`` takes ``[bounds[i-1],
-    bounds[i])``; the last takes the rest, so rounding never leaves a gap."""
-    decisions: tuple[Decision, ...]
+    split: WeightedSplit
 
     def pick(self, unit_id: str | None, rng: random.Random) -> Decision:
-        return self.decisions[bisect_right(self.bounds, position(unit_id, self.salt, rng))]
+        return self.split.at(position(unit_id, self.salt, rng))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +209,6 @@ def _outcome(rule: Rule, versions: Mapping[str, VersionId], salt: str) -> _Serve
     if rule.serve is not None:
         return _Serve(Decision(versions[rule.serve], TARGETING_MATCH))
     arms = rule.split or []
-    cumulative = list(accumulate(arm.weight / 100.0 for arm in arms))
     return _Split(
-        salt,
-        tuple(cumulative[:-1]),
-        tuple(Decision(versions[arm.target], SPLIT) for arm in arms),
+        salt, WeightedSplit([(a.weight, Decision(versions[a.target], SPLIT)) for a in arms])
     )

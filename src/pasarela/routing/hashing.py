@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import accumulate
+
+from pasarela.types import Decision
 
 _SCALE = float(1 << 64)
 
@@ -21,3 +26,25 @@ def bucket(unit_id: str, salt: str) -> float:
 def position(unit_id: str | None, salt: str, rng: random.Random) -> float:
     """The unit's bucket when there is a unit; otherwise a fresh draw from ``rng``."""
     return bucket(unit_id, salt) if unit_id else rng.random()
+
+
+class WeightedSplit:
+    """Decisions sharing [0, 1) by weight: a position picks one. The last takes whatever
+    rounding leaves, so no position falls through.
+
+    >>> from pasarela.types import VersionId
+    >>> split = WeightedSplit([(20, Decision(VersionId("m", 1), "a")),
+    ...                        (80, Decision(VersionId("m", 2), "b"))])
+    >>> split.at(0.1).reason, split.at(0.5).reason
+    ('a', 'b')
+    """
+
+    __slots__ = ("bounds", "decisions")
+
+    def __init__(self, weighted: Sequence[tuple[float, Decision]]) -> None:
+        total = sum(weight for weight, _ in weighted)
+        self.bounds = tuple(accumulate(weight / total for weight, _ in weighted))[:-1]
+        self.decisions = tuple(decision for _, decision in weighted)
+
+    def at(self, where: float) -> Decision:
+        return self.decisions[bisect_right(self.bounds, where)]
