@@ -31,6 +31,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from pasarela.stats.experiments import Summary
+
 Z_TEST = "two-proportion z-test"
 MANN_WHITNEY = "Mann-Whitney U"
 WELCH = "Welch t-test"
@@ -54,15 +56,12 @@ class FeedbackSummary:
 
     @property
     def mean(self) -> float:
-        return self.sum / self.count if self.count else math.nan
+        return Summary(self.count, self.sum, self.sum_sq).mean
 
     @property
     def variance(self) -> float:
         """Sample variance (ddof=1); 0 below two items."""
-        if self.count < 2:
-            return 0.0
-        # sum_sq - sum²/n can come out a hair below 0 in floating point
-        return max(0.0, (self.sum_sq - self.sum * self.sum / self.count) / (self.count - 1))
+        return Summary(self.count, self.sum, self.sum_sq).variance
 
 
 @dataclass(frozen=True, slots=True)
