@@ -1,5 +1,5 @@
 """A canary step's window and the shadow rows, read from request records on every backend;
-and leadership among servers sharing one database."""
+an experiment's per-unit sums; and leadership among servers sharing one database."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pasarela.control.leader import Leadership
 from pasarela.storage.db import create_engine, upgrade
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository
-from pasarela.storage.windows import shadow_rows, version_window
+from pasarela.storage.windows import reason_windows, shadow_rows, version_window
 from pasarela.telemetry.aggregates import endpoint_stats
 from pasarela.telemetry.shadows import shadow_report
 from tests.contract.test_telemetry_repository import record
@@ -95,3 +95,37 @@ def test_one_leader_at_a_time(engine: sa.Engine, tmp_path: Path) -> None:
     finally:
         first.release()
         second.release()
+
+
+def test_reason_windows_sum_each_metric_per_unit(engine: sa.Engine) -> None:
+    now = time.time()
+    TelemetryRepository(engine).store_records(
+        # unit a: three requests of variant x; unit b: one; a request with no unit counts as its own
+        [record(i, reason="variant:x", unit_id="a", at=now - 5, latency=0.01) for i in range(3)]
+        + [record(3, reason="variant:x", unit_id="b", at=now - 5, latency=0.02)]
+        + [record(4, reason="variant:x", unit_id=None, at=now - 5)]
+        + [record(5, reason="variant:y", unit_id="a", at=now - 5)]
+        + [record(6, reason="variant:x", unit_id="a", at=now - 5, shadow_of="r0")]
+    )
+    at = time.time()
+    FeedbackRepository(engine).store(
+        [
+            {"request_id": "r0", "kind": "task_completed", "value": 1.0, "at": at},
+            {"request_id": "r1", "kind": "task_completed", "value": 0.0, "at": at},
+            {"request_id": "r0", "kind": "cost", "value": 2.0, "at": at},
+            {"request_id": "r2", "kind": "cost", "value": 4.0, "at": at},
+            {"request_id": "r3", "kind": "cost", "value": 1.5, "at": at},  # b: cost, no success
+        ]
+    )
+    ratios = [("task_completed", None), ("cost", "task_completed"), ("latency_ms", None)]
+    windows = reason_windows(engine, "e", now - 60, now + 1, ratios)
+    x = windows["variant:x"]
+    assert (x.requests, x.units) == (5, 3)
+    # unit a: x = 1 success of y = 2 observations
+    assert x.metrics[("task_completed", None)] == (1, 1.0, 2.0, 1.0, 4.0, 2.0)
+    # unit a: cost 6 for 1 success; unit b: cost 1.5 for none
+    assert x.metrics[("cost", "task_completed")] == pytest.approx((2, 7.5, 1.0, 38.25, 1.0, 6.0))
+    n, latency, requests, *_ = x.metrics[("latency_ms", None)]
+    assert (n, requests) == (3, 5.0)
+    assert latency == pytest.approx(30.0 + 20.0 + 4.0)
+    assert windows["variant:y"].metrics[("task_completed", None)][0] == 0

@@ -9,11 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from httpx import AsyncClient
 
 from pasarela.api.app import PasarelaAPI, create_app
 from pasarela.registry.service import Registry
 from pasarela.settings import Settings
+from pasarela.storage import schema
 from pasarela.storage.telemetry import TelemetryRepository
 from tests.integration.test_apply_api import applied, error_of, predict, wait_for_records
 
@@ -111,7 +113,7 @@ async def _report_with_feedback(client: AsyncClient, expected: int) -> dict[str,
 
     for _ in range(100):
         report: dict[str, Any] = (await client.get("/admin/experiments/checkout-v2/report")).json()
-        counts = [v["metrics"]["task_completed"]["n"] for v in report["variants"]]
+        counts = [v["metrics"]["task_completed"]["n"] for v in report["variants"]]  # units
         if sum(counts) >= expected:
             return report
         await asyncio.sleep(0.1)
@@ -130,3 +132,56 @@ async def test_stop_checks_the_winner_and_unknown_experiments_are_404(
     assert "needs a winner" in error_of(reply, 400, "invalid_request")
     error_of(await client.get("/admin/experiments/ghost/report"), 404, "experiment_not_found")
     error_of(await start(client, "ghost"), 404, "experiment_not_found")
+
+
+REPEATED = EXPERIMENT.replace(
+    "    - {kind: latency_ms, stat: mean, higher_is_better: false}",
+    "    - {kind: cost, per: task_completed, higher_is_better: false}",
+)
+
+
+async def test_units_with_several_requests_and_cost_per_success(
+    client: AsyncClient, registry: Registry
+) -> None:
+    """Each user makes three requests: the report counts users, not requests, and the cost
+    per success guardrail catches a treatment that completes as often at twice the cost."""
+    await applied(client, REPEATED)
+    await start(client, "checkout-v2")
+    rng = random.Random(3)
+    for i in range(150):
+        unit = f"user-{i}"
+        likes = rng.random() < 0.5  # some users complete far more often: requests correlate
+        for _ in range(3):
+            reply = await predict(client, "checkout", unit=unit)
+            treated = reply["reason"] == "variant:treatment"
+            feedback = {
+                "request_id": reply["request_id"],
+                "task_completed": rng.random() < (0.8 if likes else 0.2),
+                "cost": (2.0 if treated else 1.0) * (1 + rng.random()),
+            }
+            assert (await client.post("/v1/feedback", json=feedback)).status_code == 202
+    await wait_for_records(TelemetryRepository(registry.repo.engine), 450)
+    await _wait_for_feedback(registry, 900)  # two kinds a request
+    report = await _report_with_feedback(client, 150)
+    assert sum(v["units"] for v in report["variants"]) == 150
+    assert sum(v["requests"] for v in report["variants"]) == 450
+    primary, cost = report["metrics"]
+    assert primary["unit_ratio"] is True and primary["stat"] == "mean"
+    assert cost["metric"] == "cost/task_completed" and cost["unit_ratio"] is True
+    (row,) = cost["comparisons"]
+    assert row["fixed_horizon"]["relative"] == pytest.approx(1.0, abs=0.35)
+    assert any(
+        c.startswith("Guardrail cost/task_completed: treatment") for c in report["conclusions"]
+    )
+
+
+async def _wait_for_feedback(registry: Registry, count: int) -> None:
+    import asyncio
+
+    for _ in range(100):
+        with registry.repo.engine.connect() as conn:
+            stored = conn.execute(sa.select(sa.func.count()).select_from(schema.feedback)).scalar()
+        if stored is not None and stored >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{stored} feedback items stored, expected {count}")

@@ -1,4 +1,4 @@
-"""``pasarela experiments list|start|stop|report``."""
+"""``pasarela experiments list|start|stop|report|size``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from rich.table import Table
 from pasarela.cli.common import actor, console, registry, reports_errors
 from pasarela.control.experiment_report import experiment_report
 from pasarela.control.experiments import list_experiments, start, stop
+from pasarela.errors import InvalidRequest
+from pasarela.stats.design import duration_days, sample_size
 
 experiments_app = typer.Typer(help="A/B/n experiments.", no_args_is_help=True)
 
@@ -94,6 +96,54 @@ def report_command(
     console.print(f"sample ratio: {flag} (p = {ratio['p_value']:.3g}, units {ratio['observed']})")
     for line in report["conclusions"]:
         console.print(f"• {line}")
+
+
+@experiments_app.command("size")
+@reports_errors
+def size_command(
+    baseline: Annotated[float, typer.Option(help="The control's mean (a rate: 0.12 is 12 %)")],
+    mde: Annotated[float, typer.Option(help="Minimum detectable effect")],
+    kind: Annotated[str, typer.Option(help="rate or mean")] = "rate",
+    sd: Annotated[float | None, typer.Option(help="A mean's standard deviation")] = None,
+    absolute: Annotated[
+        bool, typer.Option("--absolute", help="The effect is in the metric's units, not relative")
+    ] = False,
+    alpha: Annotated[float, typer.Option(help="Significance level")] = 0.05,
+    power: Annotated[float, typer.Option(help="Chance to detect the effect")] = 0.8,
+    variants: Annotated[int, typer.Option(help="Variants, the control included")] = 2,
+    daily_units: Annotated[
+        float | None, typer.Option(help="Units a day, to say how long it takes")
+    ] = None,
+    share: Annotated[float, typer.Option(help="Share of the traffic in the experiment")] = 1.0,
+) -> None:
+    """Units per variant (and days) to detect an effect: plan before starting.
+
+    pasarela experiments size --baseline 0.10 --mde 0.05 --daily-units 20000
+    """
+    try:
+        units = sample_size(
+            kind=kind,  # type: ignore[arg-type]  # checked by sample_size
+            baseline_mean=baseline,
+            mde=mde,
+            relative=not absolute,
+            alpha=alpha,
+            power=power,
+            baseline_sd=sd,
+            variants=variants,
+        )
+        days = (
+            duration_days(units, variants, daily_units, share) if daily_units is not None else None
+        )
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from exc
+    effect = f"{mde:+g}" if absolute else f"{mde:+.1%}"
+    console.print(
+        f"{units:,} units per variant ({units * variants:,} in all) to detect {effect} on a "
+        f"{kind} of {baseline:g} with power {power:.0%} at α = {alpha:g}"
+        + (f" (Bonferroni over {variants - 1} comparisons)" if variants > 2 else "")
+    )
+    if days is not None:
+        console.print(f"≈ {days:.1f} days at {daily_units:,.0f} units a day, {share:.0%} of them")
 
 
 def _metric_table(section: dict[str, Any]) -> Table:

@@ -1,10 +1,13 @@
 """The bandit controller: folds the rewards that feedback brought into each arm's estimate and
 recomputes the traffic allocation, every ``update_every``.
 
-The estimates are recomputed from the stored rewards each time (one aggregate query since the
-bandit started), so a restart or a second server loses nothing and a late reward still counts;
-the allocation and the estimates are persisted in the endpoint's rollout state, which is what
-the serving processes read.
+Rewards are counted incrementally, not re-read: the record writer folds each reward once into
+its version's per-minute and per-hour counters (``feedback_stats``: count, sum, sum of squares),
+whichever of the record and the feedback arrives first, so a late reward still counts. Arms are
+distinct versions, so an update reads each arm's sums since the bandit started from those
+counters: about 24 hourly rows a day plus at most ~118 minute rows per arm, however many
+rewards came in. The allocation and the estimates are persisted in the endpoint's rollout
+state, which is what the serving processes read; a restart or a second server loses nothing.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import numpy as np
 from pasarela.errors import Conflict, PasarelaError
 from pasarela.registry.service import Registry
 from pasarela.routing import policy_options
-from pasarela.routing.bandit import BanditOptions, reason_for
+from pasarela.routing.bandit import BanditOptions
 from pasarela.routing.canary import duration_s
 from pasarela.stats.bandits import ArmStats, BanditConfig, allocation
-from pasarela.storage.windows import reason_windows
+from pasarela.storage.feedback import FeedbackRepository
+from pasarela.storage.telemetry import cover
 from pasarela.types import EndpointSpec
 
 log = logging.getLogger(__name__)
@@ -95,15 +99,18 @@ class BanditController:
         now = self.clock()
         if now - float(state.get("updated_at", 0.0)) < duration_s(options.update_every):
             return 0
-        windows = reason_windows(
-            self.registry.repo.engine, spec.name, float(state["started_at"]), now + 1.0
+        # From the minute the bandit started: rewards of its versions on this endpoint in the
+        # seconds before it count too (they are rewards of the same versions).
+        since = int(float(state["started_at"]) // 60) * 60
+        until = (int(now // 60) + 1) * 60
+        found = FeedbackRepository(self.registry.repo.engine).version_feedback(
+            spec.name, cover(since, until)
         )
         arms = []
         for arm in options.arms:
-            found = windows.get(reason_for(arm.name))
-            count, total, total_sq = (
-                found.feedback.get(options.reward, (0, 0.0, 0.0)) if found else (0, 0.0, 0.0)
-            )
+            version = self.registry.resolve(arm.target)
+            kinds = found.get((version.model, version.version), {}).get("kinds", {})
+            count, total, total_sq = kinds.get(options.reward, (0, 0.0, 0.0))
             arms.append(ArmStats(count, total, total_sq))
         shares = next_allocation(options, arms, self.rng)
         new = {

@@ -18,12 +18,10 @@ from pasarela.registry.service import Registry
 from pasarela.routing.experiment import Metric, reason_for
 from pasarela.stats.bayesian import bayesian
 from pasarela.stats.design import sample_size
-from pasarela.stats.experiments import Summary
+from pasarela.stats.experiments import MetricKind, RatioSummary, Summary
 from pasarela.stats.frequentist import compare, holm, sample_ratio
 from pasarela.stats.sequential import sequential
 from pasarela.storage.windows import ReasonData, reason_windows
-
-LATENCY = "latency_ms"
 
 
 def experiment_report(
@@ -37,8 +35,20 @@ def experiment_report(
     until = float(state.get("stopped_at") or now)
     windows: dict[str, ReasonData] = {}
     if started is not None:
-        windows = reason_windows(registry.repo.engine, experiment.spec.name, float(started), until)
+        windows = reason_windows(
+            registry.repo.engine,
+            experiment.spec.name,
+            float(started),
+            until,
+            metric_ratios(experiment),
+        )
     return build_report(experiment, windows, until)
+
+
+def metric_ratios(experiment: Experiment) -> list[tuple[str, str | None]]:
+    """What the report needs summed per unit: each metric's (kind, per)."""
+    options = experiment.options
+    return [m.ratio for m in (options.primary_metric, *options.guardrails)]
 
 
 def build_report(
@@ -49,6 +59,7 @@ def build_report(
     variants = options.variants
     data = [windows.get(reason_for(v.name), ReasonData()) for v in variants]
     metrics = [options.primary_metric, *options.guardrails]
+    summaries = {m.name: _summaries(data, m) for m in metrics}
     report: dict[str, Any] = {
         "experiment": experiment.id,
         "endpoint": experiment.spec.name,
@@ -66,9 +77,9 @@ def build_report(
                 "units": d.units,
                 "requests": d.requests,
                 "errors": d.errors,
-                "metrics": {m.kind: _describe(_summary(d, m)) for m in metrics},
+                "metrics": {m.name: _describe(summaries[m.name][0][i]) for m in metrics},
             }
-            for v, d in zip(variants, data, strict=True)
+            for i, (v, d) in enumerate(zip(variants, data, strict=True))
         ],
     }
     ratio = sample_ratio([d.units for d in data], [v.weight for v in variants])
@@ -78,9 +89,9 @@ def build_report(
         "observed": list(ratio.observed),
         "expected": list(ratio.expected),
     }
-    planned = _planned_units(experiment, data)
+    planned = _planned_units(experiment, *summaries[options.primary_metric.name])
     report["metrics"] = [
-        _metric_section(options.alpha, m, variants, data, planned) for m in metrics
+        _metric_section(options.alpha, m, variants, *summaries[m.name], planned) for m in metrics
     ]
     report["plan"] = {"units_per_variant": planned, "mde": options.mde, "power": options.power}
     report["conclusions"] = _conclusions(experiment, report, data, planned)
@@ -88,12 +99,19 @@ def build_report(
     return report
 
 
-def _summary(data: ReasonData, metric: Metric) -> Summary:
-    if metric.kind == LATENCY:
-        n, total, total_sq = data.latency
-    else:
-        n, total, total_sq = data.feedback.get(metric.kind, (0, 0.0, 0.0))
-    return Summary(n, total, total_sq)
+def _summaries(data: list[ReasonData], metric: Metric) -> tuple[list[Summary], MetricKind]:
+    """What to analyse for ``metric``, per variant, and how. When every unit has one
+    observation the metric is a plain mean (or rate) over units; otherwise the ratio of the
+    units' sums, linearized by the delta method, is analysed as a mean."""
+    ratios = [
+        RatioSummary(*d.metrics[metric.ratio])
+        if metric.ratio in d.metrics
+        else RatioSummary(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        for d in data
+    ]
+    if metric.per is None and all(r.one_per_unit or r.n == 0 for r in ratios):
+        return [Summary(r.n, r.sum_x, r.sum_xx) for r in ratios], metric.stat
+    return [r.linearized() for r in ratios], "mean"
 
 
 def _describe(summary: Summary) -> dict[str, Any]:
@@ -104,28 +122,24 @@ def _metric_section(
     alpha: float,
     metric: Metric,
     variants: list[Any],
-    data: list[ReasonData],
+    summaries: list[Summary],
+    stat: MetricKind,
     planned: int | None,
 ) -> dict[str, Any]:
-    control = _summary(data[0], metric)
+    control = summaries[0]
     rows = []
-    for variant, d in zip(variants[1:], data[1:], strict=True):
-        treatment = _summary(d, metric)
+    for variant, treatment in zip(variants[1:], summaries[1:], strict=True):
         row: dict[str, Any] = {"variant": variant.name, "n": treatment.n}
         if min(control.n, treatment.n) >= 2:
             rng = np.random.default_rng(0)  # reports are reproducible
-            row["fixed_horizon"] = compare(
-                control, treatment, kind=metric.stat, alpha=alpha
-            ).to_json()
+            row["fixed_horizon"] = compare(control, treatment, kind=stat, alpha=alpha).to_json()
             # The confidence sequence is tightest around the planned sample size.
-            seq = sequential(
-                control, treatment, kind=metric.stat, alpha=alpha, tuning=planned or None
-            )
+            seq = sequential(control, treatment, kind=stat, alpha=alpha, tuning=planned or None)
             row["sequential"] = {"p_value": seq.p_value, "ci": list(seq.ci), "method": seq.method}
             bayes = bayesian(
                 control,
                 treatment,
-                kind=metric.stat,
+                kind=stat,
                 alpha=alpha,
                 rng=rng,
                 higher_is_better=metric.higher_is_better,
@@ -142,25 +156,27 @@ def _metric_section(
     ):
         row["sequential"]["p_adjusted"] = adjusted
     return {
-        "metric": metric.kind,
-        "stat": metric.stat,
+        "metric": metric.name,
+        "stat": stat,
+        "unit_ratio": stat != metric.stat or metric.per is not None,
         "higher_is_better": metric.higher_is_better,
         "control_n": control.n,
         "comparisons": rows,
     }
 
 
-def _planned_units(experiment: Experiment, data: list[ReasonData]) -> int | None:
+def _planned_units(
+    experiment: Experiment, summaries: list[Summary], stat: MetricKind
+) -> int | None:
     options = experiment.options
-    metric = options.primary_metric
-    control = _summary(data[0], metric)
+    control = summaries[0]
     if control.n < 2 or not control.mean:
         return None
-    sd = None if metric.stat == "rate" else max(control.variance, 1e-12) ** 0.5
-    if metric.stat == "rate" and not 0 < control.mean < 1:
+    sd = None if stat == "rate" else max(control.variance, 1e-12) ** 0.5
+    if stat == "rate" and not 0 < control.mean < 1:
         return None
     planned: int = sample_size(
-        kind=metric.stat,
+        kind=stat,
         baseline_mean=control.mean,
         mde=options.mde,
         relative=True,

@@ -32,11 +32,23 @@ class Variant(PolicyOptions):
 
 class Metric(PolicyOptions):
     """A metric taken from feedback (``kind``: ``task_completed``, ``reward``, ``rating``,
-    ``label_correct``…) or ``latency_ms`` from the request records."""
+    ``label_correct``, ``cost``…) or ``latency_ms`` from the request records, per unit."""
 
     kind: str = Field(min_length=1, max_length=30)
+    per: str | None = Field(default=None, min_length=1, max_length=30)
+    """Makes the metric a ratio: ``kind`` summed over ``per`` summed (``kind: cost, per:
+    task_completed`` is the cost per success). None: the mean of ``kind``."""
     stat: MetricKind = "mean"
     higher_is_better: bool = True
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}/{self.per}" if self.per else self.kind
+
+    @property
+    def ratio(self) -> tuple[str, str | None]:
+        """What ``storage.windows.reason_windows`` sums per unit for this metric."""
+        return (self.kind, self.per)
 
 
 class ExperimentOptions(PolicyOptions):

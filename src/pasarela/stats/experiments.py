@@ -79,6 +79,73 @@ class Summary:
         return max(0.0, (self.sum_sq - self.sum * self.sum / self.n) / (self.n - 1))
 
 
+@dataclass(frozen=True, slots=True)
+class RatioSummary:
+    """One variant × one ratio metric, per unit: unit u contributes a numerator x_u and a
+    denominator y_u, and the metric is Σx / Σy. Cost per success is one (x: the unit's cost,
+    y: its successes); so is any per-request metric when units make several requests (x: the
+    sum of the unit's values, y: how many it has).
+
+    The units are what was randomised, so they are the independent observations; a user's
+    requests are not independent of each other, and treating them as such understates the
+    variance. The delta method gives the variance of the ratio from the per-unit moments
+    (Deng, Knoblich & Lu 2018, "Applying the Delta Method in Metric Analytics").
+
+    >>> RatioSummary.of_units([(3.0, 1.0), (5.0, 1.0)]).ratio
+    4.0
+    """
+
+    n: int
+    sum_x: float
+    sum_y: float
+    sum_xx: float
+    sum_yy: float
+    sum_xy: float
+
+    @classmethod
+    def of_units(cls, units: Iterable[tuple[float, float]]) -> RatioSummary:
+        """The summary of (numerator, denominator) pairs, one per unit (in tests)."""
+        n, sx, sy, sxx, syy, sxy = 0, 0.0, 0.0, 0.0, 0.0, 0.0
+        for x, y in units:
+            n += 1
+            sx, sy, sxx, syy, sxy = sx + x, sy + y, sxx + x * x, syy + y * y, sxy + x * y
+        return cls(n, sx, sy, sxx, syy, sxy)
+
+    @property
+    def ratio(self) -> float:
+        return self.sum_x / self.sum_y if self.sum_y else math.nan
+
+    @property
+    def one_per_unit(self) -> bool:
+        """Every unit's denominator is 1 (Σy = Σy² = n, for counts): a plain per-unit mean."""
+        return self.n > 0 and self.sum_y == self.n and self.sum_yy == self.n
+
+    def linearized(self) -> Summary:
+        """A ``Summary`` whose mean is the ratio and whose variance is the delta method's
+        variance of one unit, ``(s_xx - 2 R s_xy + R² s_yy) / ȳ²``, so that every analysis
+        taking summaries of means (``compare``, ``sequential``, ``bayesian``, ``sample_size``)
+        analyses the ratio. No units, or Σy = 0: an empty summary (nothing to analyse).
+
+        >>> s = RatioSummary.of_units([(1.0, 1.0), (3.0, 1.0)]).linearized()
+        >>> s.mean, s.variance
+        (2.0, 2.0)
+        """
+        if self.n == 0 or self.sum_y == 0:
+            return Summary(0, 0.0, 0.0)
+        n, ratio, mean_y = self.n, self.sum_x / self.sum_y, self.sum_y / self.n
+        if n < 2:
+            return Summary(1, ratio, ratio * ratio)
+
+        def covariance(sum_ab: float, sum_a: float, sum_b: float) -> float:
+            return (sum_ab - sum_a * sum_b / n) / (n - 1)
+
+        var_x = covariance(self.sum_xx, self.sum_x, self.sum_x)
+        var_y = covariance(self.sum_yy, self.sum_y, self.sum_y)
+        cov_xy = covariance(self.sum_xy, self.sum_x, self.sum_y)
+        variance = max(0.0, (var_x - 2 * ratio * cov_xy + ratio * ratio * var_y) / mean_y**2)
+        return Summary(n, n * ratio, (n - 1) * variance + n * ratio * ratio)
+
+
 def unit_variance(summary: Summary, kind: MetricKind) -> float:
     """The variance of one unit's value: p(1 - p) for a rate (the maximum-likelihood variance
     the z-test and Wald interval use), the sample variance (ddof=1) for a mean."""

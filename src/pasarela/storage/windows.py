@@ -4,6 +4,7 @@ the minute aggregates, so a canary step of 30 s is judged on exactly its 30 s)."
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -112,6 +113,14 @@ def shadow_rows(engine: sa.Engine, endpoint: str, since: float, limit: int = 50_
         return list(conn.execute(query))
 
 
+Moments = tuple[int, float, float, float, float, float]
+"""Per-unit moments of a ratio metric: units, Σx, Σy, Σx², Σy², Σxy (x the unit's numerator,
+y its denominator)."""
+
+LATENCY_MS = "latency_ms"
+"""The metric taken from the records themselves, not from feedback."""
+
+
 @dataclass(slots=True)
 class ReasonData:
     """What the requests routed for one reason (an experiment's variant) did in a window."""
@@ -120,16 +129,26 @@ class ReasonData:
     units: int = 0
     """Distinct units: the unit id, or the request itself when it had none."""
     errors: int = 0
-    latency: tuple[int, float, float] = (0, 0.0, 0.0)
-    """Count, sum and sum of squares of the latencies, in milliseconds."""
-    feedback: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    metrics: dict[tuple[str, str | None], Moments] = field(default_factory=dict)
+    """By (numerator kind, denominator kind): the per-unit moments. With no denominator kind,
+    the denominator is the number of the unit's observations, so the ratio is the mean per
+    observation."""
 
 
 def reason_windows(
-    engine: sa.Engine, endpoint: str, since: float, until: float
+    engine: sa.Engine,
+    endpoint: str,
+    since: float,
+    until: float,
+    ratios: Sequence[tuple[str, str | None]] = (),
 ) -> dict[str, ReasonData]:
-    """Per decision reason of ``endpoint``'s records in ``[since, until)``: an experiment's
-    variants side by side (shadow calls excluded)."""
+    """Per decision reason of ``endpoint``'s records in ``[since, until)`` (shadow calls
+    excluded): an experiment's variants side by side, each metric of ``ratios`` summed per unit.
+
+    A unit (a user) is what was randomised, so it is what the statistics count: its requests
+    are not independent of each other. Each unit contributes its sums, and the analysis takes
+    the ratio of the sums with the delta method's variance (``stats.experiments.RatioSummary``).
+    ``latency_ms`` is read from the records; every other kind from feedback."""
     r, f = schema.prediction_records, schema.feedback
     where = (
         r.c.endpoint == endpoint,
@@ -138,38 +157,63 @@ def reason_windows(
         r.c.shadow_of.is_(None),
     )
     found: dict[str, ReasonData] = defaultdict(ReasonData)
-    latency_ms = r.c.latency_s * 1000.0
+    # reason -> unit -> kind -> [observations, sum]
+    sums: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
+    )
     unit = sa.func.coalesce(r.c.unit_id, r.c.request_id)
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(
                 r.c.reason,
+                unit,
                 sa.func.count(),
-                sa.func.count(sa.distinct(unit)),
                 sa.func.coalesce(sa.func.sum(sa.cast(r.c.server_error, sa.Integer)), 0),
-                sa.func.sum(latency_ms),
-                sa.func.sum(latency_ms * latency_ms),
+                sa.func.sum(r.c.latency_s * 1000.0),
             )
             .where(*where)
-            .group_by(r.c.reason)
+            .group_by(r.c.reason, unit)
         )
-        for reason, requests, units, errors, total, total_sq in rows:
+        for reason, unit_id, requests, errors, latency_ms in rows:
             data = found[reason]
-            data.requests, data.units, data.errors = int(requests), int(units), int(errors)
-            data.latency = (int(requests), float(total or 0.0), float(total_sq or 0.0))
-        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+            data.requests += int(requests)
+            data.units += 1
+            data.errors += int(errors)
+            sums[reason][unit_id][LATENCY_MS] = [int(requests), float(latency_ms or 0.0)]
         feedback_rows = conn.execute(
-            sa.select(r.c.reason, f.c.kind, f.c.value, f.c.label, r.c.outputs)
+            sa.select(r.c.reason, unit, f.c.kind, f.c.value, f.c.label, r.c.outputs)
             .join(r, r.c.request_id == f.c.request_id)
             .where(*where)
         )
-        for reason, kind, value, label, outputs in feedback_rows:
+        for reason, unit_id, kind, value, label, outputs in feedback_rows:
             for name, number in observations(kind, value, label, outputs):
                 if name != "confusion":
-                    total = sums[(reason, name)]
+                    total = sums[reason][unit_id][name]
                     total[0] += 1
                     total[1] += number
-                    total[2] += number * number
-    for (reason, name), t in sums.items():
-        found[reason].feedback[name] = (int(t[0]), t[1], t[2])
+    for reason, units in sums.items():
+        for ratio in ratios:
+            found[reason].metrics[ratio] = _moments(units, *ratio)
     return dict(found)
+
+
+def _moments(
+    units: dict[str, dict[str, list[float]]], numerator: str, denominator: str | None
+) -> Moments:
+    n, sx, sy, sxx, syy, sxy = 0, 0.0, 0.0, 0.0, 0.0, 0.0
+    for kinds in units.values():
+        top = kinds.get(numerator)
+        if denominator is None:
+            if top is None:
+                continue  # the unit did not observe this metric
+            x, y = top[1], float(top[0])
+        else:
+            bottom = kinds.get(denominator)
+            if top is None and bottom is None:
+                continue
+            x = top[1] if top else 0.0
+            y = bottom[1] if bottom else 0.0
+        n += 1
+        sx, sy = sx + x, sy + y
+        sxx, syy, sxy = sxx + x * x, syy + y * y, sxy + x * y
+    return n, sx, sy, sxx, syy, sxy

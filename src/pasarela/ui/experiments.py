@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from pasarela.control.experiment_report import build_report, experiment_report
+from pasarela.control.experiment_report import build_report, experiment_report, metric_ratios
 from pasarela.control.experiments import Experiment, get_experiment
 from pasarela.registry.service import Registry
 from pasarela.storage.windows import reason_windows
@@ -127,7 +127,9 @@ def effect_over_time(
     points = []
     if started is not None:
         for t in cutoffs(started, until):
-            windows = reason_windows(registry.repo.engine, experiment.spec.name, started, t)
+            windows = reason_windows(
+                registry.repo.engine, experiment.spec.name, started, t, metric_ratios(experiment)
+            )
             points.append((t, build_report(experiment, windows, t)))
     return {"phase": experiment.phase, "chart": effect_chart(points)}
 

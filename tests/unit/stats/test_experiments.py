@@ -29,7 +29,7 @@ from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from pasarela.stats.bayesian import BayesEffect, bayesian
 from pasarela.stats.design import duration_days, sample_size, units_needed
-from pasarela.stats.experiments import Summary
+from pasarela.stats.experiments import RatioSummary, Summary
 from pasarela.stats.frequentist import (
     SRM_ALPHA,
     WELCH,
@@ -563,3 +563,53 @@ def test_importing_the_statistics_does_not_import_scipy() -> None:
     imports = "; ".join(f"import pasarela.stats.{m}" for m in modules)
     code = f"import sys; {imports}; assert 'scipy' not in sys.modules, 'scipy was imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- RatioSummary: per-unit ratios by the delta method ------------------------------------
+
+
+def test_a_ratio_linearizes_to_the_variance_of_its_residuals() -> None:
+    rng = np.random.default_rng(3)
+    x, y = rng.gamma(2.0, 3.0, 300), rng.poisson(3.0, 300).astype(float)
+    summary = RatioSummary.of_units(zip(x, y, strict=True)).linearized()
+    ratio = x.sum() / y.sum()
+    assert summary.n == 300
+    assert summary.mean == pytest.approx(ratio)
+    # The delta method's per-unit variance is that of x - R·y, divided by the mean of y squared.
+    assert summary.variance == pytest.approx(np.var(x - ratio * y, ddof=1) / y.mean() ** 2)
+
+
+def test_one_observation_per_unit_is_a_plain_mean() -> None:
+    values = [1.0, 0.0, 1.0, 1.0, 0.0]
+    ratio = RatioSummary.of_units((v, 1.0) for v in values)
+    assert ratio.one_per_unit
+    plain = Summary.of_values(values)
+    assert ratio.linearized().mean == pytest.approx(plain.mean)
+    assert ratio.linearized().variance == pytest.approx(plain.variance)
+    assert not RatioSummary.of_units([(1.0, 2.0), (0.0, 1.0)]).one_per_unit
+
+
+def test_a_ratio_with_no_denominator_has_nothing_to_analyse() -> None:
+    assert RatioSummary.of_units([(3.0, 0.0), (1.0, 0.0)]).linearized().n == 0
+    assert RatioSummary.of_units([]).linearized().n == 0
+    assert math.isnan(RatioSummary.of_units([]).ratio)
+
+
+def test_the_delta_method_matches_the_spread_over_replicated_experiments() -> None:
+    """Users make several requests and some users convert more than others: the ratio's
+    spread over 2,000 replicated experiments is what the delta method predicts, and treating
+    requests as independent would understate it."""
+    rng = np.random.default_rng(11)
+    ratios, predicted, naive = [], [], []
+    for _ in range(2000):
+        requests = 1 + rng.poisson(2.0, 400)
+        propensity = rng.beta(2.0, 8.0, 400)
+        successes = rng.binomial(requests, propensity)
+        summary = RatioSummary.of_units(zip(successes, requests, strict=True))
+        ratios.append(summary.ratio)
+        linear = summary.linearized()
+        predicted.append(linear.variance / linear.n)
+        naive.append(summary.ratio * (1 - summary.ratio) / requests.sum())
+    observed = float(np.var(ratios, ddof=1))
+    assert float(np.mean(predicted)) == pytest.approx(observed, rel=0.08)
+    assert float(np.mean(naive)) < 0.8 * observed
