@@ -36,7 +36,11 @@ class Options:
 def check(spec: Spec, target: Target, expected: list[float]) -> dict[str, Any]:
     """One request: status 200 and probabilities within TOLERANCE of the local ones."""
     try:
-        status, reply = procs.post_json(spec.url(target.path), target.body)
+        headers = target.headers()
+    except (OSError, ValueError) as exc:
+        return {"ok": False, "detail": f"no API key: {exc}"}
+    try:
+        status, reply = procs.post_json(spec.url(target.path), target.body, headers)
     except OSError as exc:
         return {"ok": False, "detail": f"request failed: {exc}"}
     result: dict[str, Any] = {"ok": False, "status": status}
@@ -140,10 +144,17 @@ def _measure_target(
     console: Console,
 ) -> dict[str, Any]:
     url = spec.url(target.path)
-    script = write_script(work / f"{target.key}.lua", target.body)
     row: dict[str, Any] = {"key": target.key, "label": target.label, "server": spec.key}
     row["url_path"] = target.path
     row["ready_s"] = round(server.ready_s, 2)
+    row["sends_api_key"] = target.headers_file is not None
+    try:
+        # Read now: the server's set-up commands wrote the key file.
+        script = write_script(work / f"{target.key}.lua", target.body, target.headers())
+    except (OSError, ValueError) as exc:
+        console.print(f"  [red]{target.label}: no wrk script[/]: {exc}")
+        row.update(status="failed", detail=f"wrk script: {exc}")
+        return row
     with procs.RssSampler(server, opts.rss_interval) as rss:
         row["check"] = check(spec, target, expected)
         verdict = "ok" if row["check"]["ok"] else f"[red]FAILED[/] {row['check'].get('detail')}"
@@ -220,7 +231,7 @@ def soak(
         result: dict[str, Any] = {"key": target.key, "check": check(spec, target, expected)}
         if not result["check"]["ok"]:
             raise RuntimeError(f"correctness check failed: {result['check'].get('detail')}")
-        script = write_script(work / f"{target.key}.lua", target.body)
+        script = write_script(work / f"{target.key}.lua", target.body, target.headers())
         url = spec.url(target.path)
         if opts.warmup > 0:
             run_wrk(opts.wrk, url, script, opts.warmup, opts.connections)

@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,12 +154,18 @@ def stop_all() -> None:
 
 
 def http(
-    method: str, url: str, body: bytes | None = None, timeout: float = 10.0
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    timeout: float = 10.0,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[int, bytes]:
     """One request; returns (status, body). Connection failures raise OSError."""
     request = urllib.request.Request(url, data=body, method=method)
     if body is not None:
         request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             status: int = reply.status
@@ -183,8 +190,8 @@ def wait_ready(server: Server, url: str, timeout: float = 180.0) -> float:
     raise RuntimeError(f"{server.name} not ready after {timeout:.0f} s:\n{server.log_tail()}")
 
 
-def post_json(url: str, body: bytes) -> tuple[int, Any]:
-    status, raw = http("POST", url, body)
+def post_json(url: str, body: bytes, headers: Mapping[str, str] | None = None) -> tuple[int, Any]:
+    status, raw = http("POST", url, body, headers=headers)
     try:
         return status, json.loads(raw)
     except ValueError:

@@ -32,7 +32,8 @@ def v1_probabilities(reply: Any) -> list[float]:
 # A canary held at its first step (50 %) for the whole run, with a shadow version receiving a
 # copy of 10 % of the requests: routing, recording and shadow calls all on the measured path.
 # And a running experiment, called with one unit id: the sticky assignment (a hash per request)
-# on the path, against the plain endpoint.
+# on the path, against the plain endpoint. And the secured endpoint: its own rate limit and
+# every guard on both sides (the key, and its own limit, come with every pasarela row).
 MANIFESTS = """\
 name: {model}-canary
 policy:
@@ -53,7 +54,22 @@ policy:
     - {{name: control, target: {model}@1, weight: 50}}
     - {{name: treatment, target: {model}@2, weight: 50}}
   primary_metric: {{kind: task_completed, stat: rate}}
+---
+name: {model}-secured
+policy: {{type: single, target: {model}@1}}
+rate_limit: {limit}
+guards:
+  input:
+    - {{type: injection, action: block}}
+    - {{type: pii, action: redact}}
+    - {{type: secrets, action: block}}
+    - {{type: content, action: flag, categories: [violence, hate]}}
+  output:
+    - {{type: pii, action: redact}}
+    - {{type: secrets, action: redact}}
 """
+# Checked on every request (the endpoint's and the key's), never reached.
+UNREACHED_LIMIT = "1000000/s burst=1000000"
 
 
 def pasarela(ctx: Context) -> Spec:
@@ -66,10 +82,16 @@ def pasarela(ctx: Context) -> Spec:
     register += ["--train-data", str(files.train_csv), "--target", "target"]
     create = [cli, "endpoints", "create", MODEL_NAME, "--model", f"{MODEL_NAME}@1"]
     # The same artifact twice more: a candidate at 50 % and a shadow taking a 10 % copy.
-    canary = home / "canary.yaml"
-    canary.write_text(MANIFESTS.format(model=MODEL_NAME))
+    manifests = home / "endpoints.yaml"
+    manifests.write_text(MANIFESTS.format(model=MODEL_NAME, limit=UNREACHED_LIMIT))
     start = [cli, "experiments", "start", "bench"]
-    prepare = [register, register, register, create, [cli, "apply", "-f", str(canary)], start]
+    # A client key with its own (never reached) limit. Once a key exists the install is closed:
+    # every route but the health ones wants a key, so every pasarela row sends this one.
+    key_file = home / "bench.key"
+    key = [cli, "keys", "create", "--name", "bench", "--role", "client"]
+    key += ["--rate-limit", UNREACHED_LIMIT, "--save", str(key_file)]
+    apply = [cli, "apply", "-f", str(manifests)]
+    prepare = [register, register, register, create, apply, start, key]
     argv = [cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
     return Spec(
         key="pasarela",
@@ -77,7 +99,10 @@ def pasarela(ctx: Context) -> Spec:
         venv=ctx.venvs / "pasarela",
         argv=argv,
         cwd=ctx.work,
-        env=server_env({"PASARELA_HOME": str(home)}, bin_dir),
+        # No admin key made at the first start: the bench key alone closes the install.
+        env=server_env(
+            {"PASARELA_HOME": str(home), "PASARELA_BOOTSTRAP_ADMIN_KEY": "false"}, bin_dir
+        ),
         port=port,
         ready_path="/readyz",
         prepare=prepare,
@@ -88,6 +113,7 @@ def pasarela(ctx: Context) -> Spec:
                 f"/v1/endpoints/{MODEL_NAME}/predict",
                 body_json({"inputs": [files.row]}),
                 v1_probabilities,
+                key_file,
             ),
             Target(
                 "pasarela-canary",
@@ -95,6 +121,7 @@ def pasarela(ctx: Context) -> Spec:
                 f"/v1/endpoints/{MODEL_NAME}-canary/predict",
                 body_json({"inputs": [files.row]}),
                 v1_probabilities,
+                key_file,
             ),
             Target(
                 "pasarela-experiment",
@@ -102,6 +129,15 @@ def pasarela(ctx: Context) -> Spec:
                 f"/v1/endpoints/{MODEL_NAME}-experiment/predict",
                 body_json({"inputs": [files.row], "unit_id": "user-42"}),
                 v1_probabilities,
+                key_file,
+            ),
+            Target(
+                "pasarela-secured",
+                "pasarela (client key, rate limits, all guards)",
+                f"/v1/endpoints/{MODEL_NAME}-secured/predict",
+                body_json({"inputs": [files.row]}),
+                v1_probabilities,
+                key_file,
             ),
             Target(
                 "pasarela-v2",
@@ -109,6 +145,7 @@ def pasarela(ctx: Context) -> Spec:
                 f"/v2/models/{MODEL_NAME}/infer",
                 v2_body(files),
                 v2_probabilities,
+                key_file,
             ),
         ],
         settings={"commands": [" ".join(c[1:]) for c in [*prepare, argv]]},
@@ -128,6 +165,7 @@ SERVER_OF = {
     "pasarela-v2": "pasarela",
     "pasarela-canary": "pasarela",
     "pasarela-experiment": "pasarela",
+    "pasarela-secured": "pasarela",
     "mlserver": "mlserver",
     "bentoml": "bentoml",
     "fastapi": "fastapi",
@@ -137,6 +175,7 @@ DEFAULT_TARGETS = [
     "pasarela",
     "pasarela-canary",
     "pasarela-experiment",
+    "pasarela-secured",
     "pasarela-v2",
     "mlserver",
     "bentoml",

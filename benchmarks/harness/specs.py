@@ -25,6 +25,18 @@ class Target:
     path: str
     body: bytes
     probabilities: Extract
+    headers_file: Path | None = None
+    """A file the server's set-up commands write, holding an API key (the secret alone on its
+    line): the check and wrk then send ``Authorization: Bearer <secret>``. None: no header."""
+
+    def headers(self) -> dict[str, str]:
+        """The extra request headers; read when called, so after the set-up commands ran."""
+        if self.headers_file is None:
+            return {}
+        secret = self.headers_file.read_text(encoding="utf-8").strip()
+        if not secret or any(c.isspace() for c in secret):
+            raise ValueError(f"{self.headers_file} does not hold one key on one line")
+        return {"Authorization": f"Bearer {secret}"}
 
 
 @dataclass

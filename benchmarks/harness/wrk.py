@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 MARKER = "BENCH_JSON "
+_HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
 
 # wrk calls done() once at the end; latencies are in microseconds. errors.status counts
 # responses with a status of 400 or more (wrk's "Non-2xx or 3xx responses").
 _LUA = """\
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = [==[{body}]==]
+{headers}wrk.body = [==[{body}]==]
 
 function done(summary, latency, requests)
   local e = summary.errors
@@ -57,11 +60,27 @@ def wrk_version(wrk: str) -> str:
     return (out.stdout + out.stderr).splitlines()[0].split(" Copyright")[0].strip()
 
 
-def write_script(path: Path, body: bytes) -> Path:
-    text = body.decode()
+def _lua_string(text: str, what: str) -> str:
     if "]==]" in text:
-        raise ValueError("request body cannot be embedded in a Lua long string")
-    path.write_text(_LUA.format(body=text, marker=MARKER))
+        raise ValueError(f"{what} cannot be embedded in a Lua long string")
+    return f"[==[{text}]==]"
+
+
+def write_script(path: Path, body: bytes, headers: Mapping[str, str] | None = None) -> Path:
+    """The Lua script posting ``body`` with ``headers`` besides Content-Type."""
+    text = body.decode()
+    _lua_string(text, "request body")
+    lines = []
+    for name, value in (headers or {}).items():
+        if not _HEADER_NAME.fullmatch(name) or any(c in value for c in "\r\n"):
+            raise ValueError(f"header {name!r} is not one header line")
+        lines.append(f'wrk.headers["{name}"] = {_lua_string(value, "header value")}\n')
+    script = _LUA.format(body=text, headers="".join(lines), marker=MARKER)
+    # The script may hold an API key: only its owner may read it.
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(script)
     return path
 
 

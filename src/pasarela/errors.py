@@ -5,7 +5,11 @@
     │   ├── InvalidRequest             invalid_json, invalid_request, payload_too_large
     │   ├── InvalidInput               invalid_input: features, types or shape do not match
     │   ├── NotFound                   endpoint_not_found, model_not_found, version_not_found, …
-    │   └── Conflict                   conflict: the change clashes with what exists
+    │   ├── Conflict                   conflict: the change clashes with what exists
+    │   ├── Unauthenticated            unauthenticated, invalid_credentials, key_expired, …
+    │   ├── Forbidden                  forbidden: the role or key may not do this
+    │   ├── Blocked                    input_blocked, output_blocked: a guard refused it
+    │   └── RateLimited                rate_limited: too many requests (retry_after, headers)
     ├── Unavailable                    overloaded, not_ready: try again later (retry_after)
     ├── ModelError                     model_error: the model raised while predicting
     │   └── ModelTimeout               model_timeout
@@ -49,6 +53,33 @@ class NotFound(ClientError):
 
 class Conflict(ClientError):
     code = "conflict"
+
+
+class Unauthenticated(ClientError):
+    """No credentials, or credentials that are not valid (unknown, expired, revoked)."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(ClientError):
+    code = "forbidden"
+
+
+class Blocked(ClientError):
+    """A guard refused the input (or the output); the message says which detectors, never
+    what they found."""
+
+    code = "input_blocked"
+
+
+class RateLimited(ClientError):
+    """Over a rate limit; ``headers`` are the ``RateLimit-*`` and ``Retry-After`` to send."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self.headers = headers
 
 
 class Unavailable(PasarelaError):

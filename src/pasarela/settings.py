@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -74,6 +74,56 @@ class Settings(BaseSettings):
 
     migrate_on_start: bool = True
     """Run database migrations when the app starts (always on for the embedded database)."""
+
+    bootstrap_admin_key: bool = True
+    """On the first ``pasarela serve`` of an install with no key, create an admin key and print
+    it once. From then on nothing but the health checks answers without credentials."""
+
+    jwt_secret: str | None = None
+    """Accept HS256 bearer tokens signed with this secret (never logged)."""
+
+    jwt_public_key: Path | None = None
+    """Accept RS256 bearer tokens verified with this PEM public key."""
+
+    jwt_jwks: str | None = None
+    """Accept RS256 bearer tokens verified with the keys of this JWKS (a file path or an
+    ``https://`` URL, fetched at start and every ``jwt_jwks_refresh_s``)."""
+
+    jwt_jwks_refresh_s: float = Field(default=300.0, gt=0)
+
+    jwt_issuer: str | None = None
+    """Tokens must carry this ``iss``."""
+
+    jwt_audience: str | None = None
+    """Tokens must carry this ``aud``."""
+
+    jwt_role_claim: str = "role"
+    """The claim that holds the role (a string, or a list whose first mapped entry wins)."""
+
+    jwt_role_map: dict[str, str] = Field(default_factory=dict)
+    """Claim values to roles, e.g. ``{"ml-platform-admins": "admin"}``; values that are role
+    names map to themselves."""
+
+    jwt_endpoints_claim: str = "endpoints"
+    """An optional claim listing the endpoints a token may call."""
+
+    encrypt_payloads: bool = True
+    """Seal recorded inputs and outputs with AES-256-GCM before they reach the journal or the
+    database (``security/crypto.py``)."""
+
+    master_key: SecretStr | None = None
+    """The key that wraps the data keys, base64url of 32 bytes; unset: ``<home>/master.key``,
+    made on first use (mode 0600). Servers sharing a database need the same one."""
+
+    retention_days: float | None = Field(default=None, gt=0)
+    """Delete records older than this, for endpoints that set no ``retention_days`` of their
+    own; unset: keep them."""
+
+    rate_limit_redis_url: str | None = None
+    """Count rate limits in this Redis, shared by every server; unset: per process."""
+
+    default_key_rate_limit: str | None = None
+    """The rate limit of keys that set none, e.g. ``100/s burst=200``; unset: none."""
 
     @property
     def resolved_database_url(self) -> str:

@@ -72,6 +72,18 @@ def row_sums(rows: list[dict[str, Any]] | list[list[Any]]) -> list[float]:
     return [float(sum(r.values() if isinstance(r, dict) else r)) for r in rows]
 
 
+def echo(rows: list[dict[str, Any]] | list[list[Any]]) -> list[dict[str, str]]:
+    """Each row's values joined into a reply, as a chat model quoting its input would: what
+    reaches the model, and what a model may leak back, made visible (for guards)."""
+    return [
+        {
+            "reply": "you said: "
+            + " ".join(str(v) for v in (r.values() if isinstance(r, dict) else r))
+        }
+        for r in rows
+    ]
+
+
 class SlowModel:
     """Sleeps ``PASARELA_TEST_DELAY_S`` (default 0.2 s) per batch, then sums rows."""
 

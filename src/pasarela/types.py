@@ -142,6 +142,12 @@ class EndpointSpec:
     description: str = ""
     payload_sample_rate: float = 1.0
     """Share of requests whose inputs and outputs are recorded (every request is counted)."""
+    guards: Mapping[str, JSON] = field(default_factory=dict)
+    """The ``guards`` section as applied: ``input`` and ``output`` lists (``guards/config.py``)."""
+    rate_limit: str | None = None
+    """The endpoint's limit for all its callers together (``1000/s burst=2000``)."""
+    retention_days: float | None = None
+    """Records older than this are deleted (None: ``PASARELA_RETENTION_DAYS``, else kept)."""
 
     def to_manifest(self) -> dict[str, JSON]:
         """The declarative form ``pasarela apply -f`` reads and ``get endpoint -o yaml`` prints."""
@@ -162,6 +168,12 @@ class EndpointSpec:
                 "max_queue": b.max_queue,
             }
         out["payload_sample_rate"] = self.payload_sample_rate
+        if self.guards:
+            out["guards"] = dict(self.guards)
+        if self.rate_limit is not None:
+            out["rate_limit"] = self.rate_limit
+        if self.retention_days is not None:
+            out["retention_days"] = self.retention_days
         return out
 
     def to_json(self) -> dict[str, JSON]:
@@ -187,6 +199,9 @@ class EndpointSpec:
             timeout_s=data.get("timeout_s"),
             description=data.get("description", ""),
             payload_sample_rate=data.get("payload_sample_rate", 1.0),
+            guards=data.get("guards") or {},
+            rate_limit=data.get("rate_limit"),
+            retention_days=data.get("retention_days"),
         )
 
 
@@ -211,6 +226,8 @@ class RequestContext:
     unit_id: str | None = None
     subject_id: str | None = None
     attributes: Mapping[str, JSON] = field(default_factory=dict)
+    caller: str = "anonymous"
+    """Who is calling: the key's id or the token's subject (for security events)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +280,13 @@ class Runtime(Protocol):
     def unload(self) -> None: ...
 
 
+class PayloadReader(Protocol):
+    """Opens a stored payload (inputs or outputs) that was sealed at rest; anything else
+    comes back as it is."""
+
+    def decode(self, value: JSON) -> JSON: ...
+
+
 class Policy(Protocol):
     """Picks the version that answers a request.
 
@@ -272,3 +296,46 @@ class Policy(Protocol):
     """
 
     def decide(self, request: RequestContext, rng: random.Random) -> Decision: ...
+
+
+GuardAction = Literal["allow", "flag", "redact", "block"]
+"""What a guard does with a text: let it through, let it through and record why, replace
+what it found, or refuse the request. ``block`` outranks ``redact`` outranks ``flag``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a detector found in a text: an e-mail, a card number, an injection phrase."""
+
+    detector: str
+    """Which detector and rule: ``pii.email``, ``injection.override``, ``secrets.aws_key``."""
+    label: str
+    """What it is, upper case: ``EMAIL``, ``CARD``, ``PROMPT_INJECTION``; redaction shows it."""
+    start: int
+    end: int
+    """Where in the text, as ``text[start:end]``; both -1 when the finding has no place (a
+    decoded base64 blob's content, a score over the whole text)."""
+    score: float
+    """Confidence in [0, 1]."""
+    replacement: str | None = None
+    """What redaction writes instead (``<EMAIL>``, ``<CARD_LAST4:1234>``); None: ``<LABEL>``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A guard's answer for one text: the action, what was found, and a risk score in [0, 1].
+    ``text`` is the text to pass on (redacted when the action is ``redact``)."""
+
+    action: GuardAction
+    findings: tuple[Finding, ...]
+    score: float
+    text: str
+
+
+class Detector(Protocol):
+    """Finds things in a text. Pure: a text in, findings out; no I/O, no clock. A guard wraps
+    a detector with an action and a threshold (``guards/base.py``)."""
+
+    name: str
+
+    def scan(self, text: str) -> list[Finding]: ...

@@ -148,7 +148,7 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0006"
     from alembic import command
 
     from pasarela.storage.db import alembic_config
@@ -171,6 +171,10 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
         "endpoint_revisions",
         "rollouts",
         "rollout_events",
+        "api_keys",
+        "audit_log",
+        "audit_anchors",
+        "data_keys",
     } <= set(sa.inspect(engine).get_table_names())
     engine.dispose()
 

@@ -1,8 +1,9 @@
 """End-to-end helpers: real ``pasarela`` processes (CLI and ``pasarela serve``) on free ports.
 
 Every process gets its own environment: the caller's ``PASARELA_*`` variables are dropped so a
-developer's shell cannot leak into a test, and the snapshot poll is fast (0.2 s) so control-plane
-changes reach a running server quickly.
+developer's shell cannot leak into a test, the snapshot poll is fast (0.2 s) so control-plane
+changes reach a running server quickly, and the first ``serve`` creates no admin key unless a
+test asks for one.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def pasarela_env(home: Path | None, **extra: str) -> dict[str, str]:
         PYTHONIOENCODING="utf-8",
         PASARELA_SNAPSHOT_POLL_S="0.2",
         PASARELA_ACTOR=ACTOR,
+        # Most end-to-end tests are about something else than credentials; the ones about
+        # security turn the first-serve admin key back on.
+        PASARELA_BOOTSTRAP_ADMIN_KEY="false",
     )
     if home is not None:
         env["PASARELA_HOME"] = str(home)

@@ -3,6 +3,10 @@
 Besides the tour it runs two canaries to their end: v1 → v2 promotes itself, the champion → a
 model that fails 20 % of its batches rolls itself back; then an A/B experiment of v1 against v2
 whose simulated users complete their task more often on v2. A second run starts all three over.
+
+The install is closed, as in production: the demo saves an admin and a client key in its home
+(mode 0600, reused by later runs), sends its traffic with the client key, never prints a secret,
+and ends with the audit log's verification.
 """
 
 from __future__ import annotations
@@ -10,12 +14,17 @@ from __future__ import annotations
 import json
 import re
 import socket
+import stat
 from pathlib import Path
 
 import pytest
 
+from pasarela.cli.demo_security import ensure_keys
 from pasarela.control.workspace import open_registry
+from pasarela.security.keys import KeyService
+from pasarela.security.roles import Principal
 from pasarela.settings import Settings
+from pasarela.storage.keys import KeyRepository
 from tests.e2e.conftest import free_port, ok, pasarela_env, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +55,26 @@ def assert_experiment_concluded(output: str) -> None:
     ), output
 
 
+SECRET = re.compile(r"pk_[0-9a-f]{8}\.[A-Za-z0-9_-]{43}")
+CURL_KEY = "Authorization: Bearer $(cat .pasarela/demo-client.key)"
+
+
+def assert_closed(result_output: str, home: Path) -> dict[str, str]:
+    """The demo's keys are saved, for their owner only; the summary says how to use them and
+    that the audit log holds; no secret reaches the terminal. Returns the saved secrets."""
+    assert SECRET.search(result_output) is None, "the demo printed a key's secret"
+    assert CURL_KEY in result_output, result_output
+    assert "/ui/login with the admin key in .pasarela/demo-admin.key" in result_output
+    assert re.search(r"audit log intact: \d+ entries", result_output), result_output
+    secrets = {}
+    for name in ("demo-admin", "demo-client"):
+        path = home / f"{name}.key"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, oct(path.stat().st_mode)
+        secrets[name] = path.read_text().strip()
+        assert SECRET.fullmatch(secrets[name]), name
+    return secrets
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
@@ -57,7 +86,8 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
     demo = ("demo", "--no-serve", "--port", str(port), "--requests", "30")
     predict_url = f"http://127.0.0.1:{port}/v1/endpoints/breast-cancer/predict"
 
-    first = ok(run_cli(*demo, env=env, cwd=tmp_path))
+    first_run = run_cli(*demo, env=env, cwd=tmp_path)
+    first = ok(first_run)
     assert "curl" in first
     assert predict_url in first
     assert "reusing" not in first
@@ -73,9 +103,16 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
     assert (home / "demo-canaries.yaml").is_file()
     assert_experiment_concluded(first)
     assert (home / "demo-experiment.yaml").is_file()
+    assert re.search(r"key pk_[0-9a-f]{8} \(admin, 'demo-admin'\) saved to", first), first
+    assert re.search(r"key pk_[0-9a-f]{8} \(client, 'demo-client'\) saved to", first), first
+    saved = assert_closed(first + first_run.stderr, home)
 
-    second = ok(run_cli(*demo, env=env, cwd=tmp_path))
+    second_run = run_cli(*demo, env=env, cwd=tmp_path)
+    second = ok(second_run)
     assert "reusing" in second
+    assert assert_closed(second + second_run.stderr, home) == saved  # the same keys, reused
+    assert "saved to" not in second
+    assert re.search(r"reusing key pk_[0-9a-f]{8} \(client\) from", second), second
     assert "curl" in second
     assert predict_url in second
     assert "deleted the previous run's endpoint breast-cancer-flaky" in second
@@ -102,6 +139,18 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
         assert states["breast-cancer-flaky"]["phase"] == "rolled_back"
         assert states["breast-cancer-flaky"]["weight"] == 0
         assert states["breast-cancer-experiment"]["phase"] == "running"
+        keys = KeyRepository(registry.repo.engine).list()
+        assert [(k.name, k.role) for k in keys] == [
+            ("demo-admin", "admin"),
+            ("demo-client", "client"),
+        ]
+        assert keys[1].endpoints == (
+            "breast-cancer",
+            "breast-cancer-canary",
+            "breast-cancer-experiment",
+            "breast-cancer-flaky",
+        )
+        assert [k.id for k in keys] == [saved["demo-admin"][:11], saved["demo-client"][:11]]
         for name, last in (
             ("breast-cancer-canary", "promote"),
             ("breast-cancer-flaky", "rollback"),
@@ -111,3 +160,36 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
             assert kinds[-1] == last, kinds
     finally:
         registry.repo.engine.dispose()
+
+
+def test_demo_keys_replaced_only_when_missing_or_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the full tour: a missing key file gets a new key of its own, a file whose key
+    was revoked is replaced, and the other key is kept each time."""
+    home = tmp_path / "home"
+    home.mkdir()
+    registry = open_registry(Settings(home=home, database_url=None))
+    engine = registry.repo.engine
+    try:
+        first = ensure_keys(engine, home, ["breast-cancer"])
+        assert ensure_keys(engine, home, ["breast-cancer"]) == first  # reused
+        (home / "demo-client.key").unlink()
+        second = ensure_keys(engine, home, ["breast-cancer"])
+        assert second.admin == first.admin and second.client != first.client
+        assert stat.S_IMODE((home / "demo-client.key").stat().st_mode) == 0o600
+        KeyService(KeyRepository(engine)).revoke(
+            second.admin.split(".")[0], by=Principal("tester", "admin", None, "local")
+        )
+        third = ensure_keys(engine, home, ["breast-cancer"])
+        assert third.admin != second.admin and third.client == second.client
+        assert (home / "demo-admin.key").read_text().strip() == third.admin
+        assert len(KeyRepository(engine).list()) == 4
+        assert third.client_headers() == {"Authorization": f"Bearer {third.client}"}
+        assert third.client not in repr(third) and third.admin not in repr(third)
+    finally:
+        engine.dispose()
+    output = capsys.readouterr()
+    assert SECRET.search(output.out + output.err) is None
+    # joined: rich wraps the line at the terminal's width
+    assert "was revoked; replacing it with a new admin key" in " ".join(output.out.split())

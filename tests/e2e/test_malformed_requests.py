@@ -27,6 +27,10 @@ PATH_VALUES = {
     "version": ["1", "99", "x"],
     "action": ["pause", "nope"],
     "experiment_id": ["exp-1", "nope"],
+    "key_id": ["pk_00000000", "nope"],
+    # Any string names a data subject: one the server holds nothing about is an empty export
+    # and an erasure of nothing (200), not an unknown name.
+    "subject_id": ["ana@example.com"],
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # What the server must describe (more is fine: every described route gets the same treatment).

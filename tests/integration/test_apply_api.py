@@ -147,7 +147,9 @@ async def test_apply_yaml_documents_creates_them_and_reapplying_changes_nothing(
         ("switcher", "unchanged", None, ""),
     ]
     revisions = (await rollout(client, "adder"))["revisions"]
-    assert [(r["revision"], r["action"], r["actor"]) for r in revisions] == [(1, "apply", "api")]
+    assert [(r["revision"], r["action"], r["actor"]) for r in revisions] == [
+        (1, "apply", "anonymous")
+    ]
     assert (await predict(client, "adder"))["version"] == 1
     assert (await predict(client, "switcher"))["reason"] == "active"
 
@@ -582,13 +584,13 @@ async def test_canary_manual_actions_change_who_answers(
 
     status = await rollout(client, "ramp")
     assert status["state"]["phase"] == "promoted"
-    assert status["state"]["reason"] == "promoted by api"
+    assert status["state"]["reason"] == "promoted by anonymous"
     history = status["history"]
     assert [(e["kind"], e["actor"]) for e in history] == [
-        ("start", "api"),
-        ("pause", "api"),
-        ("resume", "api"),
-        ("promote", "api"),
+        ("start", "anonymous"),
+        ("pause", "anonymous"),
+        ("resume", "anonymous"),
+        ("promote", "anonymous"),
     ]
     assert history[-1]["detail"]["alias"] == "sums@champion → sums@2"
 
@@ -605,7 +607,7 @@ async def test_canary_abort_sends_everything_to_the_baseline(client: AsyncClient
     error_of(await act(client, "ramp", "promote"), 409, "rollout_state")
     status = await rollout(client, "ramp")
     assert [e["kind"] for e in status["history"]] == ["start", "abort"]
-    assert status["state"]["reason"] == "aborted by api"
+    assert status["state"]["reason"] == "aborted by anonymous"
 
     # changing the canary's options starts it over from its first step
     changes = await applied(client, CANARY.format(interval="2h"))

@@ -23,13 +23,19 @@ from pasarela.control.manifest import parse_document, parse_manifests, to_yaml
 from pasarela.control.rollouts import ACTIONS, rollout_status, run_action, spec_of
 from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
+from pasarela.security.roles import Principal
 from pasarela.storage.windows import shadow_rows
 from pasarela.telemetry.aggregates import parse_window
 from pasarela.telemetry.shadows import shadow_report
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
-API_ACTOR = "api"  # until keys name who is calling
+
+def actor(request: Request) -> str:
+    """Who is calling, for the records of what they changed: the key's id or the token's
+    subject (``anonymous`` while an install has no key yet)."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return principal.subject if principal is not None else "anonymous"
 
 
 def _registry(request: Request) -> Registry:
@@ -68,7 +74,7 @@ async def apply(request: Request) -> Response:
             ) from None
         specs = parse_manifests(text, "manifest")
     registry = _registry(request)
-    changes = await asyncio.to_thread(apply_specs, registry, specs, actor=API_ACTOR)
+    changes = await asyncio.to_thread(apply_specs, registry, specs, actor=actor(request))
     await _plane(request).refresh()
     return _json({"changes": [c.to_json() for c in changes]})
 
@@ -112,7 +118,7 @@ async def rollout_action(request: Request, name: str, action: str) -> Response:
         if revision is not None and not isinstance(revision, int):
             raise InvalidRequest("'revision' must be an integer")
     result = await asyncio.to_thread(
-        run_action, _registry(request), name, action, actor=API_ACTOR, revision=revision
+        run_action, _registry(request), name, action, actor=actor(request), revision=revision
     )
     await _plane(request).refresh()
     return _json(result)
@@ -150,7 +156,7 @@ async def list_all_experiments(request: Request) -> Response:
 @router.post("/experiments/{experiment_id}/start")
 async def start_experiment(request: Request, experiment_id: str) -> Response:
     """draft → running: traffic splits from now on."""
-    result = await asyncio.to_thread(start, _registry(request), experiment_id, actor=API_ACTOR)
+    result = await asyncio.to_thread(start, _registry(request), experiment_id, actor=actor(request))
     await _plane(request).refresh()
     return _json(result)
 
@@ -174,7 +180,7 @@ async def stop_experiment(request: Request, experiment_id: str) -> Response:
         stop,
         _registry(request),
         experiment_id,
-        actor=API_ACTOR,
+        actor=actor(request),
         winner=winner,
         roll_out=roll_out,
         conclusion=conclusion,

@@ -7,7 +7,7 @@ import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,25 +18,35 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from pasarela import __version__
-from pasarela.api import admin_routes, routes, ui_routes
+from pasarela.api import admin_routes, routes, security_routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
-from pasarela.api.hotpath import HotPath
-from pasarela.api.schemas import add_hot_routes
+from pasarela.api.gate import Gate
+from pasarela.api.hotpath import HotPath, new_request_id, request_headers, respond_error
+from pasarela.api.permissions import RouteTable, check_complete
+from pasarela.api.schemas import HOT_ROUTES, add_hot_routes
 from pasarela.control.bandit import BanditController
 from pasarela.control.canary import CanaryController
 from pasarela.control.jobs import run_jobs
 from pasarela.control.leader import Leadership
+from pasarela.control.retention import RetentionJob
 from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
+from pasarela.security.crypto import PayloadCipher
+from pasarela.security.ratelimit.base import Limit, RateLimiter
+from pasarela.security.ratelimit.memory import MemoryRateLimiter
+from pasarela.security.ratelimit.redis import RedisRateLimiter
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
+from pasarela.storage.audit import AuditRepository
 from pasarela.storage.db import upgrade
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.feedback import FeedbackService
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
+from pasarela.telemetry.payloads import SealingPayloadCodec
 from pasarela.telemetry.records import Recorder
+from pasarela.telemetry.security_events import SecurityEvents
 from pasarela.telemetry.writer import WriterProcess
 
 log = logging.getLogger(__name__)
@@ -45,13 +55,25 @@ _CODE_BY_STATUS = {404: "not_found", 405: "method_not_allowed", 413: "payload_to
 
 
 class PasarelaAPI(FastAPI):
-    """FastAPI with the prediction routes answered before its middleware stack (see hotpath)."""
+    """FastAPI with the prediction routes answered before its middleware stack (see hotpath),
+    and every other request admitted by the gate first (see gate)."""
 
     hot_path: HotPath
 
+    gate: Gate
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not await self.hot_path.handle(scope, receive, send):
-            await super().__call__(scope, receive, send)
+        if scope["type"] == "http":
+            if await self.hot_path.handle(scope, receive, send):
+                return
+            headers = request_headers(scope)
+            try:
+                principal = await self.gate.admit(scope["method"], scope["path"], headers)
+            except PasarelaError as exc:
+                await respond_error(send, exc, new_request_id(headers), scope["path"])
+                return
+            scope.setdefault("state", {})["principal"] = principal
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> PasarelaAPI:
@@ -66,26 +88,40 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     registry = open_registry(settings, migrate=False)
     engine = registry.repo.engine
     metrics = Metrics()
-    telemetry = TelemetryRepository(engine)
+    telemetry = TelemetryRepository(engine, decode=registry.decode)
     journal = (
         Journal.open(settings.home / "journal", max_bytes=settings.spool_max_bytes)
         if settings.records
         else None
     )
-    recorder = Recorder(journal) if journal is not None else None
-    writer = (
-        WriterProcess(journal.directory, settings.resolved_database_url)
-        if journal is not None
-        else None
+    # Payloads are sealed before they reach the journal: nothing in clear on disk.
+    cipher = registry.payloads if isinstance(registry.payloads, PayloadCipher) else None
+    codec = SealingPayloadCodec(cipher) if settings.encrypt_payloads and cipher else None
+    recorder = Recorder(journal, codec=codec) if journal is not None else None
+    writer = WriterProcess(journal.directory, settings) if journal is not None else None
+    limiter: RateLimiter = (
+        RedisRateLimiter(settings.rate_limit_redis_url)
+        if settings.rate_limit_redis_url
+        else MemoryRateLimiter()
     )
-    dataplane = DataPlane(settings, registry, metrics, recorder=recorder)
+    events = SecurityEvents(AuditRepository(engine))
+    dataplane = DataPlane(
+        settings, registry, metrics, recorder=recorder, limiter=limiter, events=events
+    )
+    default_limit = (
+        Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
+    )
+    gate = Gate(RouteTable(), dataplane, limiter, events, default_limit, metrics)
     controller = CanaryController(registry)
     bandits = BanditController(registry)
+    retention = RetentionJob(registry, settings.retention_days)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start or engine.dialect.name == "sqlite":
             await asyncio.to_thread(upgrade, engine)
+        if codec is not None and cipher is not None:
+            await asyncio.to_thread(cipher.ensure_key)
         if writer is not None:
             await writer.start()
         await dataplane.start()
@@ -96,7 +132,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
             jobs.append(
                 asyncio.create_task(
                     run_jobs(
-                        [controller.tick, bandits.tick],
+                        [controller.tick, bandits.tick, retention.tick],
                         settings.controller_poll_s,
                         stop_jobs,
                         leader,
@@ -104,6 +140,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
                     name="controllers",
                 )
             )
+        jobs.append(asyncio.create_task(_flush_events(events, stop_jobs), name="security-events"))
         # Everything loaded so far (modules, models) lives as long as the process; keep the
         # cyclic GC from rescanning it, which otherwise pauses requests for tens of ms.
         gc.freeze()
@@ -113,6 +150,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
             stop_jobs.set()
             await asyncio.gather(*jobs, return_exceptions=True)
             await dataplane.stop()
+            await asyncio.to_thread(events.flush)
+            await limiter.close()
             if writer is not None and journal is not None:
                 await writer.stop()
                 journal.close()
@@ -133,9 +172,14 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.writer = writer
     app.include_router(routes.router)
     app.include_router(admin_routes.router)
+    # Before the dashboard's router: its catch-all GET /ui/{path} would take /ui/login.
+    app.include_router(security_routes.router)
     app.include_router(ui_routes.router)
+    app.state.events = events
     _install_error_handlers(app)
-    app.hot_path = HotPath(dataplane, settings.max_body_bytes)
+    app.gate = gate
+    app.hot_path = HotPath(dataplane, settings.max_body_bytes, gate)
+    check_complete(served_routes(app))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -145,6 +189,25 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def served_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path template) the app answers, the hot routes included."""
+    served = [("POST", p) for p in HOT_ROUTES]
+    routers = [routes.router, admin_routes.router, ui_routes.router, security_routes.router]
+    found: list[Any] = [r for router in routers for r in router.routes]
+    found += [r for r in app.routes if isinstance(getattr(r, "path", None), str)]
+    for route in found:
+        served += [(method, route.path) for method in getattr(route, "methods", None) or ()]
+    return served
+
+
+async def _flush_events(events: SecurityEvents, stop: asyncio.Event) -> None:
+    """Append the security events counted on the hot path to the audit log, every second."""
+    while not stop.is_set():
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        await asyncio.to_thread(events.flush)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -169,6 +232,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             error_body(code, message, request_id(request), path=request.url.path),
             status_code=exc.status_code,
             media_type="application/json",
+            headers=exc.headers,  # a 405's Allow
         )
 
     @app.exception_handler(RequestValidationError)

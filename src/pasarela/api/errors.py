@@ -10,6 +10,10 @@ from pasarela import errors
 STATUS_BY_ERROR: tuple[tuple[type[errors.PasarelaError], int], ...] = (
     (errors.NotFound, 404),
     (errors.Conflict, 409),
+    (errors.Unauthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.RateLimited, 429),
+    (errors.Blocked, 422),
     (errors.InvalidInput, 422),
     (errors.InvalidRequest, 400),
     (errors.ClientError, 400),
@@ -45,4 +49,8 @@ def error_body(code: str, message: str, request_id: str | None, *, path: str = "
 def error_headers(error: errors.PasarelaError) -> list[tuple[bytes, bytes]]:
     if isinstance(error, errors.Unavailable):
         return [(b"retry-after", str(error.retry_after).encode())]
+    if isinstance(error, errors.RateLimited):
+        return [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
+    if isinstance(error, errors.Unauthenticated):
+        return [(b"www-authenticate", b'Bearer realm="pasarela"')]
     return []

@@ -18,6 +18,7 @@ import orjson
 
 from pasarela.api import v2
 from pasarela.api.errors import error_body, error_headers, status_for
+from pasarela.api.gate import Gate
 from pasarela.errors import InvalidRequest, PasarelaError
 from pasarela.serving.dataplane import DataPlane
 from pasarela.types import Prediction, RequestContext
@@ -39,9 +40,10 @@ class HotPath:
     """Serves the prediction routes straight from the data plane; ``handle`` says whether it
     took the request."""
 
-    def __init__(self, dataplane: DataPlane, max_body_bytes: int) -> None:
+    def __init__(self, dataplane: DataPlane, max_body_bytes: int, gate: Gate) -> None:
         self.dataplane = dataplane
         self.max_body_bytes = max_body_bytes
+        self.gate = gate
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> bool:
         if scope["type"] != "http":
@@ -72,6 +74,9 @@ class HotPath:
         headers = _headers(scope)
         request_id = _request_id(headers)
         try:
+            principal = await self.gate.admit(
+                "POST", scope["path"], headers, endpoint=name, need="predict"
+            )
             body = await self._read_body(receive, headers)
             try:
                 parsed = orjson.loads(body)
@@ -85,17 +90,12 @@ class HotPath:
                 unit_id=headers.get("x-unit-id"),
                 subject_id=headers.get("x-subject-id"),
                 attributes=_attributes(headers.get("x-attributes")),
+                caller=principal.subject if principal is not None else "anonymous",
             )
             payload = await handler(context, parsed, version)
             await _respond(send, 200, payload, request_id)
         except PasarelaError as exc:
-            await _respond(
-                send,
-                status_for(exc),
-                error_body(exc.code, exc.message, request_id, path=scope["path"]),
-                request_id,
-                error_headers(exc),
-            )
+            await respond_error(send, exc, request_id, scope["path"])
         except Exception:  # never leak a stack trace to the client
             log.exception("unexpected error serving %s (request %s)", scope["path"], request_id)
             await _respond(
@@ -223,8 +223,26 @@ def _request_id(headers: dict[str, str]) -> str:
     return given if given and len(given) <= _MAX_ID else os.urandom(16).hex()
 
 
+async def respond_error(send: Send, exc: PasarelaError, request_id: str, path: str) -> None:
+    """The JSON error reply for ``exc``: its status, code, message and headers."""
+    body = error_body(exc.code, exc.message, request_id, path=path)
+    await _respond(send, status_for(exc), body, request_id, error_headers(exc))
+
+
+def request_headers(scope: Scope) -> dict[str, str]:
+    """What the gate reads, with lower-case names."""
+    return _headers(scope)
+
+
+def new_request_id(headers: dict[str, str]) -> str:
+    return _request_id(headers)
+
+
 def _headers(scope: Scope) -> dict[str, str]:
     wanted = {
+        b"authorization",
+        b"x-api-key",
+        b"cookie",
         b"content-length",
         b"x-request-id",
         b"x-unit-id",

@@ -102,6 +102,14 @@ def _operation(summary: str, request: str, response: str, params: list[str]) -> 
     }
 
 
+HOT_ROUTES = (
+    "/v1/endpoints/{endpoint}/predict",
+    "/v2/models/{name}/infer",
+    "/v2/models/{name}/versions/{version}/infer",
+)
+"""The POST routes ``api/hotpath.py`` serves ahead of FastAPI's router."""
+
+
 def add_hot_routes(schema: dict[str, Any]) -> dict[str, Any]:
     """Describe the routes served by ``hotpath`` in an OpenAPI ``schema``."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -115,7 +123,16 @@ def add_hot_routes(schema: dict[str, Any]) -> dict[str, Any]:
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(definition.pop("$defs", {}))
         components[model.__name__] = definition
+    # Credentials: an API key or a JWT as a bearer token, or the key in X-API-Key.
+    schema["components"]["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "an API key or a JWT"},
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    }
+    schema["security"] = [{"bearer": []}, {"apiKey": []}]
     paths = schema.setdefault("paths", {})
+    for path in ("/healthz", "/readyz", "/v2/health/live", "/v2/health/ready"):
+        for operation in paths.get(path, {}).values():
+            operation["security"] = []  # health checks answer without credentials
     paths["/v1/endpoints/{endpoint}/predict"] = _operation(
         "Predict with an endpoint", "PredictRequest", "PredictResponse", ["endpoint"]
     )

@@ -26,8 +26,18 @@ from pasarela.cli.common import (
 from pasarela.cli.experiments import experiments_app
 from pasarela.cli.models import alias_app, models_app
 from pasarela.cli.rollouts import apply, get_app, rollout_app, shadow_app
+from pasarela.cli.security import (
+    audit_app,
+    compliance_app,
+    create_admin_key,
+    keys_app,
+    print_new_key,
+    subjects_app,
+)
 from pasarela.control.endpoints import put_endpoint
+from pasarela.security.jwt import JwtVerifier
 from pasarela.storage.db import create_engine, current_revision, upgrade
+from pasarela.storage.keys import KeyRepository
 from pasarela.telemetry.metrics import MULTIPROCESS_ENV
 from pasarela.types import BatchingConfig
 
@@ -45,6 +55,10 @@ app.add_typer(get_app, name="get")
 app.add_typer(rollout_app, name="rollout")
 app.add_typer(shadow_app, name="shadow")
 app.add_typer(experiments_app, name="experiments")
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
+app.add_typer(subjects_app, name="subjects")
+app.add_typer(compliance_app, name="compliance")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -75,6 +89,11 @@ def serve(
 
     config = settings()
     upgrade(create_engine(config.resolved_database_url))
+    if config.bootstrap_admin_key and not JwtVerifier.configured(config):
+        keys = KeyRepository(registry().repo.engine)
+        if keys.count() == 0:  # a fresh install: close it at once
+            record, secret = create_admin_key()
+            print_new_key(record, secret)
     if workers > 1:
         # Workers share their metrics through files; set before any worker imports the client.
         metrics_dir = config.home / "metrics"
@@ -153,6 +172,10 @@ def predict(
     url: Annotated[
         str | None, typer.Option(help="Server URL (default from PASARELA_HOST/PORT)")
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(help="API key (default: env PASARELA_API_KEY)", envvar="PASARELA_API_KEY"),
+    ] = None,
 ) -> None:
     """Send one prediction request to a running server and print the reply."""
     if file is not None:
@@ -170,7 +193,10 @@ def predict(
     config = settings()
     base = url or f"http://{config.host}:{config.port}"
     try:
-        reply = httpx.post(f"{base}/v1/endpoints/{endpoint}/predict", json=body, timeout=30)
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        reply = httpx.post(
+            f"{base}/v1/endpoints/{endpoint}/predict", json=body, headers=headers, timeout=30
+        )
     except httpx.HTTPError as exc:
         err_console.print(f"[bold red]error[/] cannot reach {base}: {exc}")
         raise typer.Exit(2) from None

@@ -182,7 +182,13 @@ class CanaryController:
 
     def _window(self, name: str, version: VersionId, since: float, until: float) -> VersionWindow:
         data = version_window(
-            self.registry.repo.engine, name, version.model, version.version, since, until
+            self.registry.repo.engine,
+            name,
+            version.model,
+            version.version,
+            since,
+            until,
+            decode=self.registry.decode,
         )
         return VersionWindow(
             data.requests,

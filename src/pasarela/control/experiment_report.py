@@ -41,6 +41,7 @@ def experiment_report(
             float(started),
             until,
             metric_ratios(experiment),
+            decode=registry.decode,
         )
     return build_report(experiment, windows, until)
 

@@ -1,4 +1,4 @@
-"""The background jobs of the leader: the canary controller and the bandit controller, ticked
+"""The background jobs of the leader: the canary and bandit controllers and retention, ticked
 every ``controller_poll_s`` while this process holds leadership."""
 
 from __future__ import annotations

@@ -10,11 +10,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pasarela.errors import ConfigurationError, InvalidRequest
+from pasarela.guards.config import GuardsConfig
 from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
+from pasarela.security.ratelimit.base import Limit
 from pasarela.types import BatchingConfig, EndpointSpec, ShadowSpec
 
 NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
@@ -46,6 +48,18 @@ class EndpointManifest(_Strict):
     timeout_s: float | None = Field(None, gt=0, le=600)
     batching: BatchingManifest | None = None
     payload_sample_rate: float = Field(1.0, ge=0, le=1)
+    guards: GuardsConfig | None = None
+    rate_limit: str | None = None
+    """The endpoint's own limit for all callers together, e.g. ``1000/s burst=2000``."""
+    retention_days: float | None = Field(None, gt=0)
+    """Records older than this many days are deleted."""
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _limit(cls, value: str | None) -> str | None:
+        if value is not None:
+            Limit.parse(value)
+        return value
 
 
 def parse_manifests(text: str, source: str = "<manifest>") -> list[EndpointSpec]:
@@ -124,6 +138,11 @@ def manifest_spec(document: Any) -> EndpointSpec:
         timeout_s=manifest.timeout_s,
         description=manifest.description,
         payload_sample_rate=manifest.payload_sample_rate,
+        guards=manifest.guards.model_dump(mode="json", exclude_defaults=True)
+        if manifest.guards
+        else {},
+        rate_limit=manifest.rate_limit,
+        retention_days=manifest.retention_days,
     )
 
 

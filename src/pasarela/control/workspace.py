@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pasarela.registry.service import Registry
+from pasarela.security.crypto import PayloadCipher
 from pasarela.settings import Settings
 from pasarela.storage.artifacts import LocalArtifactStore
+from pasarela.storage.data_keys import DataKeyRepository
 from pasarela.storage.db import create_engine, upgrade
 from pasarela.storage.repository import Repository
 
@@ -19,4 +21,8 @@ def open_registry(settings: Settings, *, migrate: bool = True) -> Registry:
     engine = create_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine)
-    return Registry(Repository(engine), LocalArtifactStore(settings.resolved_artifacts_dir))
+    return Registry(
+        Repository(engine),
+        LocalArtifactStore(settings.resolved_artifacts_dir),
+        PayloadCipher(settings, DataKeyRepository(engine)),
+    )

@@ -16,7 +16,7 @@ from pasarela.runtimes import create_runtime
 from pasarela.runtimes.sklearn import SKOPS_TRUSTED_TAG
 from pasarela.storage.artifacts import ArtifactStore
 from pasarela.storage.repository import Repository
-from pasarela.types import ModelVersion, Runtime, RuntimeContext, VersionId
+from pasarela.types import ModelVersion, PayloadReader, Runtime, RuntimeContext, VersionId
 
 _KIND_BY_SUFFIX = {
     ".joblib": "sklearn",
@@ -57,9 +57,17 @@ class Registry:
         registry.set_alias("churn", "champion", v1.version, actor="ana")
     """
 
-    def __init__(self, repo: Repository, store: ArtifactStore) -> None:
+    def __init__(
+        self, repo: Repository, store: ArtifactStore, payloads: PayloadReader | None = None
+    ) -> None:
         self.repo = repo
         self.store = store
+        self.payloads = payloads
+        """Opens payloads sealed at rest (``security/crypto.py``); None: stored as they are."""
+
+    def decode(self, payload: Any) -> Any:
+        """A stored payload (inputs or outputs) in plain form."""
+        return self.payloads.decode(payload) if self.payloads is not None else payload
 
     def register(
         self,

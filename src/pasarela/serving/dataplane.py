@@ -19,16 +19,27 @@ from typing import Any
 from pydantic import ValidationError
 
 from pasarela.errors import (
+    Blocked,
     ClientError,
     ConfigurationError,
     InvalidInput,
     NotFound,
     PasarelaError,
+    RateLimited,
     Unavailable,
 )
+from pasarela.guards.base import GuardChain
 from pasarela.registry.service import Registry
 from pasarela.routing import build_policy
+from pasarela.security.auth import Authenticator
+from pasarela.security.crypto import PayloadCipher
+from pasarela.security.jwt import JwtVerifier
+from pasarela.security.keys import KeyRing
+from pasarela.security.ratelimit.base import RateLimiter
+from pasarela.security.ratelimit.base import headers as limit_headers
+from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.serving.batching import Batcher
+from pasarela.serving.protection import Protection, Side, guard, protection_of
 from pasarela.serving.shadow import call_shadow
 from pasarela.serving.snapshot import (
     EndpointPlan,
@@ -41,14 +52,17 @@ from pasarela.serving.snapshot import (
     build_plan,
 )
 from pasarela.settings import Settings
+from pasarela.storage.keys import KeyRepository
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.records import Recorder
+from pasarela.telemetry.security_events import SecurityEvents
 from pasarela.types import (
     BatchingConfig,
     EndpointSpec,
     Policy,
     Prediction,
     RequestContext,
+    Verdict,
     VersionId,
 )
 
@@ -74,11 +88,15 @@ class DataPlane:
         metrics: Metrics,
         rng: random.Random | None = None,
         recorder: Recorder | None = None,
+        limiter: RateLimiter | None = None,
+        events: SecurityEvents | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
         self.metrics = metrics
         self.recorder = recorder
+        self.limiter = limiter or MemoryRateLimiter()
+        self.events = events
         self.rng = rng or random.Random()
         self.snapshot = Snapshot(revision=-1)
         self.ready = False
@@ -95,6 +113,10 @@ class DataPlane:
         self._refresh_lock = asyncio.Lock()
         self._poller: asyncio.Task[None] | None = None
         self._shadow_tasks: set[asyncio.Task[None]] = set()
+        # Who may call: the keys come with each snapshot; a token verifier, when configured,
+        # lives as long as the process (its JWKS refreshes on its own schedule).
+        self.jwt = JwtVerifier(settings) if JwtVerifier.configured(settings) else None
+        self.auth = Authenticator(jwt=self.jwt)
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -137,6 +159,11 @@ class DataPlane:
                     return
             previous_loaded = self._loaded
             plan = await asyncio.to_thread(build_plan, self.registry, dict(previous_loaded))
+            keys = await asyncio.to_thread(KeyRepository(self.registry.repo.engine).list)
+            self.auth = Authenticator(KeyRing(keys), self.jwt)
+            if isinstance(self.registry.payloads, PayloadCipher):
+                # A data key rotated elsewhere: seal with the new one from now on.
+                await asyncio.to_thread(self.registry.payloads.reload)
             old = self.snapshot
             self.snapshot = self._assemble(plan, old)
             self._loaded = dict(plan.loaded)
@@ -190,9 +217,11 @@ class DataPlane:
         failed = next((plan.failed[v] for v in versions if v in plan.failed), None)
         error = item.error or failed
         policy = None
+        protection = None
         if error is None:
             try:
                 policy = self._policy(spec, versions, item.state)
+                protection = protection_of(spec)
             except (ConfigurationError, ValidationError, KeyError) as exc:
                 message = exc.message if isinstance(exc, ConfigurationError) else str(exc)
                 error = ConfigurationError(f"policy {spec.policy!r}: {message}")
@@ -218,6 +247,7 @@ class DataPlane:
             state=item.state,
             shadows=tuple(shadow_served),
             shadow_gate=gate,
+            protection=protection,
         )
 
     def _serve_version(
@@ -266,6 +296,9 @@ class DataPlane:
             self.metrics.error(label, exc.code)
             raise
         assert endpoint.policy is not None
+        protection = endpoint.protection
+        if protection is not None:
+            inputs = await self._admit(request, protection, inputs)
         decision = endpoint.policy.decide(request, self.rng)
         served = endpoint.served[decision.version]
         prediction = await self._run(
@@ -276,6 +309,7 @@ class DataPlane:
             decision.reason,
             started,
             endpoint.spec.payload_sample_rate,
+            protection,
         )
         if endpoint.shadow_gate is not None:
             self._copy_to_shadows(endpoint, request, inputs, prediction)
@@ -292,11 +326,13 @@ class DataPlane:
         if endpoint is not None and version is None:
             return await self.predict(request, inputs)
         sample_rate = 1.0
+        protection = None
         if endpoint is not None:
             self._check_serving(endpoint)
             candidates = {v.version: s for v, s in endpoint.served.items()}
             timeout_s = endpoint.timeout_s
             sample_rate = endpoint.spec.payload_sample_rate
+            protection = endpoint.protection
         else:
             candidates = self.snapshot.versions_of(name)
             timeout_s = self.settings.request_timeout_s
@@ -311,9 +347,61 @@ class DataPlane:
                 f"{name!r} serves versions {sorted(candidates)}, not {version}",
                 code="version_not_found",
             )
+        if protection is not None:
+            inputs = await self._admit(request, protection, inputs)
         return await self._run(
-            request, served, inputs, timeout_s, "version_requested", started, sample_rate
+            request,
+            served,
+            inputs,
+            timeout_s,
+            "version_requested",
+            started,
+            sample_rate,
+            protection,
         )
+
+    async def _admit(
+        self, request: RequestContext, protection: Protection, inputs: Sequence[Any]
+    ) -> Sequence[Any]:
+        """The endpoint's rate limit, then its input guards: the inputs to serve (redacted
+        where a guard redacts); RateLimited or Blocked otherwise."""
+        if protection.limit is not None:
+            decision = await self.limiter.acquire(f"endpoint:{request.endpoint}", protection.limit)
+            if not decision.allowed:
+                self.metrics.rate_limited.labels("endpoint").inc()
+                self.metrics.error(request.endpoint, "rate_limited")
+                if self.events is not None:
+                    target = f"endpoint {request.endpoint}"
+                    self.events.record(request.caller, "request.denied", target, "rate_limited")
+                raise RateLimited(
+                    f"endpoint {request.endpoint!r} is over its rate limit ({protection.limit})",
+                    headers=limit_headers(decision),
+                )
+        if protection.input is None:
+            return inputs
+        guarded: Sequence[Any] = self._guard(request, protection.input, inputs, "input")
+        return guarded
+
+    def _guard(self, request: RequestContext, guards: GuardChain, payload: Any, side: Side) -> Any:
+        def heard(verdict: Verdict) -> None:
+            rules = sorted({f.detector for f in verdict.findings})
+            for rule in rules:
+                self.metrics.guard_findings.labels(
+                    request.endpoint, side, rule, verdict.action
+                ).inc()
+            if self.events is not None and verdict.action != "redact":
+                self.events.record(
+                    request.caller,
+                    f"{side}.{'blocked' if verdict.action == 'block' else 'flagged'}",
+                    f"endpoint {request.endpoint}",
+                    ",".join(rules),
+                )
+
+        try:
+            return guard(guards, payload, side, heard)
+        except Blocked as exc:
+            self.metrics.error(request.endpoint, exc.code)
+            raise
 
     def _copy_to_shadows(
         self,
@@ -364,6 +452,7 @@ class DataPlane:
         reason: str,
         started: float,
         sample_rate: float,
+        protection: Protection | None = None,
     ) -> Prediction:
         vid = served.id
         try:
@@ -371,6 +460,9 @@ class DataPlane:
                 raise InvalidInput("inputs must hold at least one row")
             rows = served.loaded.checker.check(inputs)
             result = await served.batcher.submit(rows, timeout_s)
+            outputs = result.outputs
+            if protection is not None and protection.output is not None:
+                outputs = self._guard(request, protection.output, outputs, "output")
         except PasarelaError as exc:
             self.metrics.error(request.endpoint, exc.code, vid.model, vid.version)
             if self.recorder is not None:
@@ -397,7 +489,7 @@ class DataPlane:
                 reason,
                 "ok",
                 inputs,
-                result.outputs,
+                outputs,
                 latency_s=latency_s,
                 queue_s=result.queue_s,
                 model_s=result.model_s,
@@ -408,7 +500,7 @@ class DataPlane:
             request_id=request.request_id,
             endpoint=request.endpoint,
             version=vid,
-            outputs=result.outputs,
+            outputs=outputs,
             decision_reason=reason,
             batch_size=result.batch_size,
             queue_s=result.queue_s,

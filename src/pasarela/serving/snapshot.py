@@ -14,6 +14,7 @@ from pasarela.errors import PasarelaError
 from pasarela.registry.service import Registry, parse_ref
 from pasarela.registry.signature import PositionalRowChecker, RowChecker, checker_for
 from pasarela.serving.batching import Batcher
+from pasarela.serving.protection import Protection
 from pasarela.telemetry.metrics import BoundMetrics
 from pasarela.types import JSON, EndpointSpec, ModelVersion, Policy, Runtime, VersionId
 
@@ -74,6 +75,8 @@ class ServedEndpoint:
     """The rollout state the policy was built with."""
     shadows: tuple[ServedVersion, ...] = ()
     shadow_gate: ShadowGate | None = None
+    protection: Protection | None = None
+    """Its rate limit and guards; None when it has neither."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,16 @@ def create_engine(url: str) -> sa.Engine:
         raise ConfigurationError(f"cannot use database URL: {exc}") from exc
 
 
+@contextmanager
+def write(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a
+    read-then-write transaction could otherwise race another writer to the same rows."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
+
+
 def upsert_insert(engine: sa.Engine | sa.Connection, table: sa.Table) -> Any:
     """An INSERT with ``on_conflict_do_nothing`` / ``on_conflict_do_update`` for the engine's
     dialect (SQLite and PostgreSQL spell them alike)."""

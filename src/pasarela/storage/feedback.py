@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
@@ -25,8 +25,13 @@ _KEY = ("endpoint", "model", "version", "bucket_s", "start")
 
 
 class FeedbackRepository:
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(
+        self, engine: sa.Engine, decode: Callable[[Any], Any] = lambda payload: payload
+    ) -> None:
         self.engine = engine
+        self.decode = decode
+        """Opens the record's outputs when they are sealed at rest (label feedback needs the
+        predicted label)."""
 
     def store(self, items: Sequence[dict[str, Any]]) -> int:
         """Store feedback items (``request_id``, ``kind``, ``value`` or ``label``,
@@ -101,7 +106,7 @@ class FeedbackRepository:
         confusion: dict[tuple[Any, ...], int] = defaultdict(int)
         for p in pending:
             at = p.at if p.at.tzinfo else p.at.replace(tzinfo=UTC)
-            found = observations(p.kind, p.value, p.label, p.outputs)
+            found = observations(p.kind, p.value, p.label, self.decode(p.outputs))
             for key in bucket_keys(p.endpoint, p.model, p.version, at.timestamp()):
                 for kind, value in found:
                     if kind == "confusion":

@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from pasarela.errors import Conflict, NotFound
-from pasarela.storage import schema
-from pasarela.storage.db import upsert_insert
+from pasarela.storage import audit, schema
+from pasarela.storage.db import upsert_insert, write
 from pasarela.types import AliasMove, EndpointRevision, EndpointSpec, ModelVersion, Signature
 
 
@@ -42,11 +42,8 @@ class Repository:
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
-        """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE):
-        a read-then-write transaction could otherwise race another writer to the same row."""
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        """A write transaction (``storage.db.write``)."""
+        with write(self.engine) as conn:
             yield conn
 
     # -- models and versions -------------------------------------------------------------
@@ -96,6 +93,13 @@ class Repository:
                     created_at=now,
                     created_by=actor,
                 )
+            )
+            audit.append(
+                conn,
+                actor=actor,
+                action="version.register",
+                target=f"{model}@{number}",
+                detail={"kind": kind, "artifact_sha256": artifact_sha256},
             )
             self._bump_revision(conn)
         return self.get_version(model, number)
@@ -197,6 +201,13 @@ class Repository:
                     actor=actor,
                     at=now,
                 )
+            )
+            audit.append(
+                conn,
+                actor=actor,
+                action="alias.move",
+                target=f"{model}@{alias}",
+                detail={"from": current, "to": version},
             )
             self._bump_revision(conn)
         return AliasMove(model, alias, current, version, actor, now)
@@ -335,6 +346,14 @@ class Repository:
                 endpoint=name, revision=number, action=action, spec=spec, actor=actor, at=now
             )
         )
+        policy = (spec or {}).get("policy")
+        audit.append(
+            conn,
+            actor=actor,
+            action=f"endpoint.{action}",
+            target=name,
+            detail={"revision": number, "policy": policy},
+        )
         return number
 
     # -- rollouts --------------------------------------------------------------------------
@@ -426,6 +445,7 @@ class Repository:
                 endpoint=name, at=_now(), actor=actor, kind=kind, detail=detail
             )
         )
+        audit.append(conn, actor=actor, action=f"rollout.{kind}", target=name, detail=detail)
 
     # -- change detection ------------------------------------------------------------------
     def revision(self) -> int:

@@ -215,3 +215,65 @@ label_confusion = sa.Table(
     sa.Column("predicted", sa.String(200), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
 )
+
+# API keys: only the SHA-256 of the secret is kept (keys are 256-bit random, so a fast hash is
+# enough: there is nothing to brute-force), the id is the visible prefix.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("secret_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("endpoints", sa.JSON),
+    sa.Column("rate_limit", sa.String(40)),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+# The audit log: each entry holds the hash of the one before it, so an edited, deleted or
+# reordered entry breaks the chain. Times are integer microseconds so the hash is exact.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at_us", sa.BigInteger, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("target", sa.String(300), nullable=False),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+# Anchors: the chain's head written aside from time to time, so that cutting entries off the
+# end (which leaves a valid shorter chain) is detected too.
+audit_anchors = sa.Table(
+    "audit_anchors",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("at_us", sa.BigInteger, nullable=False),
+)
+
+# Data keys for payloads, each wrapped (AES-GCM) by the master key, which is kept elsewhere.
+data_keys = sa.Table(
+    "data_keys",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("wrapped", sa.String(200), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+# Data subjects whose records were erased (by the hash of their id): records of theirs made
+# before the erasure but still on their way from a journal are dropped when they arrive.
+erasures = sa.Table(
+    "erasures",
+    metadata,
+    sa.Column("subject_sha256", sa.String(64), primary_key=True),
+    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
+)

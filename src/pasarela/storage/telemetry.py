@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -84,8 +85,12 @@ class TelemetryRepository:
     """Stores request records (idempotently, by request id) and keeps per-minute aggregates in
     the same transaction, counting only the records that were new."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(
+        self, engine: sa.Engine, decode: Callable[[Any], Any] = lambda payload: payload
+    ) -> None:
         self.engine = engine
+        self.decode = decode
+        """Opens payloads sealed at rest, for ``get_record``."""
 
     def store_records(self, records: Sequence[dict[str, Any]]) -> int:
         """Insert records not stored yet and fold them into the aggregates; returns how many
@@ -99,6 +104,7 @@ class TelemetryRepository:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # the check and the insert as one
             stored = self._existing(conn, [r["request_id"] for r in unique])
             fresh = [r for r in unique if r["request_id"] not in stored]
+            fresh = drop_erased(conn, fresh)
             if fresh:
                 # Plain executemany, one statement text whatever the batch size: statement
                 # caches stay small (a RETURNING variant is rendered per batch size).
@@ -227,7 +233,11 @@ class TelemetryRepository:
         r = schema.prediction_records
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(r).where(r.c.request_id == request_id)).one_or_none()
-        return None if row is None else dict(row._mapping)
+        if row is None:
+            return None
+        found = dict(row._mapping)
+        found["inputs"], found["outputs"] = self.decode(row.inputs), self.decode(row.outputs)
+        return found
 
 
 _COLUMNS = frozenset(c.name for c in schema.prediction_records.columns)
@@ -239,3 +249,33 @@ def _record_row(record: dict[str, Any]) -> dict[str, Any]:
     row = {k: record.get(k) for k in _COLUMNS}
     row["at"] = datetime.fromtimestamp(record["at"], UTC)
     return row
+
+
+def subject_hash(subject_id: str) -> str:
+    return hashlib.sha256(subject_id.encode()).hexdigest()
+
+
+def drop_erased(conn: sa.Connection, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``records`` without those of data subjects erased after the record was made (records
+    still in a journal when their subject was erased)."""
+    subjects = {r["subject_id"] for r in records if r.get("subject_id")}
+    if not subjects:
+        return records
+    e = schema.erasures
+    hashes = {subject_hash(s): s for s in subjects}
+    rows = conn.execute(
+        sa.select(e.c.subject_sha256, e.c.erased_at).where(e.c.subject_sha256.in_(list(hashes)))
+    )
+    erased = {hashes[h]: _epoch(at) for h, at in rows}
+    if not erased:
+        return records
+    return [
+        r
+        for r in records
+        if not (r.get("subject_id") in erased and r["at"] <= erased[r["subject_id"]])
+    ]
+
+
+def _epoch(at: Any) -> float:
+    # SQLite gives naive datetimes back; they were written in UTC.
+    return float(at.replace(tzinfo=at.tzinfo or UTC).timestamp())

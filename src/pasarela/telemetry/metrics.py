@@ -92,6 +92,19 @@ class Metrics:
             ["endpoint", "model", "version", "outcome"],
             registry=self.registry,
         )
+        self.guard_findings = Counter(
+            "pasarela_guard_findings",
+            "Texts a guard acted on, by endpoint, side (input or output), detector rule and the "
+            "action taken (flag, redact, block).",
+            ["endpoint", "side", "detector", "action"],
+            registry=self.registry,
+        )
+        self.rate_limited = Counter(
+            "pasarela_rate_limited",
+            "Requests refused by a rate limit, by scope (key or endpoint).",
+            ["scope"],
+            registry=self.registry,
+        )
 
     def bind(self, endpoint: str, model: str, version: int) -> BoundMetrics:
         labels = (endpoint, model, str(version))

@@ -17,3 +17,21 @@ class PlainPayloadCodec:
 
     def encode(self, inputs: Any, outputs: Any) -> tuple[Any, Any]:
         return inputs, outputs
+
+
+class SealingPayloadCodec:
+    """Seals inputs and outputs (each on its own) with the install's active data key."""
+
+    def __init__(self, cipher: Sealer) -> None:
+        self.cipher = cipher
+
+    def encode(self, inputs: Any, outputs: Any) -> tuple[Any, Any]:
+        seal = self.cipher.seal
+        return (
+            None if inputs is None else seal(inputs),
+            None if outputs is None else seal(outputs),
+        )
+
+
+class Sealer(Protocol):
+    def seal(self, value: Any) -> Any: ...

@@ -21,11 +21,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from pasarela.security.crypto import PayloadCipher
+from pasarela.settings import Settings
+from pasarela.storage.data_keys import DataKeyRepository
 from pasarela.storage.db import create_engine
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository
@@ -51,6 +55,7 @@ class RecordWriter:
         batch: int = 500,
         idle_s: float = 0.2,
         max_backoff_s: float = 5.0,
+        decode: Callable[[Any], Any] = lambda payload: payload,
     ) -> None:
         self.journal = journal
         self.repo = repo
@@ -58,7 +63,7 @@ class RecordWriter:
         self.idle_s = idle_s
         self.max_backoff_s = max_backoff_s
         self.failing = False
-        self.feedback = FeedbackRepository(repo.engine)
+        self.feedback = FeedbackRepository(repo.engine, decode=decode)
 
     def flush_once(self) -> int:
         """Store up to ``batch`` pending lines; how many were read."""
@@ -122,9 +127,10 @@ class RecordWriter:
 class WriterProcess:
     """Starts and stops the writer process of one journal slot, from the server."""
 
-    def __init__(self, slot: Path, database_url: str) -> None:
+    def __init__(self, slot: Path, settings: Settings) -> None:
         self.slot = slot
-        self.database_url = database_url
+        self.settings = settings
+        self.database_url = settings.resolved_database_url
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -138,8 +144,19 @@ class WriterProcess:
             self.database_url,
             "--parent-pid",
             str(os.getpid()),
+            "--home",
+            str(self.settings.home),
             stdin=subprocess.DEVNULL,
+            env=self._env(),
         )
+
+    def _env(self) -> dict[str, str]:
+        """The writer opens sealed outputs (label feedback needs the predicted label) with the
+        same master key as this server."""
+        env = dict(os.environ)
+        if self.settings.master_key is not None:
+            env["PASARELA_MASTER_KEY"] = self.settings.master_key.get_secret_value()
+        return env
 
     async def stop(self, timeout_s: float = 15.0) -> None:
         """Ask the writer to drain and exit; kill it if it takes longer than ``timeout_s``."""
@@ -159,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--journal", type=Path, required=True)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--parent-pid", type=int, required=True)
+    parser.add_argument("--home", type=Path, required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s pasarela.writer: %(message)s")
     # Background work: when the machine is busy, requests go first; the journal absorbs the lag.
@@ -170,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     with (args.journal / "writer.lock").open("a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         engine = create_engine(args.database_url)
-        writer = RecordWriter(Journal.attach(args.journal), TelemetryRepository(engine))
+        settings = Settings(home=args.home, database_url=args.database_url)
+        cipher = PayloadCipher(settings, DataKeyRepository(engine))
+        writer = RecordWriter(
+            Journal.attach(args.journal), TelemetryRepository(engine), decode=cipher.decode
+        )
         writer.run(stop, keep_going=lambda: os.getppid() == args.parent_pid)
         engine.dispose()
     return 0

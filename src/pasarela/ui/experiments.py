@@ -128,7 +128,12 @@ def effect_over_time(
     if started is not None:
         for t in cutoffs(started, until):
             windows = reason_windows(
-                registry.repo.engine, experiment.spec.name, started, t, metric_ratios(experiment)
+                registry.repo.engine,
+                experiment.spec.name,
+                started,
+                t,
+                metric_ratios(experiment),
+                decode=registry.decode,
             )
             points.append((t, build_report(experiment, windows, t)))
     return {"phase": experiment.phase, "chart": effect_chart(points)}

@@ -1,0 +1,168 @@
+"""Prompt-injection detectors on the evaluation sets: recall, false positives, cost.
+
+For each language of ``tests/data/guards/injection_{en,es,pt}.jsonl`` (attacks and benign
+texts, hard negatives included), through ``Guard(detector, action="block", threshold=0.5)``:
+the number of attacks and benign texts, recall (attacks blocked), false-positive rate (benign
+texts blocked) and precision, for the pattern detector (``InjectionDetector``) and, when the
+``[ml]`` extra and the model package are installed, for pattern + semantic combined (a text is
+blocked when either detector's score reaches 0.5, i.e. the maximum of the two scores). Then the
+cost of ``InjectionDetector().scan`` on realistic 2 KB texts (benign requests of each language
+joined, one attack in every fourth text): p50 and p99 in microseconds over ``--runs`` calls,
+and the semantic detector's cost per call. Run with the project's environment:
+
+    .venv/bin/python benchmarks/guards_injection_eval.py [--runs 6000] [--no-semantic]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pasarela.guards.base import Guard
+from pasarela.guards.injection import InjectionDetector
+from pasarela.types import Detector
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "guards"
+LANGUAGES = ("en", "es", "pt")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    attack: bool
+    technique: str
+
+
+def load(language: str) -> list[Example]:
+    """The evaluation set of one language."""
+    path = DATA / f"injection_{language}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [Example(r["text"], bool(r["attack"]), r["technique"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    attacks: int
+    benign: int
+    true_positives: int
+    false_positives: int
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.attacks
+
+    @property
+    def false_positive_rate(self) -> float:
+        return self.false_positives / self.benign
+
+    @property
+    def precision(self) -> float:
+        flagged = self.true_positives + self.false_positives
+        return self.true_positives / flagged if flagged else 1.0
+
+
+def evaluate(examples: list[Example], guards: list[Guard]) -> Scores:
+    """Blocked when any guard blocks: the maximum of the detectors' scores reaches 0.5."""
+    tp = fp = 0
+    for example in examples:
+        blocked = any(guard.check(example.text).action == "block" for guard in guards)
+        tp += blocked and example.attack
+        fp += blocked and not example.attack
+    attacks = sum(e.attack for e in examples)
+    return Scores(attacks, len(examples) - attacks, tp, fp)
+
+
+def realistic_texts(count: int, seed: int = 7) -> list[str]:
+    """2 KB texts: benign requests of one language joined by newlines, and in every fourth
+    text one attack somewhere in the middle (a document being summarised, say)."""
+    rng = random.Random(seed)
+    sets = {lang: load(lang) for lang in LANGUAGES}
+    texts = []
+    for n in range(count):
+        examples = sets[LANGUAGES[n % len(LANGUAGES)]]
+        benign = [e.text for e in examples if not e.attack]
+        attacks = [e.text for e in examples if e.attack]
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < 2048:
+            parts.append(rng.choice(benign))
+        if n % 4 == 3:
+            parts.insert(len(parts) // 2, rng.choice(attacks))
+        texts.append("\n".join(parts)[:2048])
+    return texts
+
+
+def latency_us(detector: Detector, texts: list[str], runs: int) -> tuple[float, float]:
+    """p50 and p99 of one ``scan`` call, in microseconds, cycling through ``texts``."""
+    for text in texts:
+        detector.scan(text)  # warm-up: compile, caches
+    samples = []
+    gc.disable()
+    try:
+        for n in range(runs):
+            text = texts[n % len(texts)]
+            start = time.perf_counter_ns()
+            detector.scan(text)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+    finally:
+        gc.enable()
+    samples.sort()
+    return statistics.median(samples), samples[int(0.99 * (len(samples) - 1))]
+
+
+def semantic_detector() -> Detector | None:
+    try:
+        from pasarela.guards.semantic import SemanticInjectionDetector
+
+        return SemanticInjectionDetector()
+    except ImportError as error:
+        print(f"semantic detector unavailable: {error}")
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=6000, help="timed scan calls (≥ 5,000)")
+    parser.add_argument("--no-semantic", action="store_true", help="skip the semantic detector")
+    args = parser.parse_args()
+
+    # timed first, alone: the semantic detector's BLAS threads would compete for the cores
+    texts = realistic_texts(60)
+    p50, p99 = latency_us(InjectionDetector(), texts, args.runs)
+
+    pattern = Guard(InjectionDetector(), action="block", threshold=0.5)
+    semantic = None if args.no_semantic else semantic_detector()
+    combined = [pattern] if semantic is None else [pattern, Guard(semantic, "block", 0.5)]
+
+    print(
+        f"{'language':<9}{'detector':<20}{'attacks':>8}{'benign':>8}{'recall':>8}{'FPR':>8}{'prec.':>8}"
+    )
+    for language in LANGUAGES:
+        examples = load(language)
+        rows = [("pattern", evaluate(examples, [pattern]))]
+        if semantic is not None:
+            rows.append(("pattern+semantic", evaluate(examples, combined)))
+        for name, s in rows:
+            print(
+                f"{language:<9}{name:<20}{s.attacks:>8}{s.benign:>8}"
+                f"{s.recall:>8.3f}{s.false_positive_rate:>8.3f}{s.precision:>8.3f}"
+            )
+
+    label = f"InjectionDetector().scan on 2 KB ({args.runs} calls)"
+    print(f"\n{label}: p50 {p50:.0f} µs, p99 {p99:.0f} µs")
+    if semantic is not None:
+        sample = texts[:12]
+        start = time.perf_counter()
+        for text in sample:
+            semantic.scan(text)
+        per_call = (time.perf_counter() - start) / len(sample) * 1000
+        print(f"SemanticInjectionDetector().scan on 2 KB: {per_call:.0f} ms per call")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Security routes: keys, the audit log, who am I, and the dashboard's login.
+
+``POST /admin/keys`` answers the new key's secret once; nothing can show it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pasarela.api.admin_routes import _parse_json, _registry
+from pasarela.api.routes import _json, _plane
+from pasarela.control.compliance import compliance_report
+from pasarela.errors import InvalidRequest, Unauthenticated
+from pasarela.security.audit import verify
+from pasarela.security.auth import COOKIE
+from pasarela.security.keys import KeyService, looks_like_key
+from pasarela.security.roles import ANONYMOUS, Principal
+from pasarela.storage.audit import AuditRepository
+from pasarela.storage.keys import KeyRepository
+from pasarela.storage.subjects import SubjectRepository
+
+router = APIRouter(tags=["security"])
+
+
+def _principal(request: Request) -> Principal:
+    found: Principal | None = getattr(request.state, "principal", None)
+    return found or ANONYMOUS
+
+
+def _keys(request: Request) -> KeyService:
+    return KeyService(KeyRepository(_registry(request).repo.engine))
+
+
+@router.get("/admin/whoami")
+async def whoami(request: Request) -> Response:
+    """The caller as the server sees it: subject, role, endpoints, how authenticated."""
+    p = _principal(request)
+    endpoints = None if p.endpoints is None else sorted(p.endpoints)
+    return _json({"subject": p.subject, "role": p.role, "endpoints": endpoints, "via": p.via})
+
+
+@router.get("/admin/keys")
+async def list_keys(request: Request) -> Response:
+    """Every key (never a secret): id, name, role, endpoints, expiry, revocation."""
+    records = await asyncio.to_thread(_keys(request).repo.list)
+    return _json({"keys": [r.to_json() for r in records]})
+
+
+@router.post("/admin/keys", status_code=201)
+async def create_key(request: Request) -> Response:
+    """A new key: ``{"name", "role", "endpoints"?, "expires_in_days"?, "rate_limit"?}``. The
+    reply's ``key`` is the secret, shown this once. Operators create client keys only."""
+    body = _parse_json(await request.body())
+    if not isinstance(body, dict):
+        raise InvalidRequest('the body must be an object like {"name": "app", "role": "client"}')
+    known = {"name", "role", "endpoints", "expires_in_days", "rate_limit"}
+    if unknown := sorted(set(body) - known):
+        raise InvalidRequest(f"unknown fields {unknown}; known: {sorted(known)}")
+    name, role = body.get("name"), body.get("role", "client")
+    endpoints, expires, limit = (
+        body.get("endpoints"),
+        body.get("expires_in_days"),
+        body.get("rate_limit"),
+    )
+    if not isinstance(name, str) or not isinstance(role, str):
+        raise InvalidRequest("'name' and 'role' must be strings")
+    if endpoints is not None and not (
+        isinstance(endpoints, list) and all(isinstance(e, str) for e in endpoints)
+    ):
+        raise InvalidRequest("'endpoints' must be a list of endpoint names")
+    if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int | float)):
+        raise InvalidRequest("'expires_in_days' must be a number")
+    if limit is not None and not isinstance(limit, str):
+        raise InvalidRequest("'rate_limit' must be a string like '100/s'")
+    record, secret = await asyncio.to_thread(
+        _keys(request).create,
+        name=name,
+        role=role,
+        by=_principal(request),
+        endpoints=endpoints,
+        expires_in_days=expires,
+        rate_limit=limit,
+    )
+    await _plane(request).refresh()
+    return _json({"key": secret, **record.to_json()}, status_code=201)
+
+
+@router.delete("/admin/keys/{key_id}")
+async def revoke_key(request: Request, key_id: str) -> Response:
+    """Revoke a key: every server refuses it from its next snapshot on."""
+    record = await asyncio.to_thread(_keys(request).revoke, key_id, by=_principal(request))
+    await _plane(request).refresh()
+    return _json(record.to_json())
+
+
+@router.get("/admin/audit")
+async def read_audit(request: Request, since_seq: int = 1, limit: int = 100) -> Response:
+    """Audit entries in order from ``since_seq`` (at most ``limit``, up to 1,000)."""
+    if since_seq < 1 or not 1 <= limit <= 1000:
+        raise InvalidRequest("since_seq must be ≥ 1 and limit between 1 and 1000")
+    repo = AuditRepository(_registry(request).repo.engine)
+
+    def read() -> list[dict[str, Any]]:
+        return [e.to_json() for e in repo.entries(since_seq=since_seq, limit=limit)]
+
+    return _json({"entries": await asyncio.to_thread(read)})
+
+
+@router.get("/admin/audit/verify")
+async def verify_audit(request: Request) -> Response:
+    """Walk the whole chain and its anchors; every break is named."""
+    repo = AuditRepository(_registry(request).repo.engine)
+
+    def check() -> dict[str, Any]:
+        request.app.state.events.flush()  # events counted so far belong in what is verified
+        repo.anchor_head()
+        return verify(repo.entries(), repo.anchors()).to_json()
+
+    return _json(await asyncio.to_thread(check))
+
+
+@router.get("/admin/subjects/{subject_id}")
+async def export_subject(request: Request, subject_id: str) -> Response:
+    """Every record of a data subject (payloads opened) and the feedback on them."""
+    registry = _registry(request)
+    repo = SubjectRepository(registry.repo.engine, decode=registry.decode)
+    return _json(await asyncio.to_thread(repo.export, subject_id))
+
+
+@router.delete("/admin/subjects/{subject_id}")
+async def erase_subject(request: Request, subject_id: str) -> Response:
+    """Delete every record of a data subject and the feedback on them (audited)."""
+    repo = SubjectRepository(_registry(request).repo.engine)
+    actor = _principal(request).subject
+    return _json(await asyncio.to_thread(repo.erase, subject_id, actor=actor))
+
+
+@router.get("/admin/compliance")
+async def compliance(request: Request) -> Response:
+    """The compliance checklist, each line evidence read from this install."""
+    checks = await asyncio.to_thread(
+        compliance_report, _registry(request), request.app.state.settings
+    )
+    return _json({"checks": [c.to_json() for c in checks]})
+
+
+_LOGIN = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>pasarela — sign in</title><link rel="stylesheet" href="/ui/static/dashboard.css"></head>
+<body><main class="login"><h1>pasarela</h1>{problem}
+<form method="post" action="/ui/login"><label>API key
+<input name="key" type="password" autocomplete="off" required></label>
+<button type="submit">Sign in</button></form></main></body></html>"""
+
+
+@router.get("/ui/login", include_in_schema=False)
+async def login_page() -> HTMLResponse:
+    return HTMLResponse(_LOGIN.format(problem=""))
+
+
+@router.post("/ui/login", include_in_schema=False)
+async def login(request: Request) -> Response:
+    """Check a key posted from the login form and keep it in an HttpOnly, SameSite=Strict
+    cookie, which the dashboard's GET requests send."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    key = (fields.get("key") or [""])[0].strip()
+    try:
+        if not looks_like_key(key):
+            raise Unauthenticated("that is not an API key", code="invalid_credentials")
+        principal, _ = _plane(request).auth.keyring.check(key)
+        if not principal.may("read"):
+            raise Unauthenticated(f"a {principal.role} key cannot open the dashboard")
+    except Unauthenticated as exc:
+        problem = f'<p class="problem">{html.escape(exc.message)}</p>'
+        return HTMLResponse(_LOGIN.format(problem=problem), status_code=401)
+    response = RedirectResponse("/ui", status_code=303)
+    secure = request.url.scheme == "https"
+    response.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=secure)
+    return response

@@ -1,0 +1,168 @@
+"""Encryption at rest for payloads: AES-256-GCM with data keys wrapped by a master key.
+
+- The **master key** (32 bytes) comes from ``PASARELA_MASTER_KEY`` (base64url), or from
+  ``<home>/master.key``, created on first use with mode 0600. It never enters the database:
+  a copy of the database alone decrypts nothing.
+- **Data keys** (32 random bytes each) are stored wrapped (AES-GCM under the master key) in
+  ``data_keys``; one is active. Payloads are sealed with the active one, and each envelope
+  names its key: ``{"enc": "aes-256-gcm", "kid": "dk_…", "nonce": …, "ct": …}``.
+- **Rotation without downtime**: ``pasarela keys rotate-data-key`` adds a key and makes it the
+  active one. Servers seal with it from their next snapshot; every older key stays, so old
+  records stay readable. A reader meeting an unknown key id reloads the keys once.
+
+The AES-GCM nonce is 96 random bits per envelope: with one key, the chance of a repeat stays
+below 2⁻³² up to about 2³² envelopes; rotate well before (a billion records a key).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import threading
+from typing import Any
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from pasarela.errors import ConfigurationError
+from pasarela.settings import Settings
+from pasarela.storage.data_keys import DataKeyRepository
+
+ALGORITHM = "aes-256-gcm"
+_WRAP_AAD = b"pasarela:data-key"
+_PAYLOAD_AAD = b"pasarela:payload"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def master_key(settings: Settings) -> bytes:
+    """The master key: from the setting, else ``<home>/master.key`` (made once, mode 0600)."""
+    if settings.master_key is not None:
+        raw = settings.master_key.get_secret_value()
+        try:
+            key = _unb64(raw.strip())
+        except ValueError as exc:
+            raise ConfigurationError("PASARELA_MASTER_KEY is not base64url") from exc
+        if len(key) != 32:
+            raise ConfigurationError("PASARELA_MASTER_KEY must hold 32 bytes (base64url)")
+        return key
+    path = settings.home / "master.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first: read theirs
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(_b64(secrets.token_bytes(32)) + "\n")
+    key = _unb64(path.read_text().strip())
+    if len(key) != 32:
+        raise ConfigurationError(f"{path} must hold a 32-byte key (base64url)")
+    return key
+
+
+def wrap(master: bytes, key: bytes) -> str:
+    nonce = secrets.token_bytes(12)
+    return _b64(nonce + AESGCM(master).encrypt(nonce, key, _WRAP_AAD))
+
+
+def unwrap(master: bytes, wrapped: str) -> bytes:
+    blob = _unb64(wrapped)
+    try:
+        return AESGCM(master).decrypt(blob[:12], blob[12:], _WRAP_AAD)
+    except InvalidTag as exc:
+        raise ConfigurationError(
+            "a data key does not open with this master key: wrong PASARELA_MASTER_KEY or "
+            "master.key for this database"
+        ) from exc
+
+
+def is_envelope(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("enc") == ALGORITHM and "kid" in value
+
+
+class PayloadCipher:
+    """Seals payloads with the active data key and opens them with whichever key sealed them.
+
+    Lazy: the master key and the data keys are read on first use, so a process that never
+    touches a payload (or an install with encryption off and no keys) reads neither."""
+
+    def __init__(self, settings: Settings, repo: DataKeyRepository) -> None:
+        self.settings = settings
+        self.repo = repo
+        self._lock = threading.Lock()
+        self._master: bytes | None = None
+        self._keys: dict[str, AESGCM] | None = None
+        self._active: str | None = None
+
+    @property
+    def sealing(self) -> bool:
+        """Whether new payloads are sealed."""
+        return self.settings.encrypt_payloads
+
+    @property
+    def active(self) -> str | None:
+        if self._keys is None:
+            self.reload()
+        return self._active
+
+    def _master_key(self) -> bytes:
+        if self._master is None:
+            self._master = master_key(self.settings)
+        return self._master
+
+    def reload(self) -> None:
+        """Read the data keys again (at start, and after a rotation)."""
+        records = self.repo.list()
+        master = self._master_key() if records else b""
+        keys = {r.id: AESGCM(unwrap(master, r.wrapped)) for r in records}
+        active = next((r.id for r in reversed(records) if r.active), None)
+        with self._lock:
+            self._keys, self._active = keys, active
+
+    def ensure_key(self, actor: str = "pasarela") -> None:
+        """Make the first data key when sealing is on and none is active (blocking)."""
+        if self.sealing and self.active is None:
+            rotate_data_key(self, actor=actor)
+
+    def seal(self, value: Any) -> dict[str, str]:
+        kid = self.active
+        if kid is None or self._keys is None:
+            raise ConfigurationError("no active data key: run pasarela keys rotate-data-key")
+        nonce = secrets.token_bytes(12)
+        sealed = self._keys[kid].encrypt(nonce, orjson.dumps(value), _PAYLOAD_AAD)
+        return {"enc": ALGORITHM, "kid": kid, "nonce": _b64(nonce), "ct": _b64(sealed)}
+
+    def decode(self, value: Any) -> Any:
+        """The plaintext of an envelope; anything else (a record stored before encryption was
+        on, or with it off) as it is."""
+        if not is_envelope(value):
+            return value
+        kid = value["kid"]
+        if self._keys is None or kid not in self._keys:
+            self.reload()
+        key = (self._keys or {}).get(kid)
+        if key is None:
+            raise ConfigurationError(f"payload sealed with unknown data key {kid!r}")
+        try:
+            plain = key.decrypt(_unb64(value["nonce"]), _unb64(value["ct"]), _PAYLOAD_AAD)
+        except InvalidTag as exc:
+            raise ConfigurationError(f"a payload sealed with {kid} was altered") from exc
+        return orjson.loads(plain)
+
+
+def rotate_data_key(cipher: PayloadCipher, *, actor: str) -> str:
+    """Add a data key and make it the active one (every older key stays, for reading); its id."""
+    kid = "dk_" + secrets.token_hex(4)
+    cipher.repo.add(kid, wrap(cipher._master_key(), secrets.token_bytes(32)), actor=actor)
+    cipher.reload()
+    return kid

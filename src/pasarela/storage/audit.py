@@ -1,0 +1,171 @@
+"""The audit log in the SQL database: append-only, hash-chained, anchored.
+
+Each entry's hash covers its fields and the previous entry's hash, so an entry edited, deleted
+or moved breaks the chain at that place (``security/audit.py`` verifies it). Appends happen in
+the caller's transaction — a control-plane change and its audit entry commit together or not
+at all — and are serialised: SQLite's write lock (BEGIN IMMEDIATE) on SQLite, a transaction-level
+advisory lock on PostgreSQL, so two servers never fork the chain.
+
+Every ``ANCHOR_EVERY`` entries the head (sequence and hash) is also written to
+``audit_anchors``: a chain cut short at its end is still a valid chain, but no longer reaches
+its last anchor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from pasarela.storage import schema
+from pasarela.storage.db import write
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first entry."""
+ANCHOR_EVERY = 100
+_LOCK_KEY = 0x7061_7564  # "paud": the appenders' advisory lock on PostgreSQL
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at_us: int
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at_us / 1e6,
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "detail": self.detail,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def entry_hash(
+    seq: int, at_us: int, actor: str, action: str, target: str, detail: Any, prev_hash: str
+) -> str:
+    """SHA-256 of the entry's canonical JSON (sorted keys, no spaces): the same bytes on every
+    backend, whatever order the JSON column gives its keys back in."""
+    body = orjson.dumps(
+        [seq, at_us, actor, action, target, detail, prev_hash], option=orjson.OPT_SORT_KEYS
+    )
+    return hashlib.sha256(body).hexdigest()
+
+
+def append(
+    conn: sa.Connection,
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    detail: dict[str, Any] | None = None,
+    at: float | None = None,
+) -> AuditEntry:
+    """Append one entry in ``conn``'s transaction (which must be a write transaction: on SQLite
+    one begun with BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    t = schema.audit_log
+    head = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
+    seq, prev = (int(head.seq) + 1, head.hash) if head else (1, GENESIS)
+    at_us = int((time.time() if at is None else at) * 1_000_000)
+    # Round-trip the detail through JSON so the hash covers what the database gives back.
+    stored = orjson.loads(orjson.dumps(detail or {}, default=str))
+    digest = entry_hash(seq, at_us, actor, action, target, stored, prev)
+    conn.execute(
+        t.insert().values(
+            seq=seq,
+            at_us=at_us,
+            actor=actor[:200],
+            action=action[:60],
+            target=target[:300],
+            detail=stored,
+            prev_hash=prev,
+            hash=digest,
+        )
+    )
+    if seq % ANCHOR_EVERY == 0:
+        anchor(conn, seq, digest, at_us)
+    return AuditEntry(seq, at_us, actor[:200], action[:60], target[:300], stored, prev, digest)
+
+
+def anchor(conn: sa.Connection, seq: int, digest: str, at_us: int) -> None:
+    a = schema.audit_anchors
+    exists = conn.execute(sa.select(a.c.seq).where(a.c.seq == seq)).first()
+    if exists is None:
+        conn.execute(a.insert().values(seq=seq, hash=digest, at_us=at_us))
+
+
+class AuditRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def append_many(self, items: Sequence[dict[str, Any]]) -> list[AuditEntry]:
+        """Append entries (``actor``, ``action``, ``target``, ``detail``, ``at``) in one
+        transaction, in order."""
+        if not items:
+            return []
+        with write(self.engine) as conn:
+            return [append(conn, **item) for item in items]
+
+    def anchor_head(self) -> AuditEntry | None:
+        """Write the current head as an anchor (``audit verify`` and exports do), and return it."""
+        with write(self.engine) as conn:
+            t = schema.audit_log
+            row = conn.execute(sa.select(t).order_by(t.c.seq.desc()).limit(1)).first()
+            if row is None:
+                return None
+            anchor(conn, int(row.seq), row.hash, int(time.time() * 1_000_000))
+            return _entry(row)
+
+    def entries(
+        self, *, since_seq: int = 0, limit: int | None = None, batch: int = 5000
+    ) -> Iterator[AuditEntry]:
+        """Entries in sequence order from ``since_seq`` on, read in batches."""
+        t = schema.audit_log
+        after, left = since_seq - 1, limit
+        while left is None or left > 0:
+            size = batch if left is None else min(batch, left)
+            with self.engine.connect() as conn:
+                rows = list(
+                    conn.execute(sa.select(t).where(t.c.seq > after).order_by(t.c.seq).limit(size))
+                )
+            if not rows:
+                return
+            for row in rows:
+                yield _entry(row)
+            after = int(rows[-1].seq)
+            if left is not None:
+                left -= len(rows)
+
+    def anchors(self) -> list[tuple[int, str]]:
+        a = schema.audit_anchors
+        with self.engine.connect() as conn:
+            return [(int(r.seq), r.hash) for r in conn.execute(sa.select(a).order_by(a.c.seq))]
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(
+        int(row.seq),
+        int(row.at_us),
+        row.actor,
+        row.action,
+        row.target,
+        row.detail,
+        row.prev_hash,
+        row.hash,
+    )

@@ -1,0 +1,186 @@
+"""The audit log on every backend: a control-plane change and its entry commit together, the
+chain holds under concurrent appends, and ``verify`` names every entry edited, deleted,
+reordered, or cut off the end."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from pasarela.registry.service import Registry
+from pasarela.security.audit import verify
+from pasarela.storage import schema
+from pasarela.storage.audit import ANCHOR_EVERY, AuditRepository
+from pasarela.storage.db import create_engine, upgrade
+from pasarela.storage.repository import Repository
+from pasarela.telemetry.security_events import SecurityEvents
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = create_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def fill(repo: AuditRepository, n: int) -> None:
+    repo.append_many(
+        [
+            {"actor": "ana", "action": "test.step", "target": f"t{i}", "detail": {"i": i}}
+            for i in range(n)
+        ]
+    )
+
+
+def check(repo: AuditRepository) -> list[tuple[int, str]]:
+    return [(p.seq, p.kind) for p in verify(repo.entries(), repo.anchors()).problems]
+
+
+def test_control_plane_changes_are_audited_in_their_own_transaction(engine: sa.Engine) -> None:
+    registry = Registry(Repository(engine), store=None)  # type: ignore[arg-type]  # no artifacts
+    registry.register("sums", entrypoint="pasarela.testing:row_sums", actor="ana")
+    registry.set_alias("sums", "champion", 1, actor="ana")
+    entries = list(AuditRepository(engine).entries())
+    assert [(e.seq, e.actor, e.action, e.target) for e in entries] == [
+        (1, "ana", "version.register", "sums@1"),
+        (2, "ana", "alias.move", "sums@champion"),
+    ]
+    assert entries[1].detail == {"from": None, "to": 1}
+    assert verify(entries, []).ok
+
+
+def test_concurrent_appends_keep_one_chain(engine: sa.Engine) -> None:
+    repo = AuditRepository(engine)
+    errors: list[BaseException] = []
+
+    def append() -> None:
+        try:
+            for _ in range(10):
+                fill(repo, 3)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    result = verify(repo.entries(), repo.anchors())
+    assert result.ok and result.entries == 120 and result.head_seq == 120
+    assert [seq for seq, _ in repo.anchors()] == [ANCHOR_EVERY]
+
+
+def test_an_edited_entry_is_named(engine: sa.Engine) -> None:
+    repo = AuditRepository(engine)
+    fill(repo, 5)
+    t = schema.audit_log
+    with engine.begin() as conn:
+        conn.execute(t.update().where(t.c.seq == 3).values(actor="mallory"))
+    assert check(repo) == [(3, "edited")]
+
+
+def test_a_deleted_entry_is_named(engine: sa.Engine) -> None:
+    repo = AuditRepository(engine)
+    fill(repo, 5)
+    with engine.begin() as conn:
+        conn.execute(schema.audit_log.delete().where(schema.audit_log.c.seq == 2))
+    assert check(repo) == [(3, "missing")]
+
+
+def test_a_rewritten_entry_with_a_recomputed_hash_breaks_the_next_link(engine: sa.Engine) -> None:
+    from pasarela.storage.audit import entry_hash
+
+    repo = AuditRepository(engine)
+    fill(repo, 5)
+    t = schema.audit_log
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(t).where(t.c.seq == 2)).one()
+        forged = entry_hash(
+            2, row.at_us, "mallory", row.action, row.target, row.detail, row.prev_hash
+        )
+        conn.execute(t.update().where(t.c.seq == 2).values(actor="mallory", hash=forged))
+    assert check(repo) == [(3, "broken_link")]
+
+
+def test_swapped_entries_are_named(engine: sa.Engine) -> None:
+    repo = AuditRepository(engine)
+    fill(repo, 5)
+    t = schema.audit_log
+    with engine.begin() as conn:
+        two = conn.execute(sa.select(t.c.target, t.c.detail).where(t.c.seq == 2)).one()
+        four = conn.execute(sa.select(t.c.target, t.c.detail).where(t.c.seq == 4)).one()
+        conn.execute(t.update().where(t.c.seq == 2).values(target=four.target, detail=four.detail))
+        conn.execute(t.update().where(t.c.seq == 4).values(target=two.target, detail=two.detail))
+    assert check(repo) == [(2, "edited"), (4, "edited")]
+
+
+def test_a_log_cut_short_after_an_anchor_is_caught(engine: sa.Engine) -> None:
+    repo = AuditRepository(engine)
+    fill(repo, 8)
+    repo.anchor_head()  # verify and export anchor the head they saw
+    with engine.begin() as conn:
+        conn.execute(schema.audit_log.delete().where(schema.audit_log.c.seq >= 7))
+    assert check(repo) == [(8, "cut")]
+
+
+def test_security_events_coalesce_and_survive_a_failed_flush(engine: sa.Engine) -> None:
+    repo = AuditRepository(engine)
+    events = SecurityEvents(repo, max_distinct=2)
+    for _ in range(1000):
+        events.record("anonymous", "request.denied", "GET /admin/stats", "unauthenticated")
+    events.record("pk_1", "admin.access", "GET /admin/keys")
+    events.record("pk_2", "admin.access", "GET /admin/keys")  # a third distinct: dropped
+
+    def broken(_: object) -> None:
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database is down"))
+
+    assert events.flush(broken) == 0
+    assert events.flush() == 3  # two events and the note that one was dropped
+    entries = list(repo.entries())
+    assert [(e.action, e.detail.get("count")) for e in entries] == [
+        ("request.denied", 1000),
+        ("admin.access", 1),
+        ("audit.dropped", 1),
+    ]
+    assert entries[0].detail["code"] == "unauthenticated"
+    assert verify(entries, []).ok
+
+
+def test_retention_deletes_old_records_and_their_feedback_and_audits_it(engine: sa.Engine) -> None:
+    import time
+
+    from pasarela.control.retention import RetentionJob
+    from pasarela.storage.feedback import FeedbackRepository
+    from pasarela.storage.telemetry import TelemetryRepository
+    from pasarela.types import EndpointSpec
+    from tests.contract.test_telemetry_repository import record
+
+    repo = Repository(engine)
+    repo.put_endpoint(
+        EndpointSpec("e", "single", ("m@1",), {"target": "m@1"}, retention_days=7), actor="ana"
+    )
+    repo.put_endpoint(EndpointSpec("kept", "single", ("m@1",), {"target": "m@1"}), actor="ana")
+    now = time.time()
+    TelemetryRepository(engine).store_records(
+        [record(i, at=now - 8 * 86400) for i in range(3)]
+        + [record(10, at=now - 86400)]
+        + [record(20, at=now - 30 * 86400, endpoint="kept")]
+    )
+    FeedbackRepository(engine).store(
+        [{"request_id": "r0", "kind": "reward", "value": 1.0, "at": now}]
+    )
+    registry = Registry(repo, store=None)  # type: ignore[arg-type]  # no artifacts
+    job = RetentionJob(registry, default_days=None, clock=lambda: now)
+    assert job.tick() == {"e": 3}
+    assert job.tick() == {}  # not due again for an hour
+    remaining = TelemetryRepository(engine)
+    assert remaining.count_records("e") == 1 and remaining.count_records("kept") == 1
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.feedback)).scalar() == 0
+    (entry,) = [e for e in AuditRepository(engine).entries() if e.action == "retention.delete"]
+    assert entry.target == "e" and entry.detail["records"] == 3 and entry.detail["feedback"] == 1
