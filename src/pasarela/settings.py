@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     """The key that wraps the data keys, base64url of 32 bytes; unset: ``<home>/master.key``,
     made on first use (mode 0600). Servers sharing a database need the same one."""
 
+    pseudonymization_key: SecretStr | None = None
+    """Base64url of 32 bytes: lets ``reversible`` PII guards replace values with tokens that
+    ``pasarela guards reveal`` turns back, with this key only."""
+
     retention_days: float | None = Field(default=None, gt=0)
     """Delete records older than this, for endpoints that set no ``retention_days`` of their
     own; unset: keep them."""

@@ -336,6 +336,7 @@ class Detector(Protocol):
     """Finds things in a text. Pure: a text in, findings out; no I/O, no clock. A guard wraps
     a detector with an action and a threshold (``guards/base.py``)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def scan(self, text: str) -> list[Finding]: ...

@@ -113,3 +113,50 @@ async def test_malformed_guards_are_refused_at_apply(client: AsyncClient) -> Non
         "/admin/apply", content=bad.encode(), headers={"content-type": "application/yaml"}
     )
     assert "rate_limit" in error_of(reply, 400, "invalid_manifest")
+
+
+REVERSIBLE = """\
+name: support
+policy: {type: single, target: echo@1}
+guards:
+  input:
+    - {type: pii, action: redact, reversible: true}
+"""
+
+
+async def test_reversible_redaction_is_revealed_with_the_key_only(
+    settings: Settings, registry: Registry
+) -> None:
+    import base64
+
+    import httpx
+    from pydantic import SecretStr
+
+    from pasarela.guards.pii import RevealError, reveal
+
+    key = bytes(range(32))
+    registry.register("echo", entrypoint="pasarela.testing:echo")
+    keyed = settings.model_copy(
+        update={"pseudonymization_key": SecretStr(base64.urlsafe_b64encode(key).decode())}
+    )
+    application = create_app(keyed)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            await applied(client, REVERSIBLE)
+            status, body = await ask(client, "support", "write to ana@example.com")
+    assert status == 200
+    reply = body["outputs"][0]["reply"]  # type: ignore[index]
+    assert "ana@example.com" not in reply and "<EMAIL#" in reply
+    assert reveal(reply, key) == "you said: write to ana@example.com"
+    with pytest.raises(RevealError):
+        reveal(reply, bytes(32))
+
+
+async def test_a_reversible_guard_without_a_key_keeps_the_endpoint_from_serving(
+    client: AsyncClient,
+) -> None:
+    await applied(client, REVERSIBLE)
+    status, body = await ask(client, "support", "hola")
+    assert status == 503
+    assert "PASARELA_PSEUDONYMIZATION_KEY" in body["error"]["message"]  # type: ignore[index]

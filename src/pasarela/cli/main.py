@@ -30,6 +30,7 @@ from pasarela.cli.security import (
     audit_app,
     compliance_app,
     create_admin_key,
+    guards_app,
     keys_app,
     print_new_key,
     subjects_app,
@@ -59,6 +60,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(subjects_app, name="subjects")
 app.add_typer(compliance_app, name="compliance")
+app.add_typer(guards_app, name="guards")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -18,8 +18,9 @@ from rich.table import Table
 from pasarela.cli.common import actor, console, err_console, registry, reports_errors, settings
 from pasarela.control.compliance import compliance_report
 from pasarela.errors import InvalidRequest
+from pasarela.guards.pii import RevealError
 from pasarela.security.audit import verify
-from pasarela.security.crypto import PayloadCipher, rotate_data_key
+from pasarela.security.crypto import PayloadCipher, pseudonymizer_of, rotate_data_key
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import Principal
 from pasarela.storage.audit import AuditRepository
@@ -32,6 +33,9 @@ keys_app = typer.Typer(
 )
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 compliance_app = typer.Typer(help="Compliance evidence from the live configuration.")
+guards_app = typer.Typer(
+    help="Guards: reveal what reversible PII guards hid.", no_args_is_help=True
+)
 subjects_app = typer.Typer(
     help="A data subject's records: export, erase (GDPR, LGPD).", no_args_is_help=True
 )
@@ -241,3 +245,20 @@ def compliance_command(
         console.print(table)
     if any(c.status == "fail" for c in checks):
         raise typer.Exit(1)
+
+
+@guards_app.command("reveal")
+@reports_errors
+def reveal_command(
+    text: Annotated[str | None, typer.Option(help="The text (default: read stdin)")] = None,
+) -> None:
+    """Put back the values a reversible PII guard replaced with ``<LABEL#token>``; needs the
+    server's PASARELA_PSEUDONYMIZATION_KEY."""
+    pseudonymizer = pseudonymizer_of(settings())
+    if pseudonymizer is None:
+        raise InvalidRequest("set PASARELA_PSEUDONYMIZATION_KEY to the key the server uses")
+    source = text if text is not None else sys.stdin.read()
+    try:
+        print(pseudonymizer.reveal(source))
+    except RevealError as exc:
+        raise InvalidRequest(str(exc), code="reveal_failed") from exc

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pasarela.guards.base import Guard, GuardChain
+from pasarela.guards.pii import Pseudonymizer
 from pasarela.types import JSON, Detector
 
 DetectorType = Literal["injection", "semantic_injection", "pii", "secrets", "content"]
@@ -44,6 +45,9 @@ class GuardConfig(BaseModel):
     """``content``: words or phrases refused (matched without case or accents)."""
     categories: tuple[str, ...] = ()
     """``content``: built-in lexicons (``violence``, ``self_harm``, ``hate``…)."""
+    reversible: bool = False
+    """``pii`` with ``redact``: replace with ``<EMAIL#token>`` tokens that
+    ``PASARELA_PSEUDONYMIZATION_KEY`` can reveal (``pasarela guards reveal``)."""
 
     @model_validator(mode="after")
     def _fits(self) -> GuardConfig:
@@ -55,6 +59,8 @@ class GuardConfig(BaseModel):
             raise ValueError("deny and categories apply to content guards only")
         if self.type == "content" and not (self.deny or self.categories):
             raise ValueError("a content guard needs deny words or categories")
+        if self.reversible and (self.type != "pii" or self.action != "redact"):
+            raise ValueError("reversible applies to pii guards that redact")
         if self.type in ("pii", "content"):  # unknown kinds or categories fail here
             detector(self.type, self.kinds, self.deny, self.categories)
         return self
@@ -96,16 +102,24 @@ def detector(
     return ContentDetector(deny=deny, categories=categories)
 
 
-def chain(configs: Sequence[GuardConfig]) -> GuardChain | None:
-    """The chain for these guards, in order; None when there are none."""
+def chain(
+    configs: Sequence[GuardConfig], pseudonymizer: Pseudonymizer | None = None
+) -> GuardChain | None:
+    """The chain for these guards, in order; None when there are none. A ``reversible`` guard
+    needs the ``pseudonymizer`` (ValueError without one)."""
     if not configs:
         return None
-    return GuardChain(
-        tuple(
-            Guard(detector(c.type, c.kinds, c.deny, c.categories), c.action, c.threshold)
-            for c in configs
-        )
-    )
+    guards = []
+    for c in configs:
+        found = detector(c.type, c.kinds, c.deny, c.categories)
+        if c.reversible:
+            if pseudonymizer is None:
+                raise ValueError(
+                    "a reversible pii guard needs PASARELA_PSEUDONYMIZATION_KEY on the server"
+                )
+            found = pseudonymizer.wrap(found)
+        guards.append(Guard(found, c.action, c.threshold))
+    return GuardChain(tuple(guards))
 
 
 def parse(raw: Mapping[str, JSON] | None) -> GuardsConfig:

@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pasarela.errors import ConfigurationError
+from pasarela.guards.pii import Pseudonymizer
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 
@@ -166,3 +167,16 @@ def rotate_data_key(cipher: PayloadCipher, *, actor: str) -> str:
     cipher.repo.add(kid, wrap(cipher._master_key(), secrets.token_bytes(32)), actor=actor)
     cipher.reload()
     return kid
+
+
+def pseudonymizer_of(settings: Settings) -> Pseudonymizer | None:
+    """The pseudonymizer of reversible PII guards, from ``PASARELA_PSEUDONYMIZATION_KEY``."""
+    if settings.pseudonymization_key is None:
+        return None
+    try:
+        key = _unb64(settings.pseudonymization_key.get_secret_value().strip())
+    except ValueError as exc:
+        raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY is not base64url") from exc
+    if len(key) != 32:
+        raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY must hold 32 bytes")
+    return Pseudonymizer(key)

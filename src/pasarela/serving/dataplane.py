@@ -32,7 +32,7 @@ from pasarela.guards.base import GuardChain
 from pasarela.registry.service import Registry
 from pasarela.routing import build_policy
 from pasarela.security.auth import Authenticator
-from pasarela.security.crypto import PayloadCipher
+from pasarela.security.crypto import PayloadCipher, pseudonymizer_of
 from pasarela.security.jwt import JwtVerifier
 from pasarela.security.keys import KeyRing
 from pasarela.security.ratelimit.base import RateLimiter
@@ -116,6 +116,7 @@ class DataPlane:
         # Who may call: the keys come with each snapshot; a token verifier, when configured,
         # lives as long as the process (its JWKS refreshes on its own schedule).
         self.jwt = JwtVerifier(settings) if JwtVerifier.configured(settings) else None
+        self.pseudonymizer = pseudonymizer_of(settings)
         self.auth = Authenticator(jwt=self.jwt)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -221,7 +222,7 @@ class DataPlane:
         if error is None:
             try:
                 policy = self._policy(spec, versions, item.state)
-                protection = protection_of(spec)
+                protection = protection_of(spec, self.pseudonymizer)
             except (ConfigurationError, ValidationError, KeyError) as exc:
                 message = exc.message if isinstance(exc, ConfigurationError) else str(exc)
                 error = ConfigurationError(f"policy {spec.policy!r}: {message}")

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pasarela.errors import Blocked, ConfigurationError
 from pasarela.guards.base import GuardChain
 from pasarela.guards.config import chain, parse, walk_strings
+from pasarela.guards.pii import Pseudonymizer
 from pasarela.security.ratelimit.base import Limit
 from pasarela.types import EndpointSpec, Verdict
 
@@ -30,16 +31,19 @@ class Protection:
     limit: Limit | None = None
 
 
-def protection_of(spec: EndpointSpec) -> Protection | None:
+def protection_of(
+    spec: EndpointSpec, pseudonymizer: Pseudonymizer | None = None
+) -> Protection | None:
     """The endpoint's protection; None when it has neither guards nor a rate limit."""
     if not spec.guards and spec.rate_limit is None:
         return None
     try:
         config = parse(spec.guards)
         limit = Limit.parse(spec.rate_limit) if spec.rate_limit else None
+        inputs, outputs = chain(config.input, pseudonymizer), chain(config.output, pseudonymizer)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise ConfigurationError(f"endpoint {spec.name!r}: guards or rate_limit: {exc}") from exc
-    return Protection(chain(config.input), chain(config.output), limit)
+    return Protection(inputs, outputs, limit)
 
 
 def guard(
