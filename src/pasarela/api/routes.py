@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from pasarela import __version__
 from pasarela.api.v2 import model_metadata
@@ -45,7 +46,12 @@ async def readyz(request: Request) -> Response:
     return _json({"status": "ready", "revision": plane.snapshot.revision})
 
 
-@router.get("/metrics", tags=["health"])
+@router.get(
+    "/metrics",
+    tags=["health"],
+    response_class=PlainTextResponse,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics."""
     return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -33,6 +33,14 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+class InferenceErrorResponse(BaseModel):
+    """The Open Inference Protocol's error shape, with pasarela's code and request id."""
+
+    error: str
+    code: str
+    request_id: str | None = None
+
+
 class Tensor(BaseModel):
     name: str
     shape: list[int]
@@ -60,19 +68,22 @@ class InferenceResponse(BaseModel):
     outputs: list[Tensor]
 
 
-def _operation(summary: str, request: str, response: str, params: list[str]) -> dict[str, Any]:
+def _operation(
+    summary: str, request: str, response: str, params: list[str], error: str = "ErrorResponse"
+) -> dict[str, Any]:
     errors = {
         str(status): {
             "description": text,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
-            },
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{error}"}}},
         }
         for status, text in (
             (400, "Bad JSON or body shape"),
+            (401, "No credentials, or credentials that are not valid"),
+            (403, "The role or key may not call this endpoint"),
             (404, "Unknown endpoint, model or version"),
             (413, "Body too large"),
-            (422, "Inputs do not match the signature"),
+            (422, "Inputs do not match the signature, or a guard refused them"),
+            (429, "Over a rate limit (see Retry-After and RateLimit-*)"),
             (503, "Overloaded or not ready (see Retry-After)"),
         )
     }
@@ -117,6 +128,7 @@ def add_hot_routes(schema: dict[str, Any]) -> dict[str, Any]:
         PredictRequest,
         PredictResponse,
         ErrorResponse,
+        InferenceErrorResponse,
         InferenceRequest,
         InferenceResponse,
     ):
@@ -137,12 +149,17 @@ def add_hot_routes(schema: dict[str, Any]) -> dict[str, Any]:
         "Predict with an endpoint", "PredictRequest", "PredictResponse", ["endpoint"]
     )
     paths["/v2/models/{name}/infer"] = _operation(
-        "Open Inference Protocol inference", "InferenceRequest", "InferenceResponse", ["name"]
+        "Open Inference Protocol inference",
+        "InferenceRequest",
+        "InferenceResponse",
+        ["name"],
+        "InferenceErrorResponse",
     )
     paths["/v2/models/{name}/versions/{version}/infer"] = _operation(
         "Open Inference Protocol inference on one version",
         "InferenceRequest",
         "InferenceResponse",
         ["name", "version"],
+        "InferenceErrorResponse",
     )
     return schema
