@@ -744,6 +744,7 @@ class _Scanner:
         "_candidates",
         "_entries",
         "_hosts",
+        "_literals",
         "_plans",
         "_prefixes",
         "_stage1",
@@ -774,6 +775,7 @@ class _Scanner:
             for phrase, items in entries.items()
         }
         self._candidates: dict[tuple[tuple[int, str], ...], _Candidates] = {}
+        self._literals: dict[tuple[str, bool], re.Pattern[str]] = {}
         self._tight_candidates: dict[tuple[tuple[int, str], ...], _Candidates] = {}
         for key in self._entries.values():
             if key not in self._candidates:
@@ -942,8 +944,12 @@ class _Scanner:
         """Where stage 2 starts for ``phrase`` and for each shorter phrase it extends."""
         starts = [(phrase, end)]
         for shorter in self._prefixes[phrase]:
-            literal = _trie([shorter], _TIGHT_SEP if tight else _SEP)
-            match = re.compile(literal).match(padded, start)  # rare: re caches the pattern
+            key = (shorter, tight)
+            literal = self._literals.get(key)
+            if literal is None:  # compiled once: building the trie costs more than matching
+                literal = re.compile(_trie([shorter], _TIGHT_SEP if tight else _SEP))
+                self._literals[key] = literal
+            match = literal.match(padded, start)
             if match is not None:
                 starts.append((shorter, match.end()))
         return starts
