@@ -269,6 +269,8 @@ _LEET_L = str.maketrans("0134579@$|+", "oleastgaslt")
 # left out: it ends too many ordinary words.)
 _LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$|+")
 _LEET_TOKEN = re.compile(r"[a-z0-9@$|+]+")
+_LEET_MAPPED = re.compile(r"[0134579@$|+]")
+"""A character the leetspeak tables rewrite (``2 6 8`` have no letter reading)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +312,10 @@ def _deleet(text: str) -> tuple[list[str], list[tuple[int, int]]]:
         while start > 0 and text[start - 1] in _LEET_CHARS:
             start -= 1
         found = _LEET_TOKEN.match(text, start)
-        if found is not None:
+        # A token whose digits have no letter reading ("8pm", "x86", "h264") reads the same
+        # either way: it would only make a reading identical to the text, rescanned for
+        # nothing around it.
+        if found is not None and _LEET_MAPPED.search(found.group()) is not None:
             spans.append(found.span())
     tokens = [_Span(a, b, text[a:b]) for a, b in spans]
     if not tokens:
@@ -494,6 +499,14 @@ def normalize(text: str) -> str:
 
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}+={0,2}(?![A-Za-z0-9+/=_-])")
 _HEX_RUN = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}+(?![0-9A-Fa-f])")
+_BLOB_SIGN = re.compile(
+    r"(?:[^A-Za-z0-9+/_-]*+[A-Za-z0-9+/_-]{1,15}+(?![A-Za-z0-9+/_-]))*+"
+    r"[^A-Za-z0-9+/_-]*+[A-Za-z0-9+/_-]{16}"
+)
+"""Cheap test for ``decode_blobs``, used with ``match``: hop over each run of the base64
+alphabet shorter than 16 until one of 16 or more. The possessive hops never backtrack, so it
+is one linear pass; a plain search for ``[A-Za-z0-9+/_-]{16}`` would restart a run at every
+character, and ``text.split()`` builds a list of every word (and lets punctuation through)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,9 +559,8 @@ def decode_blobs(text: str, *, max_blobs: int = 4, max_length: int = 8192) -> li
     >>> decode_blobs("sha 3f786850e387550fdab836ed7e6dc881de23001b")
     []
     """
-    # Cheap test first: a blob is a token of 16 characters or more. (A regex for 16
-    # characters of the alphabet in a row would try a run at every character.)
-    if len(text) < 16 or max(map(len, text.split()), default=0) < 16:
+    # Cheap test first: every blob holds 16 base64 characters in a row (hex is a subset).
+    if len(text) < 16 or _BLOB_SIGN.match(text) is None:
         return []
     blobs: list[Blob] = []
     for pattern, encoding in ((_HEX_RUN, "hex"), (_BASE64_RUN, "base64")):
