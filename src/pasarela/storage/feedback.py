@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from pasarela.storage import schema
 from pasarela.storage.db import upsert_insert
+from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import Span, bucket_keys, in_spans
 
 FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
@@ -25,9 +26,7 @@ _KEY = ("endpoint", "model", "version", "bucket_s", "start")
 
 
 class FeedbackRepository:
-    def __init__(
-        self, engine: sa.Engine, decode: Callable[[Any], Any] = lambda payload: payload
-    ) -> None:
+    def __init__(self, engine: sa.Engine, decode: Decode = as_stored) -> None:
         self.engine = engine
         self.decode = decode
         """Opens the record's outputs when they are sealed at rest (label feedback needs the

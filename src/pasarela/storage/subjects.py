@@ -9,7 +9,6 @@ Counts already folded into the per-minute aggregates stay: they hold no personal
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,13 +16,12 @@ import sqlalchemy as sa
 
 from pasarela.storage import audit, schema
 from pasarela.storage.db import write
+from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import subject_hash
 
 
 class SubjectRepository:
-    def __init__(
-        self, engine: sa.Engine, decode: Callable[[Any], Any] = lambda payload: payload
-    ) -> None:
+    def __init__(self, engine: sa.Engine, decode: Decode = as_stored) -> None:
         self.engine = engine
         self.decode = decode
 

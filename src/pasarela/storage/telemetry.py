@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from pasarela.storage import schema
 from pasarela.storage.db import upsert_insert
+from pasarela.storage.payloads import Decode, as_stored
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
 _KEY = ("endpoint", "model", "version", "bucket_s", "start")
@@ -85,9 +86,7 @@ class TelemetryRepository:
     """Stores request records (idempotently, by request id) and keeps per-minute aggregates in
     the same transaction, counting only the records that were new."""
 
-    def __init__(
-        self, engine: sa.Engine, decode: Callable[[Any], Any] = lambda payload: payload
-    ) -> None:
+    def __init__(self, engine: sa.Engine, decode: Decode = as_stored) -> None:
         self.engine = engine
         self.decode = decode
         """Opens payloads sealed at rest, for ``get_record``."""

@@ -4,7 +4,7 @@ the minute aggregates, so a canary step of 30 s is judged on exactly its 30 s)."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,13 +13,7 @@ import sqlalchemy as sa
 
 from pasarela.storage import schema
 from pasarela.storage.feedback import observations
-
-Decode = Callable[[Any], Any]
-"""Opens a stored payload sealed at rest (``Registry.decode``)."""
-
-
-def _plain(payload: Any) -> Any:
-    return payload
+from pasarela.storage.payloads import Decode, as_stored
 
 
 @dataclass(slots=True)
@@ -41,7 +35,7 @@ def version_window(
     since: float,
     until: float,
     max_latencies: int = 20_000,
-    decode: Decode = _plain,
+    decode: Decode = as_stored,
 ) -> WindowData:
     """Requests, server errors, latencies (the latest ``max_latencies``) and feedback of one
     version in ``[since, until)``, shadow calls excluded: a canary step's window."""
@@ -149,7 +143,7 @@ def reason_windows(
     since: float,
     until: float,
     ratios: Sequence[tuple[str, str | None]] = (),
-    decode: Decode = _plain,
+    decode: Decode = as_stored,
 ) -> dict[str, ReasonData]:
     """Per decision reason of ``endpoint``'s records in ``[since, until)`` (shadow calls
     excluded): an experiment's variants side by side, each metric of ``ratios`` summed per unit.

@@ -21,7 +21,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 from pasarela.storage.db import create_engine
 from pasarela.storage.feedback import FeedbackRepository
+from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.journal import Journal
 
@@ -55,7 +55,7 @@ class RecordWriter:
         batch: int = 500,
         idle_s: float = 0.2,
         max_backoff_s: float = 5.0,
-        decode: Callable[[Any], Any] = lambda payload: payload,
+        decode: Decode = as_stored,
     ) -> None:
         self.journal = journal
         self.repo = repo
