@@ -8,9 +8,21 @@ texts blocked) and precision, for the pattern detector (``InjectionDetector``) a
 blocked when either detector's score reaches 0.5, i.e. the maximum of the two scores). Then the
 cost of ``InjectionDetector().scan`` on realistic 2 KB texts (benign requests of each language
 joined, one attack in every fourth text): p50 and p99 in microseconds over ``--runs`` calls,
-and the semantic detector's cost per call. Run with the project's environment:
+and the semantic detector's cost per call.
+
+``--set`` picks the sets scored: ``shipped`` (the sets above, written alongside the rules),
+``heldout`` (``injection_heldout_{en,es,pt}.jsonl``, written blind by someone who never saw the
+rules, see ``tests/data/guards/make_injection_heldout.py``), ``both`` (the default: those
+two), ``test`` or ``all``. The held-out sets were measured once blind; then the rules were
+broadened with them in view, which made them a development set. ``test``
+(``injection_test_{en,es,pt}.jsonl``, ``make_injection_test.py``) was written blind by another
+writer after that: measure it once per change of the rules and never tune on it. For the
+held-out and test sets it also prints recall on plain versus obfuscated attacks, the
+false-positive rate on hard negatives versus ordinary benign texts, and recall per technique.
+The latency texts always come from the shipped sets. Run with the project's environment:
 
     .venv/bin/python benchmarks/guards_injection_eval.py [--runs 6000] [--no-semantic]
+        [--set {shipped,heldout,both,test,all}]
 """
 
 from __future__ import annotations
@@ -30,6 +42,11 @@ from pasarela.types import Detector
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "guards"
 LANGUAGES = ("en", "es", "pt")
+SETS = {
+    "shipped": "injection_{}.jsonl",
+    "heldout": "injection_heldout_{}.jsonl",
+    "test": "injection_test_{}.jsonl",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +54,21 @@ class Example:
     text: str
     attack: bool
     technique: str
+    hard: bool = False
+
+    @property
+    def obfuscated(self) -> bool:
+        return self.technique.startswith("obf_")
 
 
-def load(language: str) -> list[Example]:
-    """The evaluation set of one language."""
-    path = DATA / f"injection_{language}.jsonl"
+def load(language: str, which: str = "shipped") -> list[Example]:
+    """The evaluation set of one language: ``shipped``, ``heldout`` or ``test``."""
+    path = DATA / SETS[which].format(language)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [Example(r["text"], bool(r["attack"]), r["technique"]) for r in rows]
+    return [
+        Example(r["text"], bool(r["attack"]), r["technique"], bool(r.get("hard", False)))
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +92,17 @@ class Scores:
         return self.true_positives / flagged if flagged else 1.0
 
 
+def blocked(examples: list[Example], guards: list[Guard]) -> list[bool]:
+    """Per example: blocked when any guard blocks (the maximum of the scores reaches 0.5)."""
+    return [any(g.check(e.text).action == "block" for g in guards) for e in examples]
+
+
 def evaluate(examples: list[Example], guards: list[Guard]) -> Scores:
     """Blocked when any guard blocks: the maximum of the detectors' scores reaches 0.5."""
     tp = fp = 0
-    for example in examples:
-        blocked = any(guard.check(example.text).action == "block" for guard in guards)
-        tp += blocked and example.attack
-        fp += blocked and not example.attack
+    for example, is_blocked in zip(examples, blocked(examples, guards), strict=True):
+        tp += is_blocked and example.attack
+        fp += is_blocked and not example.attack
     attacks = sum(e.attack for e in examples)
     return Scores(attacks, len(examples) - attacks, tp, fp)
 
@@ -115,6 +144,47 @@ def latency_us(detector: Detector, texts: list[str], runs: int) -> tuple[float, 
     return statistics.median(samples), samples[int(0.99 * (len(samples) - 1))]
 
 
+def rate(flags: list[bool]) -> str:
+    """``0.950 (n=40)``: the share of ``flags`` that are true, and how many there are."""
+    share = sum(flags) / len(flags) if flags else float("nan")
+    return f"{share:.3f} (n={len(flags)})"
+
+
+def breakdown(detectors: list[tuple[str, list[Guard]]], which: str) -> None:
+    """Recall on plain vs obfuscated attacks of a blind set, FPR on ordinary vs hard benign
+    texts, then recall per technique, per language and detector."""
+    print(f"\n{which} breakdown")
+    print(
+        f"{'language':<9}{'detector':<20}{'recall plain':>17}{'recall obfusc.':>17}"
+        f"{'FPR ordinary':>17}{'FPR hard':>17}"
+    )
+    per_technique: dict[tuple[str, str, str], list[bool]] = {}
+    for language in LANGUAGES:
+        examples = load(language, which)
+        for name, guards in detectors:
+            pairs = list(zip(examples, blocked(examples, guards), strict=True))
+            plain = [f for e, f in pairs if e.attack and not e.obfuscated]
+            obfuscated = [f for e, f in pairs if e.attack and e.obfuscated]
+            ordinary = [f for e, f in pairs if not e.attack and not e.hard]
+            hard = [f for e, f in pairs if not e.attack and e.hard]
+            print(
+                f"{language:<9}{name:<20}{rate(plain):>17}{rate(obfuscated):>17}"
+                f"{rate(ordinary):>17}{rate(hard):>17}"
+            )
+            for e, f in pairs:
+                if e.attack:
+                    per_technique.setdefault((name, e.technique, language), []).append(f)
+    print(f"\n{which} recall per technique")
+    print(f"{'detector':<20}{'technique':<16}" + "".join(f"{lang:>15}" for lang in LANGUAGES))
+    techniques = sorted({t for _, t, _ in per_technique}, key=lambda t: (t.startswith("obf_"), t))
+    for name, _ in detectors:
+        for technique in techniques:
+            cells = "".join(
+                f"{rate(per_technique.get((name, technique, lang), [])):>15}" for lang in LANGUAGES
+            )
+            print(f"{name:<20}{technique:<16}{cells}")
+
+
 def semantic_detector() -> Detector | None:
     try:
         from pasarela.guards.semantic import SemanticInjectionDetector
@@ -129,6 +199,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=6000, help="timed scan calls (≥ 5,000)")
     parser.add_argument("--no-semantic", action="store_true", help="skip the semantic detector")
+    parser.add_argument(
+        "--set",
+        choices=("shipped", "heldout", "both", "test", "all"),
+        default="both",
+        help="evaluation sets to score (default both: shipped and held-out)",
+    )
     args = parser.parse_args()
 
     # timed first, alone: the semantic detector's BLAS threads would compete for the cores
@@ -139,19 +215,30 @@ def main() -> None:
     semantic = None if args.no_semantic else semantic_detector()
     combined = [pattern] if semantic is None else [pattern, Guard(semantic, "block", 0.5)]
 
+    detectors = [("pattern", [pattern])]
+    if semantic is not None:
+        detectors.append(("pattern+semantic", combined))
+    chosen = {
+        "both": ("shipped", "heldout"),
+        "all": ("shipped", "heldout", "test"),
+    }.get(args.set, (args.set,))
+
     print(
-        f"{'language':<9}{'detector':<20}{'attacks':>8}{'benign':>8}{'recall':>8}{'FPR':>8}{'prec.':>8}"
+        f"{'set':<9}{'language':<9}{'detector':<20}"
+        f"{'attacks':>8}{'benign':>8}{'recall':>8}{'FPR':>8}{'prec.':>8}"
     )
-    for language in LANGUAGES:
-        examples = load(language)
-        rows = [("pattern", evaluate(examples, [pattern]))]
-        if semantic is not None:
-            rows.append(("pattern+semantic", evaluate(examples, combined)))
-        for name, s in rows:
-            print(
-                f"{language:<9}{name:<20}{s.attacks:>8}{s.benign:>8}"
-                f"{s.recall:>8.3f}{s.false_positive_rate:>8.3f}{s.precision:>8.3f}"
-            )
+    for which in chosen:
+        for language in LANGUAGES:
+            examples = load(language, which)
+            for name, guards in detectors:
+                s = evaluate(examples, guards)
+                print(
+                    f"{which:<9}{language:<9}{name:<20}{s.attacks:>8}{s.benign:>8}"
+                    f"{s.recall:>8.3f}{s.false_positive_rate:>8.3f}{s.precision:>8.3f}"
+                )
+    for which in chosen:
+        if which != "shipped":
+            breakdown(detectors, which)
 
     label = f"InjectionDetector().scan on 2 KB ({args.runs} calls)"
     print(f"\n{label}: p50 {p50:.0f} µs, p99 {p99:.0f} µs")

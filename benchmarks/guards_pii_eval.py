@@ -10,6 +10,24 @@ even when it overlaps another entity). ``tests/unit/guards/test_pii.py`` asserts
 acceptance targets on the same figures: recall and precision ≥ 0.95 over the checksum-
 validated kinds, overall and per language.
 
+``--set`` picks the PII sets: ``shipped`` (the above, the figures as they always were),
+``heldout`` (``pii_heldout.jsonl``, built by ``make_pii_heldout.py``: written blind, by someone
+who saw neither the detector nor the first set, with hard negatives: wrong check digits and
+numbers that only look like PII), ``both`` (the default: those two), ``test`` or ``all``.
+The held-out set was measured once blind (recall 0.904 on the checksum kinds); the formats it
+showed the detector missing (lower-case letters, a space before a DNI's letter, spaced
+CUITs, undashed RUTs…) were then taught to the detector, so it is a development set now.
+``test`` (``pii_test.jsonl``, ``make_pii_test.py``) is the final one: written blind by
+another writer after that, measured once per change of the rules, never used to tune them.
+Both are scored with the same rules and tables, plus the share of their PII-free texts that
+get any finding. With ``heldout``, ``both`` or ``all`` the content detector
+(``ContentDetector(categories=CATEGORIES)``) is scored on ``content_eval.jsonl``
+(``make_content_eval.py``, also written blind): a positive text is caught when a finding
+scoring at least ``THRESHOLD`` carries its category's name upper-cased (``VIOLENCE``); a
+benign text is a false positive when it gets any such finding; recall per category and the
+false-positive rate on ordinary and on hard benign texts, per language. The test and content
+sets must never be used to tune a detector.
+
 The cost is the p50 and p99 of ``scan`` over ``RUNS`` calls on ``SAMPLE_2KB``, a support
 ticket in Spanish, English and Portuguese with a few identifiers, order numbers, dates and
 amounts in it; the budget for the three detectors together is 500 µs at p99.
@@ -162,6 +180,89 @@ def evaluate(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class ContentExample:
+    text: str
+    lang: str
+    category: str | None
+    hard: bool
+
+
+def load_content(name: str = "content_eval.jsonl") -> list[ContentExample]:
+    with (DATA / name).open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    return [ContentExample(r["text"], r["lang"], r["category"], r["hard"]) for r in rows]
+
+
+@dataclass(slots=True)
+class Rate:
+    """Texts that got a finding out of texts seen."""
+
+    hit: int = 0
+    total: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.hit += hit
+        self.total += 1
+
+    def cell(self) -> str:
+        return f"{self.hit / self.total:.3f} ({self.hit}/{self.total})" if self.total else "–"
+
+
+LANGS = ("en", "es", "pt")
+
+
+def evaluate_content(
+    detector: Detector, examples: Iterable[ContentExample], threshold: float = THRESHOLD
+) -> tuple[str, list[str]]:
+    """Recall per category and false-positive rate on benign texts, overall and per
+    language, as two markdown tables; and the misses and false hits for a look."""
+    recall: dict[str, dict[str, Rate]] = defaultdict(lambda: defaultdict(Rate))
+    fpr: dict[str, dict[str, Rate]] = defaultdict(lambda: defaultdict(Rate))
+    errors = []
+    for ex in examples:
+        labels = [f.label for f in detector.scan(ex.text) if f.score >= threshold]
+        if ex.category is not None:
+            hit = ex.category.upper() in labels
+            for row in (ex.category, "**all positives**"):
+                for col in ("all", ex.lang):
+                    recall[row][col].add(hit)
+            if not hit:
+                errors.append(f"missed {ex.category} (found {labels}) in {ex.text!r}")
+        else:
+            hit = bool(labels)
+            for row in ("hard" if ex.hard else "ordinary", "**all benign**"):
+                for col in ("all", ex.lang):
+                    fpr[row][col].add(hit)
+            if hit:
+                kind = "hard" if ex.hard else "ordinary"
+                errors.append(f"false {labels} on {kind} {ex.text!r}")
+    head = "| | all | " + " | ".join(LANGS) + " |\n|---|---:|" + "---:|" * len(LANGS)
+    out = ["### Content, recall per category (caught / positive texts)", "", head]
+    for row in (*sorted(c for c in recall if not c.startswith("*")), "**all positives**"):
+        cells = [recall[row][col].cell() for col in ("all", *LANGS)]
+        out.append(f"| {row} | " + " | ".join(cells) + " |")
+    out += ["", "### Content, false-positive rate on benign texts (flagged / texts)", "", head]
+    for row in ("ordinary", "hard", "**all benign**"):
+        cells = [fpr[row][col].cell() for col in ("all", *LANGS)]
+        out.append(f"| {row} | " + " | ".join(cells) + " |")
+    return "\n".join(out), errors
+
+
+def flagged_clean(
+    detector: Detector, examples: Iterable[Example], threshold: float = THRESHOLD
+) -> str:
+    """How many of the texts that hold no PII get any finding, overall and per language."""
+    rates: dict[str, Rate] = defaultdict(Rate)
+    for ex in examples:
+        if not ex.entities:
+            hit = any(f.score >= threshold for f in detector.scan(ex.text))
+            rates["all"].add(hit)
+            rates[ex.lang].add(hit)
+    cells = ", ".join(f"{k} {rates[k].cell()}" for k in ("all", *LANGS))
+    return f"PII-free texts (hard negatives) with any finding: {cells}"
+
+
 def table(title: str, report: Report) -> str:
     lines = [f"### {title}", "", "| | recall | precision | entities | findings |"]
     lines.append("|---|---:|---:|---:|---:|")
@@ -198,21 +299,49 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--errors", action="store_true", help="print every miss and false hit")
+    parser.add_argument(
+        "--set",
+        choices=("shipped", "heldout", "both", "test", "all"),
+        default="both",
+        help="which PII evaluation set (held-out also scores the content set)",
+    )
     args = parser.parse_args()
 
     pii = PiiDetector()
     secrets = SecretsDetector()
     content = ContentDetector(categories=CATEGORIES)
-    pii_rows = load("pii_eval.jsonl")
-    reports = [
-        ("PII, checksum-validated kinds", evaluate(pii, pii_rows, CHECKSUM_LABELS)),
-        ("PII, e-mail, phone, IP", evaluate(pii, pii_rows, ("EMAIL", "PHONE", "IP"))),
-        ("Secrets", evaluate(secrets, load("secrets_eval.jsonl"))),
-    ]
+    reports = []
+    if args.set in ("shipped", "both", "all"):
+        pii_rows = load("pii_eval.jsonl")
+        reports += [
+            ("PII, checksum-validated kinds", evaluate(pii, pii_rows, CHECKSUM_LABELS)),
+            ("PII, e-mail, phone, IP", evaluate(pii, pii_rows, ("EMAIL", "PHONE", "IP"))),
+            ("Secrets", evaluate(secrets, load("secrets_eval.jsonl"))),
+        ]
+    held = load("pii_heldout.jsonl")
+    if args.set in ("heldout", "both", "all"):
+        reports += [
+            ("PII held-out, checksum-validated kinds", evaluate(pii, held, CHECKSUM_LABELS)),
+            ("PII held-out, e-mail, phone, IP", evaluate(pii, held, ("EMAIL", "PHONE", "IP"))),
+        ]
+    final = load("pii_test.jsonl")
+    if args.set in ("test", "all"):
+        reports += [
+            ("PII test, checksum-validated kinds", evaluate(pii, final, CHECKSUM_LABELS)),
+            ("PII test, e-mail, phone, IP", evaluate(pii, final, ("EMAIL", "PHONE", "IP"))),
+        ]
     for title, report in reports:
         print(table(title, report), end="\n\n")
         if args.errors:
             print("\n".join(report.errors), end="\n\n")
+    if args.set in ("test", "all"):
+        print("test set: " + flagged_clean(pii, final), end="\n\n")
+    if args.set in ("heldout", "both", "all"):
+        print("held-out set: " + flagged_clean(pii, held), end="\n\n")
+        tables, errors = evaluate_content(content, load_content())
+        print(tables, end="\n\n")
+        if args.errors:
+            print("\n".join(errors), end="\n\n")
 
     print(f"### Cost of one scan of a {len(SAMPLE_2KB)}-character ticket ({args.runs} runs)\n")
     print("| detector | p50 µs | p99 µs |\n|---|---:|---:|")

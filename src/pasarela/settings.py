@@ -86,10 +86,15 @@ class Settings(BaseSettings):
     """Accept RS256 bearer tokens verified with this PEM public key."""
 
     jwt_jwks: str | None = None
-    """Accept RS256 bearer tokens verified with the keys of this JWKS (a file path or an
-    ``https://`` URL, fetched at start and every ``jwt_jwks_refresh_s``)."""
+    """Accept RS256 bearer tokens verified with the keys of this JWKS: a file path (read at
+    start) or an ``https://`` URL (fetched at start and every ``jwt_jwks_refresh_s``)."""
 
     jwt_jwks_refresh_s: float = Field(default=300.0, gt=0)
+    """How often a JWKS URL is fetched again, off the request path."""
+
+    jwt_jwks_min_refresh_s: float = Field(default=30.0, gt=0)
+    """A token signed with a key the JWKS URL did not list makes the next fetch come early, but
+    never sooner than this after the last one (the token itself is refused)."""
 
     jwt_issuer: str | None = None
     """Tokens must carry this ``iss``."""

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from pasarela.errors import InvalidInput
-from pasarela.registry.signature import PositionalRowChecker, RowChecker, infer_signature
+from pasarela.guards.schema import PositionalRowChecker, RowChecker
+from pasarela.registry.signature import infer_signature
 from pasarela.types import Feature, Signature
 
 

@@ -31,6 +31,7 @@ from pasarela.control.leader import Leadership
 from pasarela.control.retention import RetentionJob
 from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
+from pasarela.guards.size import BodyLimit
 from pasarela.security.crypto import PayloadCipher
 from pasarela.security.ratelimit.base import Limit, RateLimiter
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
@@ -62,6 +63,8 @@ class PasarelaAPI(FastAPI):
 
     gate: Gate
 
+    body_limit: BodyLimit
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             if await self.hot_path.handle(scope, receive, send):
@@ -69,10 +72,12 @@ class PasarelaAPI(FastAPI):
             headers = request_headers(scope)
             try:
                 principal = await self.gate.admit(scope["method"], scope["path"], headers)
+                self.body_limit.check_declared(headers.get("content-length"))
             except PasarelaError as exc:
                 await respond_error(send, exc, new_request_id(headers), scope["path"])
                 return
             scope.setdefault("state", {})["principal"] = principal
+            receive = self.body_limit.wrap(receive)
         await super().__call__(scope, receive, send)
 
 
@@ -178,7 +183,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.events = events
     _install_error_handlers(app)
     app.gate = gate
-    app.hot_path = HotPath(dataplane, settings.max_body_bytes, gate)
+    app.body_limit = BodyLimit(settings.max_body_bytes)
+    app.hot_path = HotPath(dataplane, app.body_limit, gate)
     check_complete(served_routes(app))
 
     def openapi() -> dict[str, Any]:

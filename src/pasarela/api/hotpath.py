@@ -20,6 +20,7 @@ from pasarela.api import v2
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.gate import Gate
 from pasarela.errors import InvalidRequest, PasarelaError
+from pasarela.guards.size import BodyLimit
 from pasarela.serving.dataplane import DataPlane
 from pasarela.types import Prediction, RequestContext
 
@@ -40,9 +41,9 @@ class HotPath:
     """Serves the prediction routes straight from the data plane; ``handle`` says whether it
     took the request."""
 
-    def __init__(self, dataplane: DataPlane, max_body_bytes: int, gate: Gate) -> None:
+    def __init__(self, dataplane: DataPlane, body_limit: BodyLimit, gate: Gate) -> None:
         self.dataplane = dataplane
-        self.max_body_bytes = max_body_bytes
+        self.body_limit = body_limit
         self.gate = gate
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> bool:
@@ -106,9 +107,7 @@ class HotPath:
             )
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
-        declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise _too_large(self.max_body_bytes)
+        self.body_limit.check_declared(headers.get("content-length"))
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -117,8 +116,7 @@ class HotPath:
                 raise InvalidRequest("the client went away", code="client_disconnected")
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
-                raise _too_large(self.max_body_bytes)
+            self.body_limit.check_read(size)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
@@ -211,10 +209,6 @@ def _with_body_context(context: RequestContext, body: dict[str, Any]) -> Request
     if unit_id is not None and not isinstance(unit_id, str):
         raise InvalidRequest("'unit_id' must be a string", code="invalid_request")
     return replace(context, attributes={**context.attributes, **attributes}, unit_id=unit_id)
-
-
-def _too_large(limit: int) -> InvalidRequest:
-    return InvalidRequest(f"the body exceeds {limit} bytes", code="payload_too_large")
 
 
 def _request_id(headers: dict[str, str]) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 from pasarela.control.apply import apply_spec, diff
 from pasarela.errors import Conflict, InvalidRequest, NotFound, PasarelaError
+from pasarela.guards.schema import checker_for
 from pasarela.registry.service import Registry
-from pasarela.registry.signature import checker_for
 from pasarela.routing import policy_options
 from pasarela.routing.blue_green import BlueGreenOptions
 from pasarela.routing.canary import CanaryOptions

@@ -2,6 +2,7 @@
 
 ```yaml
 guards:
+  size: {max_rows: 100, max_chars: 8000}     # guards.size: checked before any detector
   input:
     - {type: injection, action: block, threshold: 0.5}
     - {type: pii, action: redact}
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pasarela.guards.base import Guard, GuardChain
 from pasarela.guards.pii import Pseudonymizer
+from pasarela.guards.size import SizeConfig
 from pasarela.types import JSON, Detector
 
 DetectorType = Literal["injection", "semantic_injection", "pii", "secrets", "content"]
@@ -69,6 +71,7 @@ class GuardConfig(BaseModel):
 class GuardsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    size: SizeConfig | None = None
     input: tuple[GuardConfig, ...] = ()
     output: tuple[GuardConfig, ...] = ()
 

@@ -48,6 +48,7 @@ __all__ = [
     "matching_forms",
     "normalize",
     "smuggled",
+    "widen",
 ]
 
 # --- the folding table -----------------------------------------------------------------------
@@ -135,7 +136,9 @@ class _FoldTable(dict[int, "str | int"]):
 
 
 def _build_table() -> tuple[_FoldTable, frozenset[str], frozenset[str]]:
-    table = _FoldTable((code, code) for code in range(0x0250))
+    # Every code point of the ranges gets an entry, identity included: a miss costs a call
+    # of ``__missing__`` in Python, a hit none.
+    table = _FoldTable((code, code) for low, high in _TABLE_RANGES for code in range(low, high))
     uneven: set[str] = set()
     smuggling: set[str] = set()
     for low, high in _TABLE_RANGES:
@@ -197,11 +200,74 @@ _UNUSUAL = re.compile("[^" + _ordinary_class()[1:])
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class _CharSet:
+    """Finds the characters of a set. The engine tests a class of characters of the BMP
+    against a bitmap, but one holding a character beyond it range by range (a search for
+    the smuggling characters took 0.8 ms per 2 KB): so the BMP part is a regex and the rest,
+    rare in any text, a set looked up for each character beyond the BMP."""
+
+    __slots__ = ("astral", "bmp")
+
+    def __init__(self, chars: frozenset[str]) -> None:
+        self.bmp = re.compile(_char_class(frozenset(c for c in chars if ord(c) <= 0xFFFF)))
+        self.astral = frozenset(c for c in chars if ord(c) > 0xFFFF)
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        stop = len(text) if end is None else end
+        if self.bmp.search(text, start, stop) is not None:
+            return True
+        return any(m.group() in self.astral for m in _ASTRAL.finditer(text, start, stop))
+
+    def offsets(self, text: str) -> list[int]:
+        found = [m.start() for m in self.bmp.finditer(text)]
+        astral = [m.start() for m in _ASTRAL.finditer(text) if m.group() in self.astral]
+        return sorted(found + astral) if astral else found
+
+
+_SMUGGLING = _CharSet(_SMUGGLING_CHARS)
+_UNEVEN = _CharSet(_UNEVEN_CHARS)
+_FOREIGN = re.compile(
+    "[^"
+    + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high - 1))}" for low, high in _TABLE_RANGES)
+    + "]+"
+)
+"""A run of characters outside the table (CJK, emoji…): they fold to themselves."""
+
+
+def _translate(text: str) -> str:
+    """``text.translate`` of the folding table, stepping over runs the table does not hold
+    (a Chinese or emoji-laden text would otherwise cost a Python call per character)."""
+    if _FOREIGN.search(text) is None:
+        return text.translate(_FOLD_TABLE)
+    parts: list[str] = []
+    cursor = 0
+    for run in _FOREIGN.finditer(text):
+        parts.append(text[cursor : run.start()].translate(_FOLD_TABLE))
+        parts.append(run.group())
+        cursor = run.end()
+    parts.append(text[cursor:].translate(_FOLD_TABLE))
+    return "".join(parts)
 
 
 def _fold_latin(match: re.Match[str]) -> str:
     folded = _FOLD_TABLE[ord(match.group())]
     return chr(folded) if isinstance(folded, int) else folded
+
+
+_FEW_NON_ASCII_BYTES = 256
+"""Up to this many bytes of non-ASCII characters in UTF-8 (Latin text with accents, a few
+symbols), folding them one by one beats translating every character."""
+
+
+def _fold_stretch(text: str) -> str:
+    """``text`` folded, for a stretch holding no character that folds to none or several."""
+    if len(text.encode("utf-8", "surrogatepass")) - len(text) <= _FEW_NON_ASCII_BYTES:
+        # Fold first, then lower-case: a Cyrillic "Н" looks like "H", its "н" like no "h".
+        return _NON_ASCII.sub(_fold_latin, text).lower()
+    return _translate(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,30 +299,34 @@ def fold(text: str) -> Folded:
     """
     if text.isascii():
         return Folded(text.lower(), None, False)
-    unusual = [m.start() for m in _UNUSUAL.finditer(text)]
-    obfuscated = any(text[i] in _SMUGGLING_CHARS for i in unusual)
-    uneven = [i for i in unusual if text[i] in _UNEVEN_CHARS]
+    if _UNUSUAL.search(text) is None:
+        # Latin text with accents: lower-case it in C and fold only its few non-ASCII
+        # characters (translating all 2,000 characters of a text costs four times more).
+        return Folded(_NON_ASCII.sub(_fold_latin, text.lower()), None, False)
+    if len(text.encode("utf-8", "surrogatepass")) - len(text) <= _FEW_NON_ASCII_BYTES:
+        unusual = [m.start() for m in _UNUSUAL.finditer(text)]
+        obfuscated = any(text[i] in _SMUGGLING_CHARS for i in unusual)
+        uneven = [i for i in unusual if text[i] in _UNEVEN_CHARS]
+    else:  # a text in another script: unusual characters everywhere, look for the few
+        obfuscated = _SMUGGLING.search(text)
+        uneven = _UNEVEN.offsets(text)
     if not uneven:
         # Every character folds to exactly one: the offsets stay the same.
-        if not unusual:
-            # Latin text with accents: lower-case it in C and fold only its few non-ASCII
-            # characters (translating all 2,000 characters of a text costs four times more).
-            return Folded(_NON_ASCII.sub(_fold_latin, text.lower()), None, False)
-        return Folded(text.translate(_FOLD_TABLE), None, obfuscated)
+        return Folded(_fold_stretch(text), None, obfuscated)
     # Some characters fold to none or several (zero-width characters, ligatures, combining
-    # accents): translate the stretches between them and record where each output
-    # character came from.
+    # accents): fold the stretches between them and record where each output character
+    # came from.
     parts: list[str] = []
     index: list[int] = []
     cursor = 0
     for offset in uneven:
-        parts.append(text[cursor:offset].translate(_FOLD_TABLE))
+        parts.append(_fold_stretch(text[cursor:offset]))
         index.extend(range(cursor, offset))
         piece = text[offset].translate(_FOLD_TABLE)
         parts.append(piece)
         index.extend([offset] * len(piece))
         cursor = offset + 1
-    parts.append(text[cursor:].translate(_FOLD_TABLE))
+    parts.append(_fold_stretch(text[cursor:]))
     index.extend(range(cursor, len(text)))
     return Folded("".join(parts), index, obfuscated)
 
@@ -280,9 +350,50 @@ class _Span:
     text: str
 
 
-_SHORT_DIGITS = re.compile(r"(?<![a-z0-9@$|+.,:/])[0-9]{1,2}(?![a-z0-9@$|+]|[.,:/][0-9])")
+_SHORT_DIGITS = re.compile(r"[0-9](?<![a-z0-9@$|+.,:/][0-9])[0-9]?(?![a-z0-9@$|+]|[.,:/][0-9])")
+"""One or two digits alone. (The lookbehind comes after the first digit: a pattern that starts
+with a class lets the engine skip to the next digit in C; one that starts with a lookbehind
+tries it at every character.)"""
 _LEET_SIGN = re.compile(r"[0-9@$|+](?:(?<=[a-z].)|(?=[a-z]))")
 """A cheap test for ``_LEET_TOKEN``: the search skips straight to the rare digits and symbols."""
+
+
+_UNREAD_DIGIT = re.compile(r"[268]")
+_EMAIL_DOMAIN = re.compile(r"\.[a-z]")
+_ORDINAL = re.compile(r"[0-9]+(?:st|nd|rd|th|o|a|os|as)")
+
+
+def _leet_word(text: str, token: re.Match[str]) -> bool:
+    """Whether ``token`` may be a word in leetspeak: it holds a character the tables rewrite,
+    and none that no table reads as a letter (``2 6 8``: ``8pm``, ``x86``, ``1z999aa1``, an
+    order number stay what they are), it is not an ordinal (``40th``, ``3o`` from ``3º``),
+    and it is not the ``name@domain`` of an e-mail address. Each token let through is read
+    again with the text around it."""
+    word = token.group()
+    mapped = _LEET_MAPPED.findall(word)
+    if not mapped or _UNREAD_DIGIT.search(word) is not None or _ORDINAL.fullmatch(word):
+        return False
+    return not (mapped == ["@"] and _EMAIL_DOMAIN.match(text, token.end()) is not None)
+
+
+LEET_REACH = 160
+"""How far from a mixed token a short digit group is read as a word: a phrase and its tail."""
+
+
+def widen(spans: Sequence[tuple[int, int]], length: int, margin: int) -> list[tuple[int, int]]:
+    """``spans`` (in order) widened by ``margin`` on each side, merged, clipped to ``length``.
+
+    >>> widen([(10, 12), (20, 25), (90, 95)], 100, 10)
+    [(0, 35), (80, 100)]
+    """
+    wide: list[tuple[int, int]] = []
+    for start, end in spans:
+        low, high = max(0, start - margin), min(length, end + margin)
+        if wide and low <= wide[-1][1]:
+            wide[-1] = (wide[-1][0], max(high, wide[-1][1]))
+        else:
+            wide.append((low, high))
+    return wide
 
 
 def deleet(text: str) -> list[str]:
@@ -295,41 +406,59 @@ def deleet(text: str) -> list[str]:
     >>> deleet("nothing to see in 2024")
     []
     """
-    return _deleet(text)[0]
+    return [reading for reading, _ in _deleet(text)]
 
 
-def _deleet(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """``deleet``'s readings and the spans of the tokens that mix letters and digits."""
-    if _LEET_SIGN.search(text) is None:
-        return [], []
+def _mixed_tokens(text: str) -> list[tuple[int, int]]:
+    """The spans of the tokens that may be words in leetspeak (``_leet_word``)."""
     # Walk out from each sign (rare) to its token's ends: a regex for "a token holding a
     # letter next to a digit" would backtrack through every word of the text.
     spans: list[tuple[int, int]] = []
+    seen = 0  # the end of the last token looked at: a long one holds many signs
     for sign in _LEET_SIGN.finditer(text):
-        if spans and sign.start() < spans[-1][1]:
+        if sign.start() < seen:
             continue
         start = sign.start()
         while start > 0 and text[start - 1] in _LEET_CHARS:
             start -= 1
         found = _LEET_TOKEN.match(text, start)
-        # A token whose digits have no letter reading ("8pm", "x86", "h264") reads the same
-        # either way: it would only make a reading identical to the text, rescanned for
-        # nothing around it.
-        if found is not None and _LEET_MAPPED.search(found.group()) is not None:
+        if found is None:
+            continue
+        seen = found.end()
+        if _leet_word(text, found):
             spans.append(found.span())
+    return spans
+
+
+def _deleet(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """``deleet``'s readings, each with the spans where it must be read again."""
+    if _LEET_SIGN.search(text) is None:
+        return []
+    spans = _mixed_tokens(text)
     tokens = [_Span(a, b, text[a:b]) for a, b in spans]
     if not tokens:
-        return [], []
+        return []
     # In a text that writes words in leetspeak, a lone group of one or two digits is a short
-    # word too ("45" for "as", "3" for "e"); elsewhere numbers stay numbers.
+    # word too ("45" for "as", "3" for "e"); elsewhere numbers stay numbers, and so do those
+    # too far from any mixed token to be read in the same phrase.
     mixed = list(spans)
-    tokens.extend(_Span(*m.span(), m.group()) for m in _SHORT_DIGITS.finditer(text))
+    position = 0
+    for low, high in widen(spans, len(text), LEET_REACH):
+        for short in _SHORT_DIGITS.finditer(text, max(low, position)):
+            if short.start() >= high:
+                break
+            tokens.append(_Span(*short.span(), short.group()))
+            position = short.end()
     tokens.sort(key=lambda t: t.start)
-    readings = [_LEET_I]
-    if any("1" in t.text for t in tokens):
-        readings.append(_LEET_L)
-    out: list[str] = []
-    for table in readings:
+    # The regions to read again: the mixed tokens (a short digit group alone reveals a word
+    # only next to them). "1" reads as "i" everywhere first; the "l" reading differs from it
+    # only in the mixed tokens holding a "1", so only those are read again in it.
+    readings = [(_LEET_I, mixed)]
+    with_one = [(a, b) for a, b in mixed if "1" in text[a:b]]
+    if with_one:
+        readings.append((_LEET_L, with_one))
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    for table, regions in readings:
         parts: list[str] = []
         cursor = 0
         for span in tokens:
@@ -337,20 +466,20 @@ def _deleet(text: str) -> tuple[list[str], list[tuple[int, int]]]:
             parts.append(span.text.translate(table))
             cursor = span.end
         parts.append(text[cursor:])
-        out.append("".join(parts))
-    # the regions to read again: the mixed tokens (a short digit group alone reveals a word
-    # only next to them)
-    return out, mixed
+        out.append(("".join(parts), regions))
+    return out
 
 
 # --- letters spaced out ----------------------------------------------------------------------
 
 _GAPS = " .-_*·/"
 _SPACED_SIGN = re.compile(
-    r"[ .\-_*·/][a-z0-9@$][ .\-_*·/][a-z0-9@$][ .\-_*·/][a-z0-9@$](?![a-z0-9@$])"
+    r"[ .\-_*·/][a-z0-9@$][ .\-_*·/][a-z0-9@$][ .\-_*·/][a-z0-9@$][ .\-_*·/][a-z0-9@$]"
+    r"(?![a-z0-9@$])"
 )
-"""Cheap test for a run long enough to count (``despace``): starting at a separator skips
-most positions fast, and ordinary text rarely has three one-letter words in a row."""
+"""Cheap test for a run long enough to count (``despace``, on the text after a space): four
+single characters in a row. Starting at a separator skips most positions fast, and ordinary
+text has three one-letter words in a row at times ("entre 3 y 5"), four almost never."""
 _SPACED_RUN = re.compile(r"(?<![a-z0-9@$])[a-z0-9@$](?:[ .\-_*·/][a-z0-9@$](?![a-z0-9@$]))+")
 
 
@@ -368,7 +497,13 @@ def despace(text: str) -> tuple[str, list[int]] | None:
     >>> despace("a b, then c and d") is None
     True
     """
-    if _SPACED_SIGN.search(text) is None:
+    joined = _despace(text)
+    return None if joined is None else (joined[0], joined[1])
+
+
+def _despace(text: str) -> tuple[str, list[int], tuple[tuple[int, int], ...]] | None:
+    """``despace``, and the span of each joined run in the joined text."""
+    if _SPACED_SIGN.search(" " + text) is None:
         return None
     runs = list(_SPACED_RUN.finditer(text))
     # A text spaced out letter by letter has runs of four letters or more ("i g n o r e");
@@ -377,19 +512,22 @@ def despace(text: str) -> tuple[str, list[int]] | None:
         return None
     parts: list[str] = []
     index: list[int] = []
+    spans: list[tuple[int, int]] = []  # each joined run, in the joined text
     cursor = 0
     for run in runs:
         parts.append(text[cursor : run.start()])
         index.extend(range(cursor, run.start()))
+        begin = len(index)
         for offset in range(run.start(), run.end()):
             char = text[offset]
             if char not in _GAPS:
                 parts.append(char)
                 index.append(offset)
+        spans.append((begin, len(index)))
         cursor = run.end()
     parts.append(text[cursor:])
     index.extend(range(cursor, len(text)))
-    return "".join(parts), index
+    return "".join(parts), index, tuple(spans)
 
 
 # --- all forms -------------------------------------------------------------------------------
@@ -436,21 +574,18 @@ def matching_forms(text: str) -> list[Form]:
     """
     folded = fold(text)
     forms = [Form(folded.text, folded.index, "folded")]
-    readings, spans = _deleet(folded.text)
-    forms.extend(Form(reading, folded.index, "leet", tuple(spans)) for reading in readings)
-    joined = despace(folded.text)
+    forms.extend(
+        Form(reading, folded.index, "leet", tuple(spans)) for reading, spans in _deleet(folded.text)
+    )
+    joined = _despace(folded.text)
     if joined is not None:
-        joined_text, joined_index = joined
+        joined_text, joined_index, runs = joined
         index = _compose(folded.index, joined_index)
-        # the joined runs: where consecutive characters of the joined text were apart
-        runs = tuple(
-            (i, i + 1)
-            for i in range(1, len(joined_index))
-            if joined_index[i] - joined_index[i - 1] > 1
+        forms.append(Form(joined_text, index, "joined", runs))
+        forms.extend(
+            Form(reading, index, "joined+leet", _merge(runs + tuple(spans)))
+            for reading, spans in _deleet(joined_text)
         )
-        forms.append(Form(joined_text, index, "joined", _merge(runs)))
-        readings, spans = _deleet(joined_text)
-        forms.extend(Form(r, index, "joined+leet", _merge(runs + tuple(spans))) for r in readings)
     return forms
 
 
@@ -475,7 +610,7 @@ def smuggled(text: str, start: int = 0, end: int | None = None) -> bool:
     if text.isascii():
         return False
     stop = len(text) if end is None else end
-    return any(m.group() in _SMUGGLING_CHARS for m in _UNUSUAL.finditer(text, start, stop))
+    return _SMUGGLING.search(text, start, stop)
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -497,7 +632,7 @@ def normalize(text: str) -> str:
 
 # --- encoded blobs ---------------------------------------------------------------------------
 
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}+={0,2}(?![A-Za-z0-9+/=_-])")
+_RUN = re.compile(r"[A-Za-z0-9+/_-]++={0,2}")
 _HEX_RUN = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}+(?![0-9A-Fa-f])")
 _BLOB_SIGN = re.compile(
     r"(?:[^A-Za-z0-9+/_-]*+[A-Za-z0-9+/_-]{1,15}+(?![A-Za-z0-9+/_-]))*+"
@@ -559,16 +694,28 @@ def decode_blobs(text: str, *, max_blobs: int = 4, max_length: int = 8192) -> li
     >>> decode_blobs("sha 3f786850e387550fdab836ed7e6dc881de23001b")
     []
     """
-    # Cheap test first: every blob holds 16 base64 characters in a row (hex is a subset).
-    if len(text) < 16 or _BLOB_SIGN.match(text) is None:
-        return []
+    # One pass finds each run of 16 or more base64 characters (hex is a subset): the
+    # possessive hops of _BLOB_SIGN never backtrack, where a search for the runs themselves
+    # would try its lookbehind at every character (~50 µs per 2 KB).
     blobs: list[Blob] = []
-    for pattern, encoding in ((_HEX_RUN, "hex"), (_BASE64_RUN, "base64")):
-        for match in pattern.finditer(text):
-            run = match.group()
-            if len(run) > max_length or any(b.start == match.start() for b in blobs):
-                continue
-            raw = bytes.fromhex(run) if encoding == "hex" else _decode_base64(run)
+    position = 0
+    while len(text) - position >= 16:
+        sign = _BLOB_SIGN.match(text, position)
+        if sign is None:
+            break
+        run = _RUN.match(text, sign.end() - 16)  # the sign ends 16 characters into a run
+        assert run is not None
+        position = run.end()
+        if run.end() - run.start() > max_length:
+            continue
+        # hex inside the run first ("0x69676e…" holds its hex after the "x"), then the whole
+        # run as base64 unless it was hex text from its start
+        candidates = [(m, "hex") for m in _HEX_RUN.finditer(text, run.start(), run.end())]
+        candidates.append((run, "base64"))
+        for match, encoding in candidates:
+            if encoding == "base64" and blobs and blobs[-1].start == run.start():
+                break
+            raw = bytes.fromhex(match.group()) if encoding == "hex" else _decode_base64(run.group())
             decoded = _printable_text(raw) if raw else None
             if decoded is not None:
                 blobs.append(Blob(match.start(), match.end(), encoding, decoded))

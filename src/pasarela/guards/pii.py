@@ -8,7 +8,10 @@ the check letter for DNI and NIE, the check digits of CURP, RFC, CPF, CNPJ, CUIT
 RUT. A look-alike with a wrong check digit is not reported: that is what the validation is
 for. SSNs have no check digit; their area, group and serial rules stand in for one. Phone
 numbers, e-mails and IPs are checked for shape (country calling code and national length,
-NANP area and exchange, valid octets, ``ipaddress`` for IPv6).
+NANP area and exchange, valid octets, ``ipaddress`` for IPv6). Identifiers are read as people
+type them, not only as they are printed: letters in either case (``es91 2100…``,
+``x1234567l``), a space before a DNI's letter, a CUIT grouped with spaces, a RUT with no dash
+(the weaker of these need their context word), ``00`` for ``+``.
 
 **Scores.** Each reading starts from a base score that says how much its validation alone
 proves: a Luhn-valid card with a real network prefix is a card (0.9) with no context; a bare
@@ -19,7 +22,8 @@ the three languages, accents ignored): a word of the kind ("cpf", "tarjeta", "te
 not know ("RG", "IMEI", "CNH"...) takes ``OTHER_ID_PENALTY`` away; for the weakly validated
 readings (national phone formats, bare numbers, undotted RUT, IPv4, SSN) a word announcing
 something else ("pedido", "order", "versión", "tracking"...) takes ``ANTI_CONTEXT_PENALTY``
-away. A guard's default threshold (0.5) then acts on the checksum-valid kinds on their own
+away. Those two speak only within their sentence: "el pedido A9138. (41) 3988-1849" holds a
+phone number. A guard's default threshold (0.5) then acts on the checksum-valid kinds on their own
 and on the weak ones only with their context. A number that could be several kinds (11 bare
 digits: a CPF, a CUIT, a phone number) is the one its context supports best.
 
@@ -431,11 +435,13 @@ _MASTER = re.compile(
         (?=[0-9\ .\-/]{6})  # every kind has 7 characters of digits and separators
         (?:
           (?:
-            (?P<cnpj_p>[0-9]\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2})
+            (?P<intl00>(?<=0)0[1-9][0-9]{0,2}\ ?[0-9](?:\ ?[0-9]){6,13})
+          | (?P<cnpj_p>[0-9]\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2})
           | (?P<cpf_p>[0-9]{2}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{8}-[0-9]{2})
           | (?P<rut_d>[0-9]?\.[0-9]{3}\.[0-9]{3}-[0-9Kk])
-          | (?P<dni>[0-9]\.[0-9]{3}\.[0-9]{3}[ -]?[A-Za-z]|[0-9]{7}-?[A-Za-z])
-          | (?P<cuit_d>[0-9]-[0-9]{8}-[0-9])
+          | (?P<dni>[0-9]\.[0-9]{3}\.[0-9]{3}[ -]?[A-Za-z]|[0-9]{7}[ -]?[A-Za-z])
+          | (?P<cuit_d>[0-9](?P<cs>[-\ ])[0-9]{8}(?P=cs)[0-9])
+          | (?P<rut_k>[0-9]{6,7}[Kk])
           | (?P<ipv4>[0-9]{0,2}(?:\.[0-9]{1,3}){3})
           | (?P<rut_u>[0-9]{6,7}-[0-9Kk])
           | (?P<ssn>[0-9]{2}(?P<ss>[- ])[0-9]{2}(?P=ss)[0-9]{4})
@@ -444,33 +450,35 @@ _MASTER = re.compile(
         | (?P<num>(?:[ -]?[0-9]){12,18})
           (?![0-9A-Za-z]|[ -][0-9]+[ -][0-9])  # may take one short group after: _num trims
         | (?:
-            (?P<tel>[0-9]{2}(?P<ts>[-.])[0-9]{3}(?P=ts)[0-9]{4}
+            (?P<telw>[0-9](?P<tm>[-.])[0-9]{4}(?P=tm)[0-9]{4})
+          | (?P<tel>[0-9]{2}(?P<ts>[-.])[0-9]{3}(?P=ts)[0-9]{4}
               |[0-9]{1,2}\ [0-9]{4,5}-[0-9]{4}
               |[0-9]\ [0-9]{4}\ [0-9]{4}
               |[0-9]{2}\ [0-9]{3}\ [0-9]{3}
               |[0-9]\ [0-9]{3}\ [0-9]{2}\ [0-9]{2}
               |[0-9]\ [0-9]{3}\ [0-9]{4})
-          | (?P<bare>[0-9]{8,10})
+          | (?P<bare>[0-9]{7,10})
           )
           (?![0-9A-Za-z]|[ .\-/][0-9])
         )
-      | (?<=[A-ZÑ&][0-9])
+      | (?<=[A-Za-zÑñ&][0-9])
         (?:
-          (?P<iban>(?<![0-9A-Za-z][A-Z]{2}[0-9])(?<=[A-Z]{2}[0-9])
-             [0-9](?:\ ?[A-Z0-9]{4}){2,7}(?:\ ?[A-Z0-9]{1,4})?)
-        | (?P<l4>(?<![0-9A-Za-zÑ&][A-ZÑ&]{4}[0-9])(?<=[A-ZÑ&]{4}[0-9])
-             [0-9]{5}(?:[HMX][A-Z]{5}[A-Z0-9][0-9]|[A-Z0-9]{2}[0-9A]))
-        | (?P<l3>(?<![0-9A-Za-zÑ&][A-ZÑ&]{3}[0-9])(?<=[A-ZÑ&]{3}[0-9])[0-9]{5}[A-Z0-9]{2}[0-9A])
-        | (?P<nie>(?<![0-9A-Za-z][XYZ][0-9])(?<=[XYZ][0-9])[0-9]{6}-?[A-Z])
+          (?P<iban>(?<![0-9A-Za-z][A-Za-z]{2}[0-9])(?<=[A-Za-z]{2}[0-9])
+             [0-9](?:\ ?[A-Za-z0-9]{4}){2,7}(?:\ ?[A-Za-z0-9]{1,4})?)
+        | (?P<l4>(?<![0-9A-Za-zÑñ&][A-Za-zÑñ&]{4}[0-9])(?<=[A-Za-zÑñ&]{4}[0-9])
+             [0-9]{5}(?:[HMXhmx][A-Za-z]{5}[A-Za-z0-9][0-9]|[A-Za-z0-9]{2}[0-9Aa]))
+        | (?P<l3>(?<![0-9A-Za-zÑñ&][A-Za-zÑñ&]{3}[0-9])(?<=[A-Za-zÑñ&]{3}[0-9])
+             [0-9]{5}[A-Za-z0-9]{2}[0-9Aa])
+        | (?P<nie>(?<![0-9A-Za-z][XYZxyz][0-9])(?<=[XYZxyz][0-9])[0-9]{6}-?[A-Za-z])
         )
         (?![0-9A-Za-z])
       | (?<=[ -][0-9])
         (?:
-          (?P<l4s>(?<![0-9A-Za-zÑ&][A-ZÑ&]{4}[ -][0-9])(?<=[A-ZÑ&]{4}[ -][0-9])
-             [0-9]{5}[ -][A-Z0-9]{2}[0-9A])
-        | (?P<l3s>(?<![0-9A-Za-zÑ&][A-ZÑ&]{3}[ -][0-9])(?<=[A-ZÑ&]{3}[ -][0-9])
-             [0-9]{5}[ -][A-Z0-9]{2}[0-9A])
-        | (?P<nies>(?<![0-9A-Za-z][XYZ]-[0-9])(?<=[XYZ]-[0-9])[0-9]{6}-?[A-Z])
+          (?P<l4s>(?<![0-9A-Za-zÑñ&][A-Za-zÑñ&]{4}[ -][0-9])(?<=[A-Za-zÑñ&]{4}[ -][0-9])
+             [0-9]{5}[ -][A-Za-z0-9]{2}[0-9Aa])
+        | (?P<l3s>(?<![0-9A-Za-zÑñ&][A-Za-zÑñ&]{3}[ -][0-9])(?<=[A-Za-zÑñ&]{3}[ -][0-9])
+             [0-9]{5}[ -][A-Za-z0-9]{2}[0-9Aa])
+        | (?P<nies>(?<![0-9A-Za-z][XYZxyz]-[0-9])(?<=[XYZxyz]-[0-9])[0-9]{6}-?[A-Za-z])
         )
         (?![0-9A-Za-z])
       | [0-9A-Za-z.\-/,]*
@@ -521,8 +529,8 @@ _BOOST: dict[Kind, float] = {
 _CONTEXT_WORDS: dict[Kind, str] = {
     "email": "email mail correo contacto contato escrib* escrev*",
     "phone": (
-        "phone tel telef* movil mobile cel celular cell fono whatsapp call llam* lig* numero "
-        "number contact* fax sms"
+        "phone tel telef* movil mobile telemovel cel celular cell fono whatsapp call llam* lig* "
+        "numero number contact* fax sms"
     ),
     "card": (
         "card tarjeta cartao credit debit credito debito visa mastercard amex pago pagamento "
@@ -539,7 +547,7 @@ _CONTEXT_WORDS: dict[Kind, str] = {
     "rfc": "rfc sat factur* fiscal* tax invoice",
     "cpf": "cpf cadastro documento contribuinte",
     "cnpj": "cnpj empresa razao_social fornecedor company",
-    "ssn": "ssn social_security seguro_social w2 w_2",
+    "ssn": "ssn social_security security_number seguro_social w2 w_2",
     "cuit": "cuit cuil afip tax_id factura fiscal",
     "rut": "rut run rol_unico",
 }
@@ -553,7 +561,8 @@ _OTHER_ID_WORDS = (
 """Words that name an identifier this detector does not know: what follows is that one."""
 _ANTI_WORDS = (
     "pedido order orden invoice nota tracking seguimiento rastreio rastreo isbn sku ref "
-    "referencia lote batch version versao build release upgrade actualic* atualiz* cep postal "
+    "referencia lote batch version versao build release firmware upgrade actualic* atualiz* cep "
+    "postal "
     "zip despacho ticket protocolo serial model modelo produto producto product total importe "
     "amount valor price precio preco codigo code"
 )
@@ -595,28 +604,37 @@ _PAIR_ENDS = frozenset(second for _, second in _CUE_PAIRS)
 _STEM_PREFIXES = tuple(stem for stem, _ in _CUE_STEMS)
 
 
-def _cue(words: list[bytes], kind: str, weak: bool) -> str | None:
+def _cue(words: list[bytes], kind: str, weak: bool, sentence: int = 0) -> str | None:
     """The nearest cue for a reading of ``kind`` among ``words``: ``own`` (a context word of
     the kind), ``other`` (a word naming another identifier), ``anti`` (for a weak reading, a
-    word announcing something else), or None."""
+    word announcing something else), or None.
+
+    ``words[sentence:]`` are the reading's own sentence. A word announcing another
+    identifier or something else speaks within its sentence ("el pedido A9138. (41) 3988-1849"
+    is a phone number); a word of the kind may announce what follows it further on."""
     for i in range(len(words) - 1, -1, -1):
         word = words[i]
         categories = _CUE_WORDS.get(word)
         if i and word in _PAIR_ENDS:
             pair = _CUE_PAIRS.get((words[i - 1], word))
-            if pair is not None:
-                categories = pair | categories if categories else pair
+            if pair is not None:  # "social security number" is not a phone's "number"
+                categories = pair
         if categories is None and word.startswith(_STEM_PREFIXES):
             categories = frozenset(c for stem, c in _CUE_STEMS if word.startswith(stem))
         if not categories:
             continue
         if kind in categories:
             return "own"
-        if "other" in categories:
+        if i >= sentence and "other" in categories:
             return "other"
-        if weak and "anti" in categories:
+        if i >= sentence and weak and "anti" in categories:
             return "anti"
     return None
+
+
+_SENTENCE_END = re.compile(r"[0-9][A-Za-z]*[.;!?](?=\s)|[.;!?](?=\s+[A-Z(¿¡])|\n")
+"""The end of a sentence: a line break, a stop before a capital, or a stop right after a
+value ("el pedido A9138. 450-87-0455"); not an abbreviation's stop ("REF. 518 112 458")."""
 
 
 _DETECTOR_NAMES: dict[Kind, str] = {k: f"pii.{k}" for k in KINDS}
@@ -650,24 +668,35 @@ def _rut(s: str, a: int) -> Readings:
     return [_Hit("rut", a, a + len(s), 0.85 if dotted else 0.55, not dotted, "<RUT>")]
 
 
+def _rut_plain(s: str, a: int) -> Readings:
+    """A RUT with no dash before its check digit K (``15551311K``): rarely anything else."""
+    body = _digits(s[:-1])
+    ok = 7 <= len(body) <= 8 and rut_check_digit(body) == s[-1].upper()
+    return [_Hit("rut", a, a + len(s), 0.6, False, "<RUT>")] if ok else []
+
+
 def _dni(s: str, a: int) -> Readings:
     out = []
-    if dni_letter(_digits(s[:-1])) == s[-1].upper():
-        out.append(_Hit("dni", a, a + len(s), 0.85, False, "<DNI>"))
-    if s[-2:-1] == "-" and s[-1] in "Kk":  # 12345678-K: a RUT's check digit K, too
-        out.extend(_rut(s, a))
+    letter = s[-1]
+    spaced = s[-2:-1] == " "
+    if dni_letter(_digits(s[:-1])) == letter.upper():
+        if spaced and letter.islower():
+            # "llama al 12345678 y pide": a word may follow a number; the DNI needs its cue
+            out.append(_Hit("dni", a, a + len(s), 0.45, True, "<DNI>"))
+        else:
+            out.append(_Hit("dni", a, a + len(s), 0.75 if spaced else 0.85, False, "<DNI>"))
+    if letter in "Kk" and not spaced:  # 12345678-K, 12345678K: a RUT's check digit K too
+        out.extend(_rut(s, a) if s[-2] == "-" else _rut_plain(s, a))
+    if spaced:  # the number alone may be what a bare number is
+        out.extend(_bare(s[:-2], a))
     return out
 
 
 def _nie(s: str, a: int) -> Readings:
+    s = s.upper()
     number = str("XYZ".index(s[0])) + _digits(s[1:-1])  # X, Y, Z stand for 0, 1, 2
     ok = dni_letter(number) == s[-1]
     return [_Hit("nie", a, a + len(s), 0.85, False, "<NIE>")] if ok else []
-
-
-def _cuit_d(s: str, a: int) -> Readings:
-    ok = cuit_valid(_digits(s))
-    return [_Hit("cuit", a, a + len(s), 0.85, False, "<CUIT>")] if ok else []
 
 
 def _ipv4(s: str, a: int) -> Readings:
@@ -724,9 +753,15 @@ def _tel(s: str, a: int) -> Readings:
     return [_Hit("phone", a, a + len(s), 0.55, True, "<PHONE>")]
 
 
+def _tel_weak(s: str, a: int) -> Readings:
+    """A Mexican 2-4-4 number with dashes or dots: part numbers look the same, so it needs
+    its cue ("WhatsApp", "tel")."""
+    return [_Hit("phone", a, a + len(s), 0.45, True, "<PHONE>")]
+
+
 def _bare(s: str, a: int) -> Readings:
-    """9 to 11 digits with no separator: CPF or CUIT when 11 and valid; otherwise a phone
-    number or an SSN only with context (low base scores)."""
+    """8 to 11 digits with no separator: CPF or CUIT when 11 and valid; otherwise a phone
+    number, an SSN or an undotted RUT only with context (low base scores)."""
     out: Readings = []
     b = a + len(s)
     n = len(s)
@@ -737,16 +772,27 @@ def _bare(s: str, a: int) -> Readings:
             out.append(_Hit("cuit", a, b, 0.4, True, "<CUIT>"))
     elif n == 9 and ssn_valid(s):
         out.append(_Hit("ssn", a, b, 0.3, True, "<SSN>"))
-    out.append(_Hit("phone", a, b, 0.35, True, "<PHONE>"))
+    if n in (8, 9) and rut_check_digit(s[:-1]) == s[-1]:
+        out.append(_Hit("rut", a, b, 0.2, True, "<RUT>"))
+    if n != 11 or _phone11(s):
+        out.append(_Hit("phone", a, b, 0.35, True, "<PHONE>"))
     return out
 
 
+def _phone11(d: str) -> bool:
+    """Whether 11 bare digits can be a phone number: a Brazilian mobile (area code, then 9)
+    or a North American number after its 1 (area and exchange codes start with 2-9).
+    Anything else of that length is an identifier with a wrong check digit, or a code."""
+    return d[2] == "9" or (d[0] == "1" and d[1] not in "01" and d[4] not in "01")
+
+
 def _iban(s: str, a: int) -> Readings:
+    s = s.upper()
     country = s[:2]
     length = IBAN_LENGTHS.get(country)
     if length is None:
         return []
-    if " " not in s:
+    if " " not in s[:length]:
         end = length
     else:  # printed in groups of four: the IBAN's last character, spaces counted
         end = length + (length - 1) // 4
@@ -761,7 +807,8 @@ def _iban(s: str, a: int) -> Readings:
 
 
 def _letters4(s: str, a: int) -> Readings:
-    """Four capitals and digits: a CURP (18) or a person's RFC (13)."""
+    """Four letters and digits: a CURP (18) or a person's RFC (13)."""
+    s = s.upper()
     if len(s) == 18:
         ok = (
             _CURP_SHAPE.fullmatch(s) is not None
@@ -774,6 +821,7 @@ def _letters4(s: str, a: int) -> Readings:
 
 
 def _rfc(s: str, a: int) -> Readings:
+    s = s.upper()
     compact = s.replace("-", "").replace(" ", "")
     if len(compact) - len(s) not in (0, -2):
         return []  # one separator on one side only
@@ -790,15 +838,29 @@ def _intl(s: str, a: int) -> Readings:
     return [] if size is None else [_Hit("phone", a, a + 1 + size, 0.75, False, "<PHONE>")]
 
 
+def _intl00(s: str, a: int) -> Readings:
+    """An international number dialled with 00 instead of '+' (``0034 612 345 678``)."""
+    size = _intl_phone_end(s[2:])
+    return [] if size is None else [_Hit("phone", a, a + 2 + size, 0.6, True, "<PHONE>")]
+
+
+def _cuit_s(s: str, a: int) -> Readings:
+    """A CUIT written 2-8-1 with dashes (the usual way) or spaces (less telling)."""
+    ok = cuit_valid(_digits(s))
+    score = 0.85 if "-" in s else 0.6
+    return [_Hit("cuit", a, a + len(s), score, False, "<CUIT>")] if ok else []
+
+
 def _paren(s: str, a: int) -> Readings:
     return [_Hit("phone", a, a + len(s), 0.65, True, "<PHONE>")]
 
 
 _HANDLERS = {
-    "cpf_p": _cpf_p, "cnpj_p": _cnpj_p, "rut_d": _rut, "rut_u": _rut, "dni": _dni,
-    "cuit_d": _cuit_d, "ipv4": _ipv4, "ssn": _ssn, "num": _num, "tel": _tel, "bare": _bare,
-    "iban": _iban, "l4": _letters4, "l4s": _rfc, "l3": _rfc, "l3s": _rfc, "nie": _nie,
-    "nies": _nie, "intl": _intl, "paren": _paren,
+    "cpf_p": _cpf_p, "cnpj_p": _cnpj_p, "rut_d": _rut, "rut_u": _rut, "rut_k": _rut_plain,
+    "dni": _dni, "cuit_d": _cuit_s, "ipv4": _ipv4, "ssn": _ssn, "num": _num, "tel": _tel,
+    "telw": _tel_weak, "bare": _bare, "intl00": _intl00, "iban": _iban, "l4": _letters4,
+    "l4s": _rfc, "l3": _rfc, "l3s": _rfc, "nie": _nie, "nies": _nie, "intl": _intl,
+    "paren": _paren,
 }  # fmt: skip
 
 
@@ -913,11 +975,14 @@ def _score(text: str, hits: list[_Hit]) -> Finding:
     "servidor … versión 1.2.3.4" is a version and "pedido … CPF 529.982.247-25" a CPF. No
     cue: the base score."""
     start = hits[0].start
-    words = folded_words(text[max(0, start - CONTEXT_WINDOW) : start])
+    window = text[max(0, start - CONTEXT_WINDOW) : start]
+    words = folded_words(window)
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    sentence = len(folded_words(window[: ends[-1]])) if ends else 0
     best = hits[0]
     best_score = -1.0
     for hit in hits:
-        cue = _cue(words, hit.kind, hit.weak)
+        cue = _cue(words, hit.kind, hit.weak, sentence)
         score = hit.score
         if cue == "own":
             score = min(1.0, score + _BOOST[hit.kind])

@@ -1,18 +1,25 @@
 """Bearer tokens: JWTs signed by an identity provider, verified with PyJWT.
 
-HS256 with a shared secret, or RS256 with a PEM public key or the keys of a JWKS (a file, or a
-URL fetched at start and refreshed in the background — never on a request). The issuer and the
-audience are checked when configured, the expiry always. The role comes from a claim through
-a mapping, so an identity provider's group names need not be pasarela's role names.
+HS256 with a shared secret, or RS256 with a PEM public key or the keys of a JWKS: a file, read at
+start, or a URL, fetched at start and then by ``keep_fresh`` in the background — never on a
+request. A token signed with a key the set does not hold yet is refused, and wakes the refresher
+early (at most once per ``jwt_jwks_min_refresh_s``): identity providers publish a new key before
+they sign with it. The issuer and the audience are checked when configured, the expiry always.
+The role comes from a claim through a mapping, so an identity provider's group names need not be
+pasarela's role names.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 
@@ -37,34 +44,80 @@ class JwtVerifier:
                 jwt.algorithms.RSAAlgorithm.from_jwk(pem.decode()) if pem[:1] == b"{" else pem
             )
         self.jwks: dict[str, Any] = {}
-        if settings.jwt_jwks:
-            self.refresh()
+        source = settings.jwt_jwks
+        self.from_url = bool(source and source.startswith(("https://", "http://")))
+        self._attempted_at = float("-inf")  # time.monotonic() of the last fetch, good or bad
+        self._wake: asyncio.Event | None = None  # set by a token with an unknown kid
+        self._loop: asyncio.AbstractEventLoop | None = None  # the refresher's, while it runs
+        if source:
+            try:
+                self.jwks = self._load(source)
+            except Exception as exc:
+                raise ConfigurationError(
+                    f"cannot load the JWKS from {_shown(source)}: {_reason(exc, source)}"
+                ) from exc
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
         return bool(settings.jwt_secret or settings.jwt_public_key or settings.jwt_jwks)
 
     def refresh(self) -> None:
-        """Load the JWKS again (blocking: call it off the event loop)."""
+        """Load the JWKS again (blocking: call it off the event loop); on failure keep the keys
+        we had and log why."""
         source = self.settings.jwt_jwks
         if not source:
             return
         try:
-            if source.startswith(("https://", "http://")):
-                import httpx
-
-                document = httpx.get(source, timeout=10).raise_for_status().json()
-            else:
-                document = json.loads(Path(source).read_text(encoding="utf-8"))
-            keys = jwt.PyJWKSet.from_dict(document).keys
-        except Exception as exc:  # keep the keys we had; say why once
-            if not self.jwks:
-                raise ConfigurationError(f"cannot load the JWKS from {source}: {exc}") from exc
+            self.jwks = self._load(source)
+        except Exception as exc:  # noqa: BLE001 - keep the keys we had; say why, secrets left out
             log.warning(
-                "JWKS refresh from %s failed, keeping %d keys: %s", source, len(self.jwks), exc
+                "JWKS refresh from %s failed, keeping %d keys: %s",
+                _shown(source),
+                len(self.jwks),
+                _reason(exc, source),
             )
+
+    async def keep_fresh(self) -> None:
+        """Refresh a URL's JWKS every ``jwt_jwks_refresh_s``, or sooner when a token names a key
+        we do not hold — but never twice within ``jwt_jwks_min_refresh_s``. Run it as a task and
+        cancel it to stop; a file is read once, at start."""
+        if not self.from_url:
             return
-        self.jwks = {k.key_id or "": k.key for k in keys}
+        wake = self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        try:
+            while True:
+                due = self._attempted_at + self.settings.jwt_jwks_refresh_s
+                try:  # not wait_for: on 3.11 it can swallow the cancel that stops us
+                    async with asyncio.timeout(max(0.0, due - time.monotonic())):
+                        await wake.wait()
+                except TimeoutError:
+                    pass
+                else:  # woken early: still not before the minimum interval is over
+                    soonest = min(due, self._attempted_at + self.settings.jwt_jwks_min_refresh_s)
+                    await asyncio.sleep(max(0.0, soonest - time.monotonic()))
+                wake.clear()  # kids seen from here on call for the next fetch
+                await asyncio.to_thread(self.refresh)
+        finally:
+            self._loop = self._wake = None
+
+    def _load(self, source: str) -> dict[str, Any]:
+        self._attempted_at = time.monotonic()
+        if self.from_url:
+            import httpx
+
+            document = httpx.get(source, timeout=10).raise_for_status().json()
+        else:
+            document = json.loads(Path(source).read_text(encoding="utf-8"))
+        keys = jwt.PyJWKSet.from_dict(document).keys
+        return {k.key_id or "": k.key for k in keys}
+
+    def _unknown_kid(self) -> None:
+        """Ask the refresher for an early fetch; a no-op when none runs. Safe from any thread."""
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not wake.is_set():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(wake.set)
 
     def check(self, token: str) -> Principal:
         try:
@@ -78,6 +131,7 @@ class JwtVerifier:
             elif algorithm == "RS256" and self.jwks:
                 kid = header.get("kid") or ""
                 if kid not in self.jwks:
+                    self._unknown_kid()  # refused now; the next fetch may bring it
                     raise Unauthenticated(
                         "the token's signing key is not known", code="invalid_credentials"
                     )
@@ -117,3 +171,22 @@ class JwtVerifier:
             f"the token's {self.settings.jwt_role_claim!r} claim maps to no role",
             code="no_role",
         )
+
+
+def _shown(source: str) -> str:
+    """A JWKS source fit for a log line: a URL loses its user, password, query and fragment."""
+    if not source.startswith(("https://", "http://")):
+        return source
+    parts = urlsplit(source)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def _reason(exc: Exception, source: str) -> str:
+    """Why a load failed, in words that carry no secret from the URL."""
+    import httpx
+
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}"
+    return f"{type(exc).__name__}: {exc}".replace(source, _shown(source))

@@ -112,6 +112,7 @@ class DataPlane:
         self._gil_turn = asyncio.Semaphore(1)
         self._refresh_lock = asyncio.Lock()
         self._poller: asyncio.Task[None] | None = None
+        self._jwks_refresher: asyncio.Task[None] | None = None
         self._shadow_tasks: set[asyncio.Task[None]] = set()
         # Who may call: the keys come with each snapshot; a token verifier, when configured,
         # lives as long as the process (its JWKS refreshes on its own schedule).
@@ -124,6 +125,10 @@ class DataPlane:
         await self.refresh(force=True)
         self.ready = True
         self._poller = asyncio.get_running_loop().create_task(self._poll(), name="snapshot-poll")
+        if self.jwt is not None and self.jwt.from_url:
+            self._jwks_refresher = asyncio.get_running_loop().create_task(
+                self.jwt.keep_fresh(), name="jwks-refresh"
+            )
 
     async def stop(self) -> None:
         self.ready = False
@@ -131,6 +136,10 @@ class DataPlane:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
+        if self._jwks_refresher is not None:
+            self._jwks_refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._jwks_refresher
         for task in list(self._shadow_tasks):
             with contextlib.suppress(asyncio.CancelledError, PasarelaError):
                 await task
@@ -364,8 +373,9 @@ class DataPlane:
     async def _admit(
         self, request: RequestContext, protection: Protection, inputs: Sequence[Any]
     ) -> Sequence[Any]:
-        """The endpoint's rate limit, then its input guards: the inputs to serve (redacted
-        where a guard redacts); RateLimited or Blocked otherwise."""
+        """The endpoint's rate limit, its size limits, then its input guards: the inputs to
+        serve (redacted where a guard redacts); RateLimited, InvalidInput or Blocked
+        otherwise. (The schema guard runs per version, once routing has chosen one.)"""
         if protection.limit is not None:
             decision = await self.limiter.acquire(f"endpoint:{request.endpoint}", protection.limit)
             if not decision.allowed:
@@ -378,6 +388,8 @@ class DataPlane:
                     f"endpoint {request.endpoint!r} is over its rate limit ({protection.limit})",
                     headers=limit_headers(decision),
                 )
+        if protection.size is not None:
+            protection.size.check(inputs)
         if protection.input is None:
             return inputs
         guarded: Sequence[Any] = self._guard(request, protection.input, inputs, "input")

@@ -1,4 +1,4 @@
-"""What protects one endpoint on the request path: its rate limit and its guards.
+"""What protects one endpoint on the request path: its rate limit, its size limits and its guards.
 
 Built once per snapshot from the endpoint's spec. ``guard`` walks a request's inputs (or a
 reply's outputs) and runs the chain over every string in them: a ``block`` refuses the request
@@ -18,6 +18,7 @@ from pasarela.errors import Blocked, ConfigurationError
 from pasarela.guards.base import GuardChain
 from pasarela.guards.config import chain, parse, walk_strings
 from pasarela.guards.pii import Pseudonymizer
+from pasarela.guards.size import SizeLimits
 from pasarela.security.ratelimit.base import Limit
 from pasarela.types import EndpointSpec, Verdict
 
@@ -29,6 +30,7 @@ class Protection:
     input: GuardChain | None = None
     output: GuardChain | None = None
     limit: Limit | None = None
+    size: SizeLimits | None = None
 
 
 def protection_of(
@@ -43,7 +45,7 @@ def protection_of(
         inputs, outputs = chain(config.input, pseudonymizer), chain(config.output, pseudonymizer)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise ConfigurationError(f"endpoint {spec.name!r}: guards or rate_limit: {exc}") from exc
-    return Protection(inputs, outputs, limit)
+    return Protection(inputs, outputs, limit, SizeLimits.of(config.size))
 
 
 def guard(

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pasarela.errors import PasarelaError
+from pasarela.guards.schema import PositionalRowChecker, RowChecker, checker_for
 from pasarela.registry.service import Registry, parse_ref
-from pasarela.registry.signature import PositionalRowChecker, RowChecker, checker_for
 from pasarela.serving.batching import Batcher
 from pasarela.serving.protection import Protection
 from pasarela.telemetry.metrics import BoundMetrics

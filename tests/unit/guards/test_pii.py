@@ -105,6 +105,22 @@ def test_check_digit_functions_on_published_examples() -> None:
         ("whatsapp +54 9 11 4123-4567", "PHONE", "+54 9 11 4123-4567"),
         ("IP 203.0.113.7", "IP", "203.0.113.7"),
         ("from 2001:db8:85a3::8a2e:370:7334.", "IP", "2001:db8:85a3::8a2e:370:7334"),
+        # the ways people also write them: lower case, a space before the letter, no dash
+        ("cuenta es91 2100 0418 4502 0005 1332", "IBAN", "es91 2100 0418 4502 0005 1332"),
+        ("conta gb82west12345698765432 obrigado", "IBAN", "gb82west12345698765432"),
+        ("mi NIE es x1234567l", "NIE", "x1234567l"),
+        ("curp boxw310820hnerxn09", "CURP", "boxw310820hnerxn09"),
+        ("rfc gode561231gr8", "RFC", "gode561231gr8"),
+        ("DNI nº 12345678 Z", "DNI", "12345678 Z"),
+        ("mi dni es 12345678 z", "DNI", "12345678 z"),
+        ("CUIL 20 12345678 6", "CUIT", "20 12345678 6"),
+        ("mi RUT es 10000013k", "RUT", "10000013k"),
+        ("RUT 123456785", "RUT", "123456785"),
+        ("WhatsApp al 55-1234-5678", "PHONE", "55-1234-5678"),
+        ("llámame al 0034 612 345 678", "PHONE", "0034 612 345 678"),
+        ("telemóvel 912345678", "PHONE", "912345678"),
+        # a cue word speaks within its sentence: the order number's is not the phone's
+        ("Sobre o pedido A91384730. (41) 3988-1849", "PHONE", "(41) 3988-1849"),
         ("host fe80::1ff:fe23:4567:890a", "IP", "fe80::1ff:fe23:4567:890a"),
     ],
 )
@@ -157,6 +173,12 @@ def test_look_alikes_with_wrong_check_digits_are_not_reported(text: str) -> None
         "at 12:30:45 on 00:1A:2B:3C:4D:5E",
         "nfe 3524 0112 3456 7800 0190 5500 1000 0012 3410 0001 2345",
         "R$ 1.234.567,89 e CEP 01310-100",
+        "firmware 2.7.1.2 on the router",
+        "P/N 26-2780-0984, weight 2.35 kg",
+        "Replacement part REF. 518 112 458 is back in stock",
+        "son 12345678 z más o menos",  # a letter after a number, no DNI cue: a word
+        "social security number 416320000",  # serial 0000: no SSN, and not a phone either
+        "cliente ligou, 14200606004",  # 11 digits that no phone plan has
     ],
 )
 def test_numbers_of_daily_life_are_not_personal_data(text: str) -> None:
