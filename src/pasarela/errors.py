@@ -2,15 +2,17 @@
 
     PasarelaError                      code: internal_error
     ├── ClientError                    the caller can fix it
-    │   ├── InvalidRequest             invalid_json, invalid_request, payload_too_large
-    │   ├── InvalidInput               invalid_input: features, types or shape do not match
+    │   ├── InvalidRequest             invalid_json, invalid_request, payload_too_large,
+    │   │                              invalid_timeout
+    │   ├── InvalidInput               invalid_input: features, types or shape do not match;
+    │   │                              too_many_rows, text_too_long
     │   ├── NotFound                   endpoint_not_found, model_not_found, version_not_found, …
     │   ├── Conflict                   conflict: the change clashes with what exists
     │   ├── Unauthenticated            unauthenticated, invalid_credentials, key_expired, …
     │   ├── Forbidden                  forbidden: the role or key may not do this
     │   ├── Blocked                    input_blocked, output_blocked: a guard refused it
     │   └── RateLimited                rate_limited: too many requests (retry_after, headers)
-    ├── Unavailable                    overloaded, not_ready: try again later (retry_after)
+    ├── Unavailable                    overloaded, not_ready, circuit_open: try again later
     ├── ModelError                     model_error: the model raised while predicting
     │   └── ModelTimeout               model_timeout
     ├── ArtifactError                  artifact_missing, artifact_tampered

@@ -119,3 +119,21 @@ class FlakyModel:
         if self.rng.random() < (self.rate or 0.0):
             raise RuntimeError("this model fails some batches on purpose")
         return row_sums(rows)
+
+
+class SwitchableModel:
+    """Sums rows, or fails, or hangs, as the file named by ``PASARELA_TEST_MODE_FILE`` says
+    (read on every batch, so a test flips a running server's model): ``ok`` (or no file),
+    ``fail``, or ``hang:SECONDS``. For resilience tests: a primary that breaks and recovers."""
+
+    def predict(self, rows: list[Any]) -> list[float]:
+        import os
+        from pathlib import Path
+
+        path = os.environ.get("PASARELA_TEST_MODE_FILE")
+        mode = Path(path).read_text().strip() if path and Path(path).exists() else "ok"
+        if mode == "fail":
+            raise RuntimeError("this model fails while its mode file says so")
+        if mode.startswith("hang:"):
+            time.sleep(float(mode.split(":", 1)[1]))
+        return row_sums(rows)

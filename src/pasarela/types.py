@@ -148,6 +148,13 @@ class EndpointSpec:
     """The endpoint's limit for all its callers together (``1000/s burst=2000``)."""
     retention_days: float | None = None
     """Records older than this are deleted (None: ``PASARELA_RETENTION_DAYS``, else kept)."""
+    fallback: tuple[JSON, ...] = ()
+    """Who answers when the chosen version cannot, in order: a version reference
+    (``churn-small@1``) or ``{"static": value}`` (every row gets ``value``)."""
+    breaker: Mapping[str, JSON] = field(default_factory=dict)
+    """The ``breaker`` section as applied (``serving/breaker.BreakerConfig``; defaults omitted)."""
+    attempt_timeout_s: float | None = None
+    """How long one link of the fallback chain may take before the next one answers."""
 
     def to_manifest(self) -> dict[str, JSON]:
         """The declarative form ``pasarela apply -f`` reads and ``get endpoint -o yaml`` prints."""
@@ -174,6 +181,12 @@ class EndpointSpec:
             out["rate_limit"] = self.rate_limit
         if self.retention_days is not None:
             out["retention_days"] = self.retention_days
+        if self.fallback:
+            out["fallback"] = list(self.fallback)
+        if self.breaker:
+            out["breaker"] = dict(self.breaker)
+        if self.attempt_timeout_s is not None:
+            out["attempt_timeout_s"] = self.attempt_timeout_s
         return out
 
     def to_json(self) -> dict[str, JSON]:
@@ -202,6 +215,9 @@ class EndpointSpec:
             guards=data.get("guards") or {},
             rate_limit=data.get("rate_limit"),
             retention_days=data.get("retention_days"),
+            fallback=tuple(data.get("fallback") or ()),
+            breaker=data.get("breaker") or {},
+            attempt_timeout_s=data.get("attempt_timeout_s"),
         )
 
 
@@ -228,6 +244,8 @@ class RequestContext:
     attributes: Mapping[str, JSON] = field(default_factory=dict)
     caller: str = "anonymous"
     """Who is calling: the key's id or the token's subject (for security events)."""
+    timeout_s: float | None = None
+    """The caller's own deadline (``X-Request-Timeout``); the endpoint's applies when shorter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +270,10 @@ class Prediction:
     batch_size: int
     queue_s: float
     model_s: float
+    served_by: str = "primary"
+    """``primary``, or ``fallback:N`` when the Nth link of the fallback chain answered."""
+    fallback_reason: str | None = None
+    """Why the link before the one that answered could not: its error code."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,7 @@ class HotPath:
                 subject_id=headers.get("x-subject-id"),
                 attributes=_attributes(headers.get("x-attributes")),
                 caller=principal.subject if principal is not None else "anonymous",
+                timeout_s=_timeout(headers.get("x-request-timeout")),
             )
             payload = await handler(context, parsed, version)
             await _respond(send, 200, payload, request_id)
@@ -151,10 +152,18 @@ class HotPath:
                 "model_name": context.endpoint,
                 "model_version": str(prediction.version.version),
                 "id": body.get("id") or context.request_id,
-                "parameters": {"request_id": context.request_id},
+                "parameters": _v2_parameters(context, prediction),
                 "outputs": v2.encode_outputs(prediction.outputs, names),
             }
         )
+
+
+def _v2_parameters(context: RequestContext, prediction: Prediction) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"request_id": context.request_id}
+    if prediction.fallback_reason is not None:
+        parameters["served_by"] = prediction.served_by
+        parameters["fallback_reason"] = prediction.fallback_reason
+    return parameters
 
 
 def _match(path: str) -> tuple[str, str, str | None] | None:
@@ -173,16 +182,37 @@ def _match(path: str) -> tuple[str, str, str | None] | None:
 
 
 def _v1_reply(prediction: Prediction) -> bytes:
-    return orjson.dumps(
-        {
-            "request_id": prediction.request_id,
-            "endpoint": prediction.endpoint,
-            "model": prediction.version.model,
-            "version": prediction.version.version,
-            "outputs": prediction.outputs,
-            "reason": prediction.decision_reason,
-        }
-    )
+    body: dict[str, Any] = {
+        "request_id": prediction.request_id,
+        "endpoint": prediction.endpoint,
+        "model": prediction.version.model,
+        "version": prediction.version.version,
+        "outputs": prediction.outputs,
+        "reason": prediction.decision_reason,
+    }
+    if prediction.fallback_reason is not None:
+        body["served_by"] = prediction.served_by
+        body["fallback_reason"] = prediction.fallback_reason
+    return orjson.dumps(body)
+
+
+MAX_REQUEST_TIMEOUT_S = 600.0
+
+
+def _timeout(header: str | None) -> float | None:
+    """``X-Request-Timeout: 1.5`` (seconds): the caller's deadline for this request."""
+    if header is None:
+        return None
+    try:
+        value = float(header)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= MAX_REQUEST_TIMEOUT_S:  # also refuses nan and inf
+        raise InvalidRequest(
+            f"X-Request-Timeout must be a number of seconds in (0, {MAX_REQUEST_TIMEOUT_S:g}]",
+            code="invalid_timeout",
+        )
+    return value
 
 
 def _attributes(header: str | None) -> dict[str, Any]:
@@ -242,6 +272,7 @@ def _headers(scope: Scope) -> dict[str, str]:
         b"x-unit-id",
         b"x-subject-id",
         b"x-attributes",
+        b"x-request-timeout",
     }
     return {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in wanted}
 

@@ -39,6 +39,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/v1/endpoints"): "read",
     ("GET", "/v1/endpoints/{endpoint}"): "read",
     ("GET", "/admin/stats"): "read",
+    ("GET", "/admin/breakers"): "read",
     ("GET", "/admin/endpoints/{name}"): "read",
     ("GET", "/admin/endpoints/{name}/rollout"): "read",
     ("GET", "/admin/endpoints/{name}/shadow"): "read",

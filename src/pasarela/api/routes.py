@@ -111,6 +111,13 @@ def stats(request: Request, endpoint: str, window: str = "1h") -> Response:
     return _json(endpoint_stats(repo, endpoint, parse_window(window), feedback=service.repo))
 
 
+@router.get("/admin/breakers", tags=["admin"])
+def breakers(request: Request, endpoint: str | None = None) -> Response:
+    """The circuit breaker of every version each endpoint serves (or of one endpoint's):
+    its state, and the successes and failures in its window, as this server sees them."""
+    return _json(_plane(request).breakers(endpoint))
+
+
 # -- Open Inference Protocol v2 --------------------------------------------------------------
 @router.get("/v2", tags=["v2"])
 async def server_metadata() -> Response:

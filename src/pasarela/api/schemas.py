@@ -21,6 +21,13 @@ class PredictResponse(BaseModel):
     model: str
     version: int
     outputs: list[Any] = Field(description="One output per input row.")
+    reason: str = Field(description="Why this version answered (the policy's decision).")
+    served_by: str | None = Field(
+        None, description="Present when a fallback link answered: fallback:1, fallback:2…"
+    )
+    fallback_reason: str | None = Field(
+        None, description="With served_by: the error code of the link before it."
+    )
 
 
 class ErrorDetail(BaseModel):

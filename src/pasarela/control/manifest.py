@@ -17,6 +17,7 @@ from pasarela.guards.config import GuardsConfig
 from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
 from pasarela.security.ratelimit.base import Limit
+from pasarela.serving.breaker import BreakerConfig
 from pasarela.types import BatchingConfig, EndpointSpec, ShadowSpec
 
 NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
@@ -39,6 +40,11 @@ class ShadowManifest(_Strict):
     max_concurrency: int = Field(4, ge=1, le=1024)
 
 
+class StaticLink(_Strict):
+    static: Any
+    """The answer given for every row (JSON)."""
+
+
 class EndpointManifest(_Strict):
     kind: Literal["Endpoint"] = "Endpoint"
     name: str = Field(pattern=NAME_PATTERN)
@@ -53,6 +59,13 @@ class EndpointManifest(_Strict):
     """The endpoint's own limit for all callers together, e.g. ``1000/s burst=2000``."""
     retention_days: float | None = Field(None, gt=0)
     """Records older than this many days are deleted."""
+    fallback: list[VersionRef | StaticLink] = Field(default_factory=list, max_length=8)
+    """Who answers, in order, when the chosen version fails, times out, is overloaded or its
+    breaker is open: another version, or a static answer (the last resort)."""
+    breaker: BreakerConfig | None = None
+    attempt_timeout_s: float | None = Field(None, gt=0, le=600)
+    """How long one link may take before the next answers (default: half the request's
+    deadline when a fallback is declared)."""
 
     @field_validator("rate_limit")
     @classmethod
@@ -143,6 +156,14 @@ def manifest_spec(document: Any) -> EndpointSpec:
         else {},
         rate_limit=manifest.rate_limit,
         retention_days=manifest.retention_days,
+        fallback=tuple(
+            link.model_dump(mode="json") if isinstance(link, StaticLink) else link
+            for link in manifest.fallback
+        ),
+        breaker=manifest.breaker.model_dump(mode="json", exclude_defaults=True)
+        if manifest.breaker
+        else {},
+        attempt_timeout_s=manifest.attempt_timeout_s,
     )
 
 

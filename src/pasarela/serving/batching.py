@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +32,8 @@ class BatchResult:
 
 
 _GATHER_TURNS = 4
+TURN_WAIT_S = 0.25
+"""How long a batch waits for the shared model slot before it runs without it."""
 
 
 class _Pending:
@@ -103,10 +105,29 @@ class Batcher:
                 await self._wakeup.wait()
                 if self._last_batch_requests > 1:
                     await self._wait_for_company()
-            async with self.slots or contextlib.nullcontext():
+            async with self._turn():
                 batch = self._take_batch()
                 if batch:
                     await self._execute(loop, batch)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """The shared model slot, when there is one — but waited for at most ``TURN_WAIT_S``:
+        a version whose batch hangs in its model holds its slot for as long, and the other
+        versions (a fallback among them) must not hang behind it."""
+        if self.slots is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(TURN_WAIT_S):
+                await self.slots.acquire()
+        except TimeoutError:
+            yield  # run beside the holder: slower for both, never stuck
+            return
+        try:
+            yield
+        finally:
+            self.slots.release()
 
     async def _wait_for_company(self) -> None:
         # First let requests that have already arrived reach the queue: a few turns of the

@@ -23,6 +23,8 @@ from pasarela.errors import (
     ClientError,
     ConfigurationError,
     InvalidInput,
+    ModelError,
+    ModelTimeout,
     NotFound,
     PasarelaError,
     RateLimited,
@@ -39,16 +41,19 @@ from pasarela.security.ratelimit.base import RateLimiter
 from pasarela.security.ratelimit.base import headers as limit_headers
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.serving.batching import Batcher
+from pasarela.serving.breaker import STATE_VALUES, Breaker, BreakerConfig, Transition
 from pasarela.serving.protection import Protection, Side, guard, protection_of
 from pasarela.serving.shadow import call_shadow
 from pasarela.serving.snapshot import (
     EndpointPlan,
+    FallbackLink,
     LoadedVersion,
     Plan,
     ServedEndpoint,
     ServedVersion,
     ShadowGate,
     Snapshot,
+    StaticAnswer,
     build_plan,
 )
 from pasarela.settings import Settings
@@ -67,6 +72,9 @@ from pasarela.types import (
 )
 
 log = logging.getLogger(__name__)
+
+STATIC_MODEL = "static"
+"""The model name a static fallback answer is recorded under, with version 0."""
 
 SHADOW_MAX_WAIT_MS = 25.0
 
@@ -258,7 +266,31 @@ class DataPlane:
             shadows=tuple(shadow_served),
             shadow_gate=gate,
             protection=protection,
+            fallback=self._fallback_links(item, served, plan),
         )
+
+    def _fallback_links(
+        self, item: EndpointPlan, served: Mapping[VersionId, ServedVersion], plan: Plan
+    ) -> tuple[FallbackLink, ...]:
+        """``spec.fallback`` as links: a version shares the endpoint's batcher and breaker
+        when the policy also routes to it; one that cannot load is left out of the chain (a
+        fallback never stops the endpoint)."""
+        links: list[FallbackLink] = []
+        own: dict[VersionId, ServedVersion] = {}
+        versions = iter(item.fallbacks)
+        for link in item.spec.fallback:
+            if not isinstance(link, str):
+                assert isinstance(link, dict)
+                links.append(StaticAnswer(link["static"]))
+                continue
+            vid = next(versions).id
+            if vid in plan.failed:
+                log.error("fallback %s of %s not loaded: %s", vid, item.spec.name, plan.failed[vid])
+                continue
+            if vid not in served and vid not in own:
+                own[vid] = self._serve_version(item.spec, vid, plan)
+            links.append(served.get(vid) or own[vid])
+        return tuple(links)
 
     def _serve_version(
         self, spec: EndpointSpec, vid: VersionId, plan: Plan, *, shadow: bool = False
@@ -279,8 +311,13 @@ class DataPlane:
             slots=self._gil_turn if getattr(plan.loaded[vid].runtime, "holds_gil", False) else None,
         )
         batcher.start()
+        breaker = Breaker(BreakerConfig.model_validate(spec.breaker))
+        self.metrics.breaker_state.labels(spec.name, vid.model, str(vid.version)).set(0)
         return ServedVersion(
-            plan.loaded[vid], batcher, self.metrics.bind(spec.name, vid.model, vid.version)
+            plan.loaded[vid],
+            batcher,
+            self.metrics.bind(spec.name, vid.model, vid.version),
+            breaker,
         )
 
     async def _retire(self, old: Snapshot, previous_loaded: dict[VersionId, LoadedVersion]) -> None:
@@ -293,6 +330,35 @@ class DataPlane:
         for vid, loaded in previous_loaded.items():
             if vid not in self._loaded:
                 loaded.runtime.unload()
+
+    def breakers(self, endpoint: str | None = None) -> list[dict[str, Any]]:
+        """Each served version's breaker (``GET /admin/breakers``), per endpoint; the fallback
+        versions included, with their place in the chain."""
+        out: list[dict[str, Any]] = []
+        for name, served_endpoint in sorted(self.snapshot.endpoints.items()):
+            if endpoint is not None and name != endpoint:
+                continue
+            roles: dict[int, str] = {id(s): "policy" for s in served_endpoint.served.values()}
+            for hop, link in enumerate(served_endpoint.fallback, start=1):
+                if isinstance(link, ServedVersion):
+                    roles.setdefault(id(link), f"fallback:{hop}")
+            for served in _batchers_of(served_endpoint):
+                if id(served) not in roles:
+                    continue  # a shadow: nobody waits for it
+                successes, failures = served.breaker.counts()
+                out.append(
+                    {
+                        "endpoint": name,
+                        "model": served.id.model,
+                        "version": served.id.version,
+                        "role": roles[id(served)],
+                        "state": served.breaker.state,
+                        "successes": successes,
+                        "failures": failures,
+                        "window_s": served.breaker.config.window_s,
+                    }
+                )
+        return out
 
     # -- the request path ------------------------------------------------------------------
     async def predict(self, request: RequestContext, inputs: Sequence[Any]) -> Prediction:
@@ -311,16 +377,7 @@ class DataPlane:
             inputs = await self._admit(request, protection, inputs)
         decision = endpoint.policy.decide(request, self.rng)
         served = endpoint.served[decision.version]
-        prediction = await self._run(
-            request,
-            served,
-            inputs,
-            endpoint.timeout_s,
-            decision.reason,
-            started,
-            endpoint.spec.payload_sample_rate,
-            protection,
-        )
+        prediction = await self._answer(request, endpoint, served, inputs, decision.reason, started)
         if endpoint.shadow_gate is not None:
             self._copy_to_shadows(endpoint, request, inputs, prediction)
         return prediction
@@ -359,6 +416,8 @@ class DataPlane:
             )
         if protection is not None:
             inputs = await self._admit(request, protection, inputs)
+        if request.timeout_s is not None:
+            timeout_s = min(timeout_s, request.timeout_s)
         return await self._run(
             request,
             served,
@@ -466,30 +525,39 @@ class DataPlane:
         started: float,
         sample_rate: float,
         protection: Protection | None = None,
+        *,
+        served_by: str = "primary",
+        fallback_reason: str | None = None,
+        record_failure: bool = True,
     ) -> Prediction:
         vid = served.id
+        breaker = served.breaker
         try:
             if not inputs:
                 raise InvalidInput("inputs must hold at least one row")
             rows = served.loaded.checker.check(inputs)
-            result = await served.batcher.submit(rows, timeout_s)
+            if not breaker.allow():
+                raise Unavailable(
+                    f"{vid} keeps failing: its circuit breaker is open",
+                    code="circuit_open",
+                    retry_after=max(1, round(breaker.config.open_s)),
+                )
+            try:
+                result = await served.batcher.submit(rows, timeout_s)
+            except (ModelError, Unavailable) as exc:  # the server's failure, not the client's
+                self._breaker_moved(request.endpoint, vid, breaker.failure())
+                raise exc from None
+            except BaseException:
+                breaker.release()
+                raise
+            self._breaker_moved(request.endpoint, vid, breaker.success())
             outputs = result.outputs
             if protection is not None and protection.output is not None:
                 outputs = self._guard(request, protection.output, outputs, "output")
         except PasarelaError as exc:
             self.metrics.error(request.endpoint, exc.code, vid.model, vid.version)
-            if self.recorder is not None:
-                self.recorder.record(
-                    request,
-                    vid,
-                    reason,
-                    exc.code,
-                    inputs,
-                    None,
-                    latency_s=time.perf_counter() - started,
-                    server_error=not isinstance(exc, ClientError),
-                    payload_sample_rate=sample_rate,
-                )
+            if record_failure:
+                self._record_failure(request, vid, reason, exc, inputs, started, sample_rate)
             raise
         latency_s = time.perf_counter() - started
         served.metrics.requests.inc()
@@ -518,13 +586,162 @@ class DataPlane:
             batch_size=result.batch_size,
             queue_s=result.queue_s,
             model_s=result.model_s,
+            served_by=served_by,
+            fallback_reason=fallback_reason,
+        )
+
+    def _record_failure(
+        self,
+        request: RequestContext,
+        vid: VersionId,
+        reason: str,
+        exc: PasarelaError,
+        inputs: Sequence[Any],
+        started: float,
+        sample_rate: float,
+    ) -> None:
+        if self.recorder is not None:
+            self.recorder.record(
+                request,
+                vid,
+                reason,
+                exc.code,
+                inputs,
+                None,
+                latency_s=time.perf_counter() - started,
+                server_error=not isinstance(exc, ClientError),
+                payload_sample_rate=sample_rate,
+            )
+
+    async def _answer(
+        self,
+        request: RequestContext,
+        endpoint: ServedEndpoint,
+        served: ServedVersion,
+        inputs: Sequence[Any],
+        reason: str,
+        started: float,
+    ) -> Prediction:
+        """The chosen version's answer, or, when it fails, times out, is overloaded or its
+        breaker is open, the next link's of the endpoint's fallback chain.
+
+        The request's deadline (the endpoint's ``timeout_s``, shorter when the caller's
+        ``X-Request-Timeout`` says so) bounds the whole chain; each version link but the last
+        gets at most ``attempt_timeout_s`` of it (by default half), so a hanging primary
+        leaves time for the next. Only the answer, or the last failure, is recorded; every
+        failure counts against its version's error metrics and breaker."""
+        spec = endpoint.spec
+        rate = spec.payload_sample_rate
+        budget = endpoint.timeout_s
+        if request.timeout_s is not None:
+            budget = min(budget, request.timeout_s)
+        if not endpoint.fallback:
+            return await self._run(
+                request, served, inputs, budget, reason, started, rate, endpoint.protection
+            )
+        deadline = started + budget
+        attempt_s = spec.attempt_timeout_s or budget / 2
+        links: tuple[FallbackLink, ...] = (served, *endpoint.fallback)
+        failure: PasarelaError | None = None
+        for hop, link in enumerate(links):
+            served_by = f"fallback:{hop}" if hop else "primary"
+            cause = failure.code if failure is not None else None
+            if hop:
+                self.metrics.fallbacks.labels(request.endpoint, served_by, cause).inc()
+            why = reason if not hop else f"{served_by} ({cause}); {reason}"
+            if isinstance(link, StaticAnswer):
+                return self._static(request, link, inputs, why, started, rate, served_by, cause)
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                break
+            last = hop == len(links) - 1
+            try:
+                return await self._run(
+                    request,
+                    link,
+                    inputs,
+                    remaining if last else min(attempt_s, remaining),
+                    why,
+                    started,
+                    rate,
+                    endpoint.protection,
+                    served_by=served_by,
+                    fallback_reason=cause,
+                    record_failure=last,
+                )
+            except (ModelError, Unavailable) as exc:
+                failure = exc
+                if last:
+                    raise
+        assert failure is not None
+        if not isinstance(failure, ModelTimeout):
+            failure = ModelTimeout(
+                f"no link of {request.endpoint!r}'s fallback chain answered within "
+                f"{budget:g} s (the last: {failure.code})"
+            )
+        self._record_failure(request, served.id, reason, failure, inputs, started, rate)
+        raise failure
+
+    def _static(
+        self,
+        request: RequestContext,
+        link: StaticAnswer,
+        inputs: Sequence[Any],
+        reason: str,
+        started: float,
+        sample_rate: float,
+        served_by: str,
+        cause: str | None,
+    ) -> Prediction:
+        """The static link's answer: its value for every row, recorded as version
+        ``static@0`` (no model has a version 0) so that no model's figures count it."""
+        outputs = [link.value for _ in inputs]
+        vid = VersionId(STATIC_MODEL, 0)
+        if self.recorder is not None:
+            self.recorder.record(
+                request,
+                vid,
+                reason,
+                "ok",
+                inputs,
+                outputs,
+                latency_s=time.perf_counter() - started,
+                payload_sample_rate=sample_rate,
+            )
+        return Prediction(
+            request_id=request.request_id,
+            endpoint=request.endpoint,
+            version=vid,
+            outputs=outputs,
+            decision_reason=reason,
+            batch_size=0,
+            queue_s=0.0,
+            model_s=0.0,
+            served_by=served_by,
+            fallback_reason=cause,
+        )
+
+    def _breaker_moved(self, endpoint: str, vid: VersionId, moved: Transition | None) -> None:
+        if moved is None:
+            return
+        self.metrics.breaker(endpoint, vid.model, vid.version, moved.new, STATE_VALUES[moved.new])
+        level = logging.WARNING if moved.new == "open" else logging.INFO
+        log.log(
+            level,
+            "breaker of %s on %s: %s → %s (%s)",
+            vid,
+            endpoint,
+            moved.old,
+            moved.new,
+            moved.reason,
         )
 
 
 def _batchers_of(endpoint: ServedEndpoint) -> Iterator[ServedVersion]:
-    """Every served version of an endpoint, primary and shadow, once each."""
+    """Every served version of an endpoint, primary, shadow and fallback, once each."""
     seen: set[int] = set()
-    for served in (*endpoint.served.values(), *endpoint.shadows):
+    links = (link for link in endpoint.fallback if isinstance(link, ServedVersion))
+    for served in (*endpoint.served.values(), *endpoint.shadows, *links):
         if id(served) not in seen:
             seen.add(id(served))
             yield served

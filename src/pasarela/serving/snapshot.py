@@ -14,6 +14,7 @@ from pasarela.errors import PasarelaError
 from pasarela.guards.schema import PositionalRowChecker, RowChecker, checker_for
 from pasarela.registry.service import Registry, parse_ref
 from pasarela.serving.batching import Batcher
+from pasarela.serving.breaker import Breaker
 from pasarela.serving.protection import Protection
 from pasarela.telemetry.metrics import BoundMetrics
 from pasarela.types import JSON, EndpointSpec, ModelVersion, Policy, Runtime, VersionId
@@ -30,11 +31,13 @@ class LoadedVersion:
 
 @dataclass(frozen=True, slots=True)
 class ServedVersion:
-    """A loaded version as one endpoint serves it: with that endpoint's batcher and metrics."""
+    """A loaded version as one endpoint serves it: with that endpoint's batcher, metrics and
+    circuit breaker."""
 
     loaded: LoadedVersion
     batcher: Batcher
     metrics: BoundMetrics
+    breaker: Breaker = field(default_factory=Breaker)
 
     @property
     def id(self) -> VersionId:
@@ -62,6 +65,16 @@ class ShadowGate:
 
 
 @dataclass(frozen=True, slots=True)
+class StaticAnswer:
+    """A fallback link that answers every row with the same value: the last resort."""
+
+    value: JSON
+
+
+FallbackLink = ServedVersion | StaticAnswer
+
+
+@dataclass(frozen=True, slots=True)
 class ServedEndpoint:
     spec: EndpointSpec
     policy: Policy | None
@@ -77,6 +90,8 @@ class ServedEndpoint:
     shadow_gate: ShadowGate | None = None
     protection: Protection | None = None
     """Its rate limit and guards; None when it has neither."""
+    fallback: tuple[FallbackLink, ...] = ()
+    """Who answers, in order, when the chosen version cannot (``spec.fallback`` resolved)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,8 @@ class EndpointPlan:
     error: PasarelaError | None = None
     shadows: tuple[ModelVersion, ...] = ()
     state: Mapping[str, JSON] = field(default_factory=dict)
+    fallbacks: tuple[ModelVersion, ...] = ()
+    """The version links of ``spec.fallback``, resolved, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +141,15 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
     failed: dict[VersionId, PasarelaError] = {}
     for spec in registry.repo.list_endpoints():
         shadow_refs = spec.shadow.targets if spec.shadow else ()
+        fallback_refs = [link for link in spec.fallback if isinstance(link, str)]
         try:
             versions = tuple(registry.repo.resolve(*parse_ref(t)) for t in spec.targets)
             shadows = tuple(registry.repo.resolve(*parse_ref(t)) for t in shadow_refs)
+            fallbacks = tuple(registry.repo.resolve(*parse_ref(t)) for t in fallback_refs)
         except PasarelaError as exc:
             plans.append(EndpointPlan(spec, error=exc))
             continue
-        for version in versions + shadows:
+        for version in versions + shadows + fallbacks:
             vid = version.id
             if vid in loaded or vid in failed:
                 continue
@@ -144,5 +163,7 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
                 continue
             loaded[vid] = LoadedVersion(version, runtime, checker_for(version.signature))
         state = states.get(spec.name, {})
-        plans.append(EndpointPlan(spec, versions, shadows=shadows, state=state))
+        plans.append(
+            EndpointPlan(spec, versions, shadows=shadows, state=state, fallbacks=fallbacks)
+        )
     return Plan(revision, tuple(plans), loaded, failed)

@@ -10,7 +10,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 LATENCY_BUCKETS = (
@@ -105,6 +112,27 @@ class Metrics:
             ["scope"],
             registry=self.registry,
         )
+        self.breaker_state = Gauge(
+            "pasarela_breaker_state",
+            "Circuit breaker of each served version: 0 closed, 1 half-open, 2 open (with several "
+            "workers, the most open of theirs).",
+            ["endpoint", "model", "version"],
+            registry=self.registry,
+            multiprocess_mode="max",
+        )
+        self.breaker_transitions = Counter(
+            "pasarela_breaker_transitions",
+            "Changes of a circuit breaker's state, by the state it moved to.",
+            ["endpoint", "model", "version", "to"],
+            registry=self.registry,
+        )
+        self.fallbacks = Counter(
+            "pasarela_fallbacks",
+            "Requests passed down an endpoint's fallback chain, by the link that took them over "
+            "(fallback:1, fallback:2…) and why the link before could not answer.",
+            ["endpoint", "link", "reason"],
+            registry=self.registry,
+        )
 
     def bind(self, endpoint: str, model: str, version: int) -> BoundMetrics:
         labels = (endpoint, model, str(version))
@@ -118,6 +146,12 @@ class Metrics:
 
     def batch_observer(self, model: str, version: int) -> Histogram:
         return self.batch_size.labels(model, str(version))
+
+    def breaker(self, endpoint: str, model: str, version: int, state: str, value: int) -> None:
+        """A breaker moved to ``state`` (``value`` its gauge number)."""
+        labels = (endpoint, model, str(version))
+        self.breaker_state.labels(*labels).set(value)
+        self.breaker_transitions.labels(*labels, state).inc()
 
     def render(self) -> bytes:
         """The exposition text. With several worker processes (``PROMETHEUS_MULTIPROC_DIR``

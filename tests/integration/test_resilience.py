@@ -1,0 +1,194 @@
+"""Fallback chains and circuit breakers through the app: a primary that fails or hangs is
+answered for by the next link, never by an error; its breaker opens (requests stop waiting on
+it), lets probes through once it may have recovered, and traffic returns to it by itself. The
+reply, the metrics and the request record say who answered and why."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from pasarela.api.app import PasarelaAPI, create_app
+from pasarela.registry.service import Registry
+from pasarela.settings import Settings
+from pasarela.storage.telemetry import TelemetryRepository
+from tests.integration.test_apply_api import applied, error_of, wait_for_records
+
+pytestmark = pytest.mark.anyio
+
+CHAIN = """\
+name: scores
+policy: {type: single, target: primary@1}
+timeout_s: 2
+attempt_timeout_s: 0.3
+breaker: {consecutive_failures: 3, open_s: 0.6, probes: 2}
+fallback: [backup@1, {static: -1}]
+"""
+
+
+@pytest.fixture
+def mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The primary's behaviour: write ``ok``, ``fail`` or ``hang:SECONDS`` here."""
+    path = tmp_path / "mode"
+    path.write_text("ok")
+    monkeypatch.setenv("PASARELA_TEST_MODE_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+async def app(settings: Settings, registry: Registry, mode: Path) -> AsyncIterator[PasarelaAPI]:
+    registry.register("primary", entrypoint="pasarela.testing:SwitchableModel")
+    registry.register("backup", entrypoint="pasarela.testing:row_sums")
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def ask(client: AsyncClient, **headers: str) -> dict[str, Any]:
+    reply = await client.post(
+        "/v1/endpoints/scores/predict", json={"inputs": [[1, 2], [3, 4]]}, headers=headers
+    )
+    assert reply.status_code == 200, reply.text
+    body: dict[str, Any] = reply.json()
+    return body
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"no {name}{{{wanted}}} in the metrics")
+
+
+async def test_a_failing_primary_is_answered_for_then_traffic_returns_to_it(
+    app: PasarelaAPI, client: AsyncClient, registry: Registry, mode: Path
+) -> None:
+    await applied(client, CHAIN)
+    body = await ask(client)
+    assert (body["model"], body["outputs"]) == ("primary", [3.0, 7.0])
+    assert "served_by" not in body  # the primary answered: nothing to say
+
+    mode.write_text("fail")
+    answers = [await ask(client) for _ in range(6)]
+    assert all(a["model"] == "backup" and a["outputs"] == [3.0, 7.0] for a in answers)
+    assert all(a["served_by"] == "fallback:1" for a in answers)
+    # three failures open the breaker; after that the primary is not even tried
+    assert [a["fallback_reason"] for a in answers] == ["model_error"] * 3 + ["circuit_open"] * 3
+    metrics = (await client.get("/metrics")).text
+    labels = {"endpoint": "scores", "model": "primary", "version": "1"}
+    assert metric(metrics, "pasarela_breaker_state", **labels) == 2
+    assert metric(metrics, "pasarela_fallbacks_total", link="fallback:1", reason="model_error") == 3
+
+    mode.write_text("ok")
+    await asyncio.sleep(0.7)  # the breaker's open_s: it lets probes through now
+    probes = [await ask(client) for _ in range(2)]
+    assert all(p["model"] == "primary" for p in probes)
+    assert "served_by" not in await ask(client)
+    metrics = (await client.get("/metrics")).text
+    assert metric(metrics, "pasarela_breaker_state", **labels) == 0
+    assert metric(metrics, "pasarela_breaker_transitions_total", to="closed", **labels) == 1
+
+    # the record of a request a fallback answered names the link and why
+    await wait_for_records(TelemetryRepository(registry.repo.engine), 10)
+    repo = TelemetryRepository(registry.repo.engine, decode=registry.decode)
+    stored = repo.get_record(str(answers[0]["request_id"]))
+    assert stored is not None
+    assert (stored["model"], stored["status"]) == ("backup", "ok")
+    assert stored["reason"].startswith("fallback:1 (model_error)")
+
+
+async def test_a_hanging_primary_costs_one_attempt_timeout_then_none(
+    client: AsyncClient, mode: Path
+) -> None:
+    await applied(client, CHAIN)
+    mode.write_text("hang:3")
+    started = time.perf_counter()
+    first = await ask(client)
+    first_s = time.perf_counter() - started
+    assert (first["served_by"], first["fallback_reason"]) == ("fallback:1", "model_timeout")
+    assert first_s < 2  # well inside the request's deadline: the attempt timeout cut it short
+    later = [await ask(client) for _ in range(5)]
+    assert all(a["model"] == "backup" for a in later)
+    assert later[-1]["fallback_reason"] == "circuit_open"
+
+
+async def test_when_every_model_fails_the_static_answer_is_the_last_resort(
+    client: AsyncClient, registry: Registry, mode: Path
+) -> None:
+    registry.register("broken", entrypoint="pasarela.testing:BrokenModel")
+    await applied(client, CHAIN.replace("backup@1", "broken@1"))
+    mode.write_text("fail")
+    body = await ask(client)
+    assert (body["model"], body["version"], body["outputs"]) == ("static", 0, [-1, -1])
+    assert (body["served_by"], body["fallback_reason"]) == ("fallback:2", "model_error")
+
+
+async def test_without_a_fallback_an_open_breaker_answers_503_at_once(
+    client: AsyncClient, mode: Path
+) -> None:
+    alone = CHAIN.replace("fallback: [backup@1, {static: -1}]\n", "")
+    await applied(client, alone)
+    mode.write_text("fail")
+    for _ in range(3):
+        reply = await client.post("/v1/endpoints/scores/predict", json={"inputs": [[1, 2]]})
+        error_of(reply, 502, "model_error")
+    reply = await client.post("/v1/endpoints/scores/predict", json={"inputs": [[1, 2]]})
+    assert "circuit breaker is open" in error_of(reply, 503, "circuit_open")
+    assert reply.headers["retry-after"] == "1"
+
+
+async def test_the_callers_deadline_bounds_the_request(client: AsyncClient, mode: Path) -> None:
+    alone = CHAIN.replace("fallback: [backup@1, {static: -1}]\n", "")
+    await applied(client, alone)
+    mode.write_text("hang:1")
+    reply = await client.post(
+        "/v1/endpoints/scores/predict",
+        json={"inputs": [[1, 2]]},
+        headers={"X-Request-Timeout": "0.2"},
+    )
+    assert "0.2 s" in error_of(reply, 504, "model_timeout")
+    for bad in ("0", "-1", "soon", "nan", "1e9"):
+        reply = await client.post(
+            "/v1/endpoints/scores/predict",
+            json={"inputs": [[1, 2]]},
+            headers={"X-Request-Timeout": bad},
+        )
+        error_of(reply, 400, "invalid_timeout")
+
+
+async def test_a_chain_applies_back_and_bad_links_are_refused(client: AsyncClient) -> None:
+    await applied(client, CHAIN)
+    manifest = (await client.get("/admin/endpoints/scores?format=yaml")).text
+    assert "fallback:\n- backup@1\n- static: -1" in manifest
+    assert "consecutive_failures: 3" in manifest
+    reply = await client.post(
+        "/admin/apply",
+        content=CHAIN.replace("{static: -1}", "{cached: true}").encode(),
+        headers={"content-type": "application/yaml"},
+    )
+    assert "fallback" in error_of(reply, 400, "invalid_manifest")
+    reply = await client.post(
+        "/admin/apply",
+        content=CHAIN.replace("probes: 2", "probes: 0").encode(),
+        headers={"content-type": "application/yaml"},
+    )
+    assert "breaker.probes" in error_of(reply, 400, "invalid_manifest")
+
+
+async def test_the_breakers_are_listed_by_the_api(client: AsyncClient, mode: Path) -> None:
+    await applied(client, CHAIN)
+    mode.write_text("fail")
+    for _ in range(3):
+        await ask(client)
+    listed = (await client.get("/admin/breakers?endpoint=scores")).json()
+    assert [(b["model"], b["role"], b["state"], b["failures"]) for b in listed] == [
+        ("primary", "policy", "open", 3),
+        ("backup", "fallback:1", "closed", 0),
+    ]
