@@ -150,11 +150,14 @@ class EndpointSpec:
     """Records older than this are deleted (None: ``PASARELA_RETENTION_DAYS``, else kept)."""
     fallback: tuple[JSON, ...] = ()
     """Who answers when the chosen version cannot, in order: a version reference
-    (``churn-small@1``) or ``{"static": value}`` (every row gets ``value``)."""
+    (``churn-small@1``), ``{"cached": true}`` (its last answer to the same inputs, from the
+    cache) or ``{"static": value}`` (every row gets ``value``)."""
     breaker: Mapping[str, JSON] = field(default_factory=dict)
     """The ``breaker`` section as applied (``serving/breaker.BreakerConfig``; defaults omitted)."""
     attempt_timeout_s: float | None = None
     """How long one link of the fallback chain may take before the next one answers."""
+    cache: Mapping[str, JSON] | None = None
+    """The ``cache`` section as applied (``serving/cache.CacheConfig``); None: no cache."""
 
     def to_manifest(self) -> dict[str, JSON]:
         """The declarative form ``pasarela apply -f`` reads and ``get endpoint -o yaml`` prints."""
@@ -187,6 +190,8 @@ class EndpointSpec:
             out["breaker"] = dict(self.breaker)
         if self.attempt_timeout_s is not None:
             out["attempt_timeout_s"] = self.attempt_timeout_s
+        if self.cache is not None:
+            out["cache"] = dict(self.cache)
         return out
 
     def to_json(self) -> dict[str, JSON]:
@@ -218,6 +223,7 @@ class EndpointSpec:
             fallback=tuple(data.get("fallback") or ()),
             breaker=data.get("breaker") or {},
             attempt_timeout_s=data.get("attempt_timeout_s"),
+            cache=data.get("cache"),
         )
 
 
@@ -271,7 +277,8 @@ class Prediction:
     queue_s: float
     model_s: float
     served_by: str = "primary"
-    """``primary``, or ``fallback:N`` when the Nth link of the fallback chain answered."""
+    """``primary``, ``cache`` (a cached answer), or ``fallback:N`` when the Nth link of the
+    fallback chain answered."""
     fallback_reason: str | None = None
     """Why the link before the one that answered could not: its error code."""
 

@@ -115,7 +115,7 @@ async def test_a_subject_is_exported_and_erased_and_stays_erased(
     assert [f["kind"] for f in exported["feedback"]] == ["reward"]
 
     erased = (await client.delete("/admin/subjects/ana@example.com")).json()
-    assert erased == {"records": 3, "feedback": 1}
+    assert erased == {"records": 3, "feedback": 1, "cached_answers": 0}
     assert (await client.get("/admin/subjects/ana@example.com")).json()["records"] == []
     assert len((await client.get("/admin/subjects/bob")).json()["records"]) == 1
 

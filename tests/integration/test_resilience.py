@@ -192,3 +192,71 @@ async def test_the_breakers_are_listed_by_the_api(client: AsyncClient, mode: Pat
         ("primary", "policy", "open", 3),
         ("backup", "fallback:1", "closed", 0),
     ]
+
+
+CACHED = """\
+name: scores
+policy: {type: single, target: primary@1}
+timeout_s: 2
+attempt_timeout_s: 0.3
+breaker: {consecutive_failures: 100}
+cache: {ttl_s: 0.3, stale_s: 60}
+fallback: [{cached: true}, {static: -1}]
+"""
+
+
+async def test_the_cache_answers_repeats_and_stands_in_when_the_model_fails(
+    client: AsyncClient, mode: Path
+) -> None:
+    await applied(client, CACHED)
+    first = await ask(client, **{"X-Subject-Id": "ana"})
+    assert "served_by" not in first
+    mode.write_text("fail")
+    # within ttl_s the model is not even called: a failing one answers all the same
+    repeat = await ask(client)
+    assert (repeat["served_by"], repeat["outputs"]) == ("cache", [3.0, 7.0])
+    assert repeat["reason"] == "cache; single"
+    await asyncio.sleep(0.35)  # past ttl_s: the model is called, fails, the stale answer helps
+    stale = await ask(client)
+    assert (stale["served_by"], stale["fallback_reason"]) == ("fallback:1", "model_error")
+    assert stale["outputs"] == [3.0, 7.0]
+    # other inputs were never answered: the chain goes on to the static answer
+    reply = await client.post("/v1/endpoints/scores/predict", json={"inputs": [[5, 5]]})
+    assert (reply.json()["served_by"], reply.json()["outputs"]) == ("fallback:2", [-1])
+    metrics = (await client.get("/metrics")).text
+    assert metric(metrics, "pasarela_cache_lookups_total", endpoint="scores", outcome="hit") == 1
+    assert metric(metrics, "pasarela_cache_lookups_total", outcome="stale") == 1
+
+    # erasing the data subject reaches the cache: its answer can no longer stand in
+    erased = (await client.delete("/admin/subjects/ana")).json()
+    assert erased["cached_answers"] == 1
+    after = await ask(client)
+    assert (after["served_by"], after["outputs"]) == ("fallback:2", [-1, -1])
+
+
+async def test_a_cached_link_needs_the_cache_section(client: AsyncClient) -> None:
+    reply = await client.post(
+        "/admin/apply",
+        content=CACHED.replace("cache: {ttl_s: 0.3, stale_s: 60}\n", "").encode(),
+        headers={"content-type": "application/yaml"},
+    )
+    assert "needs the endpoint's cache section" in error_of(reply, 400, "invalid_manifest")
+
+
+async def test_an_erasure_made_elsewhere_reaches_the_cache_at_the_next_poll(
+    client: AsyncClient, registry: Registry, mode: Path
+) -> None:
+    from pasarela.storage.subjects import SubjectRepository
+
+    await applied(client, CACHED)
+    await ask(client, **{"X-Subject-Id": "bea"})
+    mode.write_text("fail")
+    assert (await ask(client))["served_by"] == "cache"
+    # what `pasarela subjects erase bea` does, from another process: only the database knows
+    await asyncio.to_thread(SubjectRepository(registry.repo.engine).erase, "bea", actor="cli")
+    for _ in range(50):  # the test server polls every 0.2 s
+        if (await ask(client))["outputs"] == [-1, -1]:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the erased subject's answer is still served")

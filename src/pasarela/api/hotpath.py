@@ -160,9 +160,10 @@ class HotPath:
 
 def _v2_parameters(context: RequestContext, prediction: Prediction) -> dict[str, Any]:
     parameters: dict[str, Any] = {"request_id": context.request_id}
-    if prediction.fallback_reason is not None:
+    if prediction.served_by != "primary":
         parameters["served_by"] = prediction.served_by
-        parameters["fallback_reason"] = prediction.fallback_reason
+        if prediction.fallback_reason is not None:
+            parameters["fallback_reason"] = prediction.fallback_reason
     return parameters
 
 
@@ -190,9 +191,10 @@ def _v1_reply(prediction: Prediction) -> bytes:
         "outputs": prediction.outputs,
         "reason": prediction.decision_reason,
     }
-    if prediction.fallback_reason is not None:
+    if prediction.served_by != "primary":
         body["served_by"] = prediction.served_by
-        body["fallback_reason"] = prediction.fallback_reason
+        if prediction.fallback_reason is not None:
+            body["fallback_reason"] = prediction.fallback_reason
     return orjson.dumps(body)
 
 

@@ -21,6 +21,7 @@ from pasarela.security.audit import verify
 from pasarela.security.auth import COOKIE
 from pasarela.security.keys import KeyService, looks_like_key
 from pasarela.security.roles import ANONYMOUS, Principal
+from pasarela.serving.dataplane import DataPlane
 from pasarela.storage.audit import AuditRepository
 from pasarela.storage.keys import KeyRepository
 from pasarela.storage.subjects import SubjectRepository
@@ -138,7 +139,10 @@ async def erase_subject(request: Request, subject_id: str) -> Response:
     """Delete every record of a data subject and the feedback on them (audited)."""
     repo = SubjectRepository(_registry(request).repo.engine)
     actor = _principal(request).subject
-    return _json(await asyncio.to_thread(repo.erase, subject_id, actor=actor))
+    counts = await asyncio.to_thread(repo.erase, subject_id, actor=actor)
+    plane: DataPlane = request.app.state.dataplane
+    counts["cached_answers"] = plane.forget_subject(subject_id)
+    return _json(counts)
 
 
 @router.get("/admin/compliance")

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pasarela.errors import ConfigurationError, InvalidRequest
 from pasarela.guards.config import GuardsConfig
@@ -18,6 +18,7 @@ from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
 from pasarela.security.ratelimit.base import Limit
 from pasarela.serving.breaker import BreakerConfig
+from pasarela.serving.cache import CacheConfig
 from pasarela.types import BatchingConfig, EndpointSpec, ShadowSpec
 
 NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
@@ -45,6 +46,11 @@ class StaticLink(_Strict):
     """The answer given for every row (JSON)."""
 
 
+class CachedLink(_Strict):
+    cached: Literal[True]
+    """The chosen version's last answer to the same inputs, even stale (needs ``cache``)."""
+
+
 class EndpointManifest(_Strict):
     kind: Literal["Endpoint"] = "Endpoint"
     name: str = Field(pattern=NAME_PATTERN)
@@ -59,13 +65,20 @@ class EndpointManifest(_Strict):
     """The endpoint's own limit for all callers together, e.g. ``1000/s burst=2000``."""
     retention_days: float | None = Field(None, gt=0)
     """Records older than this many days are deleted."""
-    fallback: list[VersionRef | StaticLink] = Field(default_factory=list, max_length=8)
+    fallback: list[VersionRef | CachedLink | StaticLink] = Field(default_factory=list, max_length=8)
     """Who answers, in order, when the chosen version fails, times out, is overloaded or its
     breaker is open: another version, or a static answer (the last resort)."""
     breaker: BreakerConfig | None = None
     attempt_timeout_s: float | None = Field(None, gt=0, le=600)
     """How long one link may take before the next answers (default: half the request's
     deadline when a fallback is declared)."""
+    cache: CacheConfig | None = None
+
+    @model_validator(mode="after")
+    def _cached_link_needs_a_cache(self) -> EndpointManifest:
+        if self.cache is None and any(isinstance(link, CachedLink) for link in self.fallback):
+            raise ValueError("a {cached: true} fallback link needs the endpoint's cache section")
+        return self
 
     @field_validator("rate_limit")
     @classmethod
@@ -157,13 +170,16 @@ def manifest_spec(document: Any) -> EndpointSpec:
         rate_limit=manifest.rate_limit,
         retention_days=manifest.retention_days,
         fallback=tuple(
-            link.model_dump(mode="json") if isinstance(link, StaticLink) else link
+            link if isinstance(link, str) else link.model_dump(mode="json")
             for link in manifest.fallback
         ),
         breaker=manifest.breaker.model_dump(mode="json", exclude_defaults=True)
         if manifest.breaker
         else {},
         attempt_timeout_s=manifest.attempt_timeout_s,
+        cache=manifest.cache.model_dump(mode="json", exclude_defaults=True)
+        if manifest.cache
+        else None,
     )
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,9 +43,11 @@ from pasarela.security.ratelimit.base import headers as limit_headers
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.serving.batching import Batcher
 from pasarela.serving.breaker import STATE_VALUES, Breaker, BreakerConfig, Transition
+from pasarela.serving.cache import CacheConfig, ResponseCache
 from pasarela.serving.protection import Protection, Side, guard, protection_of
 from pasarela.serving.shadow import call_shadow
 from pasarela.serving.snapshot import (
+    CachedAnswer,
     EndpointPlan,
     FallbackLink,
     LoadedVersion,
@@ -58,6 +61,8 @@ from pasarela.serving.snapshot import (
 )
 from pasarela.settings import Settings
 from pasarela.storage.keys import KeyRepository
+from pasarela.storage.subjects import SubjectRepository
+from pasarela.storage.telemetry import subject_hash
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.records import Recorder
 from pasarela.telemetry.security_events import SecurityEvents
@@ -120,6 +125,8 @@ class DataPlane:
         self._gil_turn = asyncio.Semaphore(1)
         self._refresh_lock = asyncio.Lock()
         self._poller: asyncio.Task[None] | None = None
+        # Erasures older than the server forget nothing: its caches start empty.
+        self._erasures_seen = datetime.now(UTC)
         self._jwks_refresher: asyncio.Task[None] | None = None
         self._shadow_tasks: set[asyncio.Task[None]] = set()
         # Who may call: the keys come with each snapshot; a token verifier, when configured,
@@ -163,10 +170,35 @@ class DataPlane:
             await asyncio.sleep(self.settings.snapshot_poll_s)
             try:
                 await self.refresh()
+                await self._forget_erased()
             except Exception:  # a failed refresh keeps the current snapshot
                 log.exception(
                     "snapshot refresh failed; still serving revision %s", self.snapshot.revision
                 )
+
+    async def _forget_erased(self) -> None:
+        """Drop from the response caches the subjects erased since the last poll (by any
+        server: the erasures table is shared)."""
+        if not any(e.cache is not None for e in self.snapshot.endpoints.values()):
+            return
+        repo = SubjectRepository(self.registry.repo.engine)
+        digests, self._erasures_seen = await asyncio.to_thread(
+            repo.erased_since, self._erasures_seen
+        )
+        for digest in digests:
+            self._forget(digest)
+
+    def forget_subject(self, subject_id: str) -> int:
+        """Drop a data subject's answers from every response cache of this server (the
+        erasure route calls it; other servers learn it from their next poll)."""
+        return self._forget(subject_hash(subject_id))
+
+    def _forget(self, digest: str) -> int:
+        return sum(
+            endpoint.cache.erase(digest)
+            for endpoint in self.snapshot.endpoints.values()
+            if endpoint.cache is not None
+        )
 
     async def refresh(self, *, force: bool = False) -> None:
         """Rebuild the snapshot if the control plane changed (or ``force``)."""
@@ -267,6 +299,9 @@ class DataPlane:
             shadow_gate=gate,
             protection=protection,
             fallback=self._fallback_links(item, served, plan),
+            cache=ResponseCache(CacheConfig.model_validate(spec.cache))
+            if spec.cache is not None
+            else None,
         )
 
     def _fallback_links(
@@ -281,7 +316,7 @@ class DataPlane:
         for link in item.spec.fallback:
             if not isinstance(link, str):
                 assert isinstance(link, dict)
-                links.append(StaticAnswer(link["static"]))
+                links.append(CachedAnswer() if "cached" in link else StaticAnswer(link["static"]))
                 continue
             vid = next(versions).id
             if vid in plan.failed:
@@ -635,10 +670,47 @@ class DataPlane:
         budget = endpoint.timeout_s
         if request.timeout_s is not None:
             budget = min(budget, request.timeout_s)
-        if not endpoint.fallback:
+        cache = endpoint.cache
+        if cache is None and not endpoint.fallback:
             return await self._run(
                 request, served, inputs, budget, reason, started, rate, endpoint.protection
             )
+        key = b""
+        if cache is not None:
+            key = cache.key(served.id, inputs)
+            if cache.config.serve:
+                hit = cache.get(key)
+                self.metrics.cache.labels(request.endpoint, "hit" if hit else "miss").inc()
+                if hit is not None:
+                    return self._modelless(
+                        request,
+                        served.id,
+                        hit,
+                        inputs,
+                        f"cache; {reason}",
+                        started,
+                        rate,
+                        "cache",
+                        None,
+                    )
+        prediction = await self._chain(request, endpoint, served, inputs, reason, started, budget)
+        if cache is not None and prediction.served_by == "primary":
+            cache.put(key, prediction.outputs, subject=request.subject_id)
+        return prediction
+
+    async def _chain(
+        self,
+        request: RequestContext,
+        endpoint: ServedEndpoint,
+        served: ServedVersion,
+        inputs: Sequence[Any],
+        reason: str,
+        started: float,
+        budget: float,
+    ) -> Prediction:
+        """The chosen version, then each link of the fallback chain in turn."""
+        spec = endpoint.spec
+        rate = spec.payload_sample_rate
         deadline = started + budget
         attempt_s = spec.attempt_timeout_s or budget / 2
         links: tuple[FallbackLink, ...] = (served, *endpoint.fallback)
@@ -650,7 +722,20 @@ class DataPlane:
                 self.metrics.fallbacks.labels(request.endpoint, served_by, cause).inc()
             why = reason if not hop else f"{served_by} ({cause}); {reason}"
             if isinstance(link, StaticAnswer):
-                return self._static(request, link, inputs, why, started, rate, served_by, cause)
+                outputs = [link.value for _ in inputs]
+                static = VersionId(STATIC_MODEL, 0)
+                return self._modelless(
+                    request, static, outputs, inputs, why, started, rate, served_by, cause
+                )
+            if isinstance(link, CachedAnswer):
+                assert endpoint.cache is not None  # the manifest requires it
+                stale = endpoint.cache.get(endpoint.cache.key(served.id, inputs), stale=True)
+                self.metrics.cache.labels(request.endpoint, "stale" if stale else "miss").inc()
+                if stale is not None:
+                    return self._modelless(
+                        request, served.id, stale, inputs, why, started, rate, served_by, cause
+                    )
+                continue
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 break
@@ -682,10 +767,11 @@ class DataPlane:
         self._record_failure(request, served.id, reason, failure, inputs, started, rate)
         raise failure
 
-    def _static(
+    def _modelless(
         self,
         request: RequestContext,
-        link: StaticAnswer,
+        vid: VersionId,
+        outputs: list[Any],
         inputs: Sequence[Any],
         reason: str,
         started: float,
@@ -693,10 +779,9 @@ class DataPlane:
         served_by: str,
         cause: str | None,
     ) -> Prediction:
-        """The static link's answer: its value for every row, recorded as version
-        ``static@0`` (no model has a version 0) so that no model's figures count it."""
-        outputs = [link.value for _ in inputs]
-        vid = VersionId(STATIC_MODEL, 0)
+        """An answer no model computed now: from the cache (``vid`` the version whose answer
+        it was) or a static link's (``static@0``: no model has a version 0, so no model's
+        figures count it). Recorded like any answer, with its reason."""
         if self.recorder is not None:
             self.recorder.record(
                 request,

@@ -15,6 +15,7 @@ from pasarela.guards.schema import PositionalRowChecker, RowChecker, checker_for
 from pasarela.registry.service import Registry, parse_ref
 from pasarela.serving.batching import Batcher
 from pasarela.serving.breaker import Breaker
+from pasarela.serving.cache import ResponseCache
 from pasarela.serving.protection import Protection
 from pasarela.telemetry.metrics import BoundMetrics
 from pasarela.types import JSON, EndpointSpec, ModelVersion, Policy, Runtime, VersionId
@@ -71,7 +72,13 @@ class StaticAnswer:
     value: JSON
 
 
-FallbackLink = ServedVersion | StaticAnswer
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    """A fallback link that gives the chosen version's last answer to the same inputs from
+    the endpoint's cache, even a stale one."""
+
+
+FallbackLink = ServedVersion | CachedAnswer | StaticAnswer
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +99,8 @@ class ServedEndpoint:
     """Its rate limit and guards; None when it has neither."""
     fallback: tuple[FallbackLink, ...] = ()
     """Who answers, in order, when the chosen version cannot (``spec.fallback`` resolved)."""
+    cache: ResponseCache | None = None
+    """Its response cache (``spec.cache``); kept while the endpoint's spec is unchanged."""
 
 
 @dataclass(frozen=True, slots=True)

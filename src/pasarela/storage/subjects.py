@@ -90,6 +90,21 @@ class SubjectRepository:
             )
         return counts
 
+    def erased_since(self, since: datetime) -> tuple[list[str], datetime]:
+        """The hashes of the subjects erased after ``since``, and the latest erasure time
+        seen (for the next call): what a server's caches must forget."""
+        e = schema.erasures
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(e.c.subject_sha256, e.c.erased_at).where(e.c.erased_at > since)
+            ).all()
+        latest = max((_aware(at) for _, at in rows), default=since)
+        return [digest for digest, _ in rows], latest
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite gives naive UTC back
+
 
 def _iso(at: Any) -> str:
     value: datetime = at if at.tzinfo else at.replace(tzinfo=UTC)

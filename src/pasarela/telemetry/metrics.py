@@ -126,6 +126,13 @@ class Metrics:
             ["endpoint", "model", "version", "to"],
             registry=self.registry,
         )
+        self.cache = Counter(
+            "pasarela_cache_lookups",
+            "Response cache lookups, by outcome: hit, miss, stale (a stale answer given by a "
+            "cached fallback link).",
+            ["endpoint", "outcome"],
+            registry=self.registry,
+        )
         self.fallbacks = Counter(
             "pasarela_fallbacks",
             "Requests passed down an endpoint's fallback chain, by the link that took them over "
