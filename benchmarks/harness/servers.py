@@ -33,7 +33,9 @@ def v1_probabilities(reply: Any) -> list[float]:
 # copy of 10 % of the requests: routing, recording and shadow calls all on the measured path.
 # And a running experiment, called with one unit id: the sticky assignment (a hash per request)
 # on the path, against the plain endpoint. And the secured endpoint: its own rate limit and
-# every guard on both sides (the key, and its own limit, come with every pasarela row).
+# every guard on both sides (the key, and its own limit, come with every pasarela row). And
+# the resilient one: a breaker, a fallback chain and a response cache kept for stale-if-error
+# (every answer stored; the model still answers every request: no hit inflates the figure).
 MANIFESTS = """\
 name: {model}-canary
 policy:
@@ -67,6 +69,13 @@ guards:
   output:
     - {{type: pii, action: redact}}
     - {{type: secrets, action: redact}}
+---
+name: {model}-resilient
+policy: {{type: single, target: {model}@1}}
+attempt_timeout_s: 0.5
+breaker: {{consecutive_failures: 5, open_s: 5}}
+cache: {{ttl_s: 60, stale_s: 3600, serve: false}}
+fallback: [{model}@2, {{cached: true}}, {{static: [0.5, 0.5]}}]
 """
 # Checked on every request (the endpoint's and the key's), never reached.
 UNREACHED_LIMIT = "1000000/s burst=1000000"
@@ -140,6 +149,14 @@ def pasarela(ctx: Context) -> Spec:
                 key_file,
             ),
             Target(
+                "pasarela-resilient",
+                "pasarela (breaker, fallback chain, cache)",
+                f"/v1/endpoints/{MODEL_NAME}-resilient/predict",
+                body_json({"inputs": [files.row]}),
+                v1_probabilities,
+                key_file,
+            ),
+            Target(
                 "pasarela-v2",
                 "pasarela (v2)",
                 f"/v2/models/{MODEL_NAME}/infer",
@@ -166,6 +183,7 @@ SERVER_OF = {
     "pasarela-canary": "pasarela",
     "pasarela-experiment": "pasarela",
     "pasarela-secured": "pasarela",
+    "pasarela-resilient": "pasarela",
     "mlserver": "mlserver",
     "bentoml": "bentoml",
     "fastapi": "fastapi",
@@ -176,6 +194,7 @@ DEFAULT_TARGETS = [
     "pasarela-canary",
     "pasarela-experiment",
     "pasarela-secured",
+    "pasarela-resilient",
     "pasarela-v2",
     "mlserver",
     "bentoml",
