@@ -260,3 +260,12 @@ async def test_an_erasure_made_elsewhere_reaches_the_cache_at_the_next_poll(
         await asyncio.sleep(0.1)
     else:
         raise AssertionError("the erased subject's answer is still served")
+
+
+async def test_a_chain_that_ends_on_an_empty_cache_gives_the_models_error(
+    client: AsyncClient, mode: Path
+) -> None:
+    await applied(client, CACHED.replace("[{cached: true}, {static: -1}]", "[{cached: true}]"))
+    mode.write_text("fail")
+    reply = await client.post("/v1/endpoints/scores/predict", json={"inputs": [[9, 9]]})
+    assert "fails while its mode file says so" in error_of(reply, 502, "model_error")

@@ -680,7 +680,8 @@ class DataPlane:
             key = cache.key(served.id, inputs)
             if cache.config.serve:
                 hit = cache.get(key)
-                self.metrics.cache.labels(request.endpoint, "hit" if hit else "miss").inc()
+                outcome = "miss" if hit is None else "hit"
+                self.metrics.cache.labels(request.endpoint, outcome).inc()
                 if hit is not None:
                     return self._modelless(
                         request,
@@ -730,7 +731,8 @@ class DataPlane:
             if isinstance(link, CachedAnswer):
                 assert endpoint.cache is not None  # the manifest requires it
                 stale = endpoint.cache.get(endpoint.cache.key(served.id, inputs), stale=True)
-                self.metrics.cache.labels(request.endpoint, "stale" if stale else "miss").inc()
+                outcome = "miss" if stale is None else "stale"
+                self.metrics.cache.labels(request.endpoint, outcome).inc()
                 if stale is not None:
                     return self._modelless(
                         request, served.id, stale, inputs, why, started, rate, served_by, cause
@@ -758,8 +760,9 @@ class DataPlane:
                 failure = exc
                 if last:
                     raise
+        # The deadline passed, or the chain ended on a cached link with nothing cached.
         assert failure is not None
-        if not isinstance(failure, ModelTimeout):
+        if time.perf_counter() >= deadline and not isinstance(failure, ModelTimeout):
             failure = ModelTimeout(
                 f"no link of {request.endpoint!r}'s fallback chain answered within "
                 f"{budget:g} s (the last: {failure.code})"
