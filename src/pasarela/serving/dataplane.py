@@ -41,7 +41,7 @@ from pasarela.security.keys import KeyRing
 from pasarela.security.ratelimit.base import RateLimiter
 from pasarela.security.ratelimit.base import headers as limit_headers
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
-from pasarela.serving.batching import Batcher
+from pasarela.serving.batching import Batcher, BatchResult
 from pasarela.serving.breaker import STATE_VALUES, Breaker, BreakerConfig, Transition
 from pasarela.serving.cache import CacheConfig, ResponseCache
 from pasarela.serving.protection import Protection, Side, guard, protection_of
@@ -597,6 +597,37 @@ class DataPlane:
         latency_s = time.perf_counter() - started
         served.metrics.requests.inc()
         served.metrics.duration.observe(latency_s)
+        return self._answered(
+            request,
+            vid,
+            reason,
+            inputs,
+            outputs,
+            latency_s,
+            sample_rate,
+            served_by,
+            fallback_reason,
+            result,
+        )
+
+    def _answered(
+        self,
+        request: RequestContext,
+        vid: VersionId,
+        reason: str,
+        inputs: Sequence[Any],
+        outputs: list[Any],
+        latency_s: float,
+        sample_rate: float,
+        served_by: str,
+        cause: str | None,
+        result: BatchResult | None = None,
+    ) -> Prediction:
+        """Record an answer and return it; ``result`` is the model call's, None when no model
+        computed it now (a cached or a static answer)."""
+        batch_size = result.batch_size if result is not None else 0
+        queue_s = result.queue_s if result is not None else 0.0
+        model_s = result.model_s if result is not None else 0.0
         if self.recorder is not None:
             # Journaled before the client hears back: an answered request always has a record.
             self.recorder.record(
@@ -607,9 +638,9 @@ class DataPlane:
                 inputs,
                 outputs,
                 latency_s=latency_s,
-                queue_s=result.queue_s,
-                model_s=result.model_s,
-                batch_size=result.batch_size,
+                queue_s=queue_s,
+                model_s=model_s,
+                batch_size=batch_size,
                 payload_sample_rate=sample_rate,
             )
         return Prediction(
@@ -618,11 +649,11 @@ class DataPlane:
             version=vid,
             outputs=outputs,
             decision_reason=reason,
-            batch_size=result.batch_size,
-            queue_s=result.queue_s,
-            model_s=result.model_s,
+            batch_size=batch_size,
+            queue_s=queue_s,
+            model_s=model_s,
             served_by=served_by,
-            fallback_reason=fallback_reason,
+            fallback_reason=cause,
         )
 
     def _record_failure(
@@ -785,28 +816,9 @@ class DataPlane:
         """An answer no model computed now: from the cache (``vid`` the version whose answer
         it was) or a static link's (``static@0``: no model has a version 0, so no model's
         figures count it). Recorded like any answer, with its reason."""
-        if self.recorder is not None:
-            self.recorder.record(
-                request,
-                vid,
-                reason,
-                "ok",
-                inputs,
-                outputs,
-                latency_s=time.perf_counter() - started,
-                payload_sample_rate=sample_rate,
-            )
-        return Prediction(
-            request_id=request.request_id,
-            endpoint=request.endpoint,
-            version=vid,
-            outputs=outputs,
-            decision_reason=reason,
-            batch_size=0,
-            queue_s=0.0,
-            model_s=0.0,
-            served_by=served_by,
-            fallback_reason=cause,
+        latency_s = time.perf_counter() - started
+        return self._answered(
+            request, vid, reason, inputs, outputs, latency_s, sample_rate, served_by, cause
         )
 
     def _breaker_moved(self, endpoint: str, vid: VersionId, moved: Transition | None) -> None:
