@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     Python's choice (cores + 4)."""
 
     request_timeout_s: float = Field(default=30.0, gt=0)
+
+    shutdown_delay_s: float = Field(default=2.0, ge=0, le=300)
+    """On SIGTERM, how long readiness is false while the server still serves, before it stops
+    accepting connections (``api/lifecycle.py``)."""
+
+    shutdown_timeout_s: float = Field(default=30.0, gt=0)
+    """How long a stopping server waits for the requests in flight."""
     """Longest time a prediction may take, queue included, before it fails with model_timeout."""
 
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)

@@ -152,8 +152,9 @@ class EndpointSpec:
     """Who answers when the chosen version cannot, in order: a version reference
     (``churn-small@1``), ``{"cached": true}`` (its last answer to the same inputs, from the
     cache) or ``{"static": value}`` (every row gets ``value``)."""
-    breaker: Mapping[str, JSON] = field(default_factory=dict)
-    """The ``breaker`` section as applied (``serving/breaker.BreakerConfig``; defaults omitted)."""
+    breaker: Mapping[str, JSON] | None = None
+    """The ``breaker`` section as applied (``serving/breaker.BreakerConfig``; defaults omitted);
+    None: not declared (then a ``fallback`` alone gives its versions breakers with defaults)."""
     attempt_timeout_s: float | None = None
     """How long one link of the fallback chain may take before the next one answers."""
     cache: Mapping[str, JSON] | None = None
@@ -186,7 +187,7 @@ class EndpointSpec:
             out["retention_days"] = self.retention_days
         if self.fallback:
             out["fallback"] = list(self.fallback)
-        if self.breaker:
+        if self.breaker is not None:
             out["breaker"] = dict(self.breaker)
         if self.attempt_timeout_s is not None:
             out["attempt_timeout_s"] = self.attempt_timeout_s
@@ -221,7 +222,7 @@ class EndpointSpec:
             rate_limit=data.get("rate_limit"),
             retention_days=data.get("retention_days"),
             fallback=tuple(data.get("fallback") or ()),
-            breaker=data.get("breaker") or {},
+            breaker=data.get("breaker"),
             attempt_timeout_s=data.get("attempt_timeout_s"),
             cache=data.get("cache"),
         )

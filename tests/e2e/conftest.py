@@ -54,6 +54,8 @@ def pasarela_env(home: Path | None, **extra: str) -> dict[str, str]:
         COLUMNS="200",
         PYTHONIOENCODING="utf-8",
         PASARELA_SNAPSHOT_POLL_S="0.2",
+        # Stopping waits for nobody's load balancer here (test_graceful_shutdown sets it).
+        PASARELA_SHUTDOWN_DELAY_S="0",
         PASARELA_ACTOR=ACTOR,
         # Most end-to-end tests are about something else than credentials; the ones about
         # security turn the first-serve admin key back on.

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from pasarela import __version__
+from pasarela.api.lifecycle import DRAINING
 from pasarela.api.v2 import model_metadata
 from pasarela.errors import InvalidRequest, NotFound, Unavailable
 from pasarela.serving.dataplane import DataPlane
@@ -41,6 +42,8 @@ async def healthz() -> Response:
 async def readyz(request: Request) -> Response:
     """Readiness: the snapshot is loaded and requests can be served."""
     plane = _plane(request)
+    if DRAINING.is_set():  # asked to stop: let load balancers look elsewhere first
+        return _json({"status": "draining"}, 503)
     if not plane.ready:
         return _json({"status": "starting"}, 503)
     return _json({"status": "ready", "revision": plane.snapshot.revision})

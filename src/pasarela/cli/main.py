@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -89,6 +90,8 @@ def serve(
     """Serve every endpoint over HTTP."""
     import uvicorn
 
+    from pasarela.api.lifecycle import DrainingServer
+
     config = settings()
     upgrade(create_engine(config.resolved_database_url))
     if config.bootstrap_admin_key and not JwtVerifier.configured(config):
@@ -102,18 +105,23 @@ def serve(
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ[MULTIPROCESS_ENV] = str(metrics_dir.resolve())
-    uvicorn.run(
-        "pasarela.api.app:create_app",
-        factory=True,
-        host=host or config.host,
-        port=port or config.port,
-        workers=workers,
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host or config.host,
+        "port": port or config.port,
+        "workers": workers,
         # A worker imports model libraries before it can answer the supervisor's ping; on a
         # busy small machine that takes longer than uvicorn's default 5 s.
-        timeout_worker_healthcheck=60,
-        log_level=log_level,
-        access_log=False,
-    )
+        "timeout_worker_healthcheck": 60,
+        "timeout_graceful_shutdown": math.ceil(config.shutdown_timeout_s),
+        "log_level": log_level,
+        "access_log": False,
+    }
+    if workers > 1:  # uvicorn's supervisor stops the workers (api/lifecycle.py)
+        uvicorn.run("pasarela.api.app:create_app", **options)
+    else:
+        server_config = uvicorn.Config("pasarela.api.app:create_app", **options)
+        DrainingServer(server_config, config.shutdown_delay_s).run()
 
 
 @endpoints_app.command("create")

@@ -175,7 +175,7 @@ def manifest_spec(document: Any) -> EndpointSpec:
         ),
         breaker=manifest.breaker.model_dump(mode="json", exclude_defaults=True)
         if manifest.breaker
-        else {},
+        else None,
         attempt_timeout_s=manifest.attempt_timeout_s,
         cache=manifest.cache.model_dump(mode="json", exclude_defaults=True)
         if manifest.cache

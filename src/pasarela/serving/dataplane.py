@@ -346,8 +346,12 @@ class DataPlane:
             slots=self._gil_turn if getattr(plan.loaded[vid].runtime, "holds_gil", False) else None,
         )
         batcher.start()
-        breaker = Breaker(BreakerConfig.model_validate(spec.breaker))
-        self.metrics.breaker_state.labels(spec.name, vid.model, str(vid.version)).set(0)
+        breaker = None
+        if spec.breaker is not None or spec.fallback:
+            # Opt-in, as in Envoy's outlier detection: an endpoint that declared neither keeps
+            # sending its errors to clients rather than fast 503s.
+            breaker = Breaker(BreakerConfig.model_validate(spec.breaker or {}))
+            self.metrics.breaker_state.labels(spec.name, vid.model, str(vid.version)).set(0)
         return ServedVersion(
             plan.loaded[vid],
             batcher,
@@ -378,8 +382,8 @@ class DataPlane:
                 if isinstance(link, ServedVersion):
                     roles.setdefault(id(link), f"fallback:{hop}")
             for served in _batchers_of(served_endpoint):
-                if id(served) not in roles:
-                    continue  # a shadow: nobody waits for it
+                if id(served) not in roles or served.breaker is None:
+                    continue  # a shadow (nobody waits for it), or no breaker declared
                 successes, failures = served.breaker.counts()
                 out.append(
                     {
@@ -571,21 +575,10 @@ class DataPlane:
             if not inputs:
                 raise InvalidInput("inputs must hold at least one row")
             rows = served.loaded.checker.check(inputs)
-            if not breaker.allow():
-                raise Unavailable(
-                    f"{vid} keeps failing: its circuit breaker is open",
-                    code="circuit_open",
-                    retry_after=max(1, round(breaker.config.open_s)),
-                )
-            try:
+            if breaker is None:
                 result = await served.batcher.submit(rows, timeout_s)
-            except (ModelError, Unavailable) as exc:  # the server's failure, not the client's
-                self._breaker_moved(request.endpoint, vid, breaker.failure())
-                raise exc from None
-            except BaseException:
-                breaker.release()
-                raise
-            self._breaker_moved(request.endpoint, vid, breaker.success())
+            else:
+                result = await self._through(breaker, request.endpoint, served, rows, timeout_s)
             outputs = result.outputs
             if protection is not None and protection.output is not None:
                 outputs = self._guard(request, protection.output, outputs, "output")
@@ -820,6 +813,34 @@ class DataPlane:
         return self._answered(
             request, vid, reason, inputs, outputs, latency_s, sample_rate, served_by, cause
         )
+
+    async def _through(
+        self,
+        breaker: Breaker,
+        endpoint: str,
+        served: ServedVersion,
+        rows: list[list[Any]],
+        timeout_s: float,
+    ) -> BatchResult:
+        """The model call, if the version's breaker allows it; its outcome told to the
+        breaker (only the server's failures count against it)."""
+        vid = served.id
+        if not breaker.allow():
+            raise Unavailable(
+                f"{vid} keeps failing: its circuit breaker is open",
+                code="circuit_open",
+                retry_after=max(1, round(breaker.config.open_s)),
+            )
+        try:
+            result = await served.batcher.submit(rows, timeout_s)
+        except (ModelError, Unavailable) as exc:  # the server's failure, not the client's
+            self._breaker_moved(endpoint, vid, breaker.failure())
+            raise exc from None
+        except BaseException:
+            breaker.release()
+            raise
+        self._breaker_moved(endpoint, vid, breaker.success())
+        return result
 
     def _breaker_moved(self, endpoint: str, vid: VersionId, moved: Transition | None) -> None:
         if moved is None:

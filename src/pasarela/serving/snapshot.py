@@ -33,12 +33,12 @@ class LoadedVersion:
 @dataclass(frozen=True, slots=True)
 class ServedVersion:
     """A loaded version as one endpoint serves it: with that endpoint's batcher, metrics and
-    circuit breaker."""
+    circuit breaker (None when the endpoint declares neither ``breaker`` nor ``fallback``)."""
 
     loaded: LoadedVersion
     batcher: Batcher
     metrics: BoundMetrics
-    breaker: Breaker = field(default_factory=Breaker)
+    breaker: Breaker | None = None
 
     @property
     def id(self) -> VersionId:
