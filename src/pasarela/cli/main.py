@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from pasarela import __version__
+from pasarela.cli.backup import backup_app, restore
 from pasarela.cli.common import (
     actor,
     console,
@@ -62,6 +63,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(subjects_app, name="subjects")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(guards_app, name="guards")
+app.add_typer(backup_app, name="backup")
+app.command("restore")(restore)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

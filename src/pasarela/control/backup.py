@@ -1,0 +1,269 @@
+"""Backups: an online, consistent copy of an install, checked, and restored on an empty machine.
+
+A backup is a directory:
+
+- ``database.sqlite`` — SQLite's online backup API (a consistent copy while the server keeps
+  writing), or ``database.pgdump`` — ``pg_dump --format=custom`` (one transaction: consistent);
+  only the schema named in the URL's ``search_path``, when there is one;
+- ``artifacts/`` — the content-addressed artifact store (each file named by its SHA-256);
+- ``manifest.json`` — written last (a directory without it is an unfinished backup): the
+  format, pasarela's version, when, the schema revision, and every file with its SHA-256
+  and size.
+
+``verify_backup`` recomputes every hash and asks the database copy itself (SQLite's
+``integrity_check``, ``pg_restore --list``). ``restore_backup`` verifies, refuses to overwrite
+an install that has data (unless ``force``), puts the database and the artifacts back,
+migrates the schema forward when the backup is older, and appends ``backup.restore`` to the
+audit log, whose chain the restored entries continue.
+
+The master key is **not** in the backup: the stored payloads are sealed with data keys it
+wraps, and a backup that held both would open everything it holds. Keep the key apart
+(``PASARELA_MASTER_KEY`` or ``<home>/master.key``); a restored install needs the same one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+
+import sqlalchemy as sa
+
+from pasarela import __version__
+from pasarela.errors import ConfigurationError
+from pasarela.settings import Settings
+from pasarela.storage import audit, schema
+from pasarela.storage.artifacts import sha256_file
+from pasarela.storage.db import create_engine, current_revision, upgrade, write
+
+__all__ = ["BackupSummary", "create_backup", "restore_backup", "verify_backup"]
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+SQLITE_FILE = "database.sqlite"
+PG_FILE = "database.pgdump"
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    path: Path
+    files: int
+    bytes: int
+    seconds: float
+
+
+def create_backup(settings: Settings, target: Path) -> BackupSummary:
+    """Back up the install of ``settings`` into ``target`` (a new or empty directory)."""
+    started = time.perf_counter()
+    if target.exists() and any(target.iterdir()):
+        raise ConfigurationError(f"{target} is not empty: back up into a new directory")
+    target.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    engine = create_engine(url)
+    try:
+        revision = current_revision(engine)
+        counts = _counts(engine)
+    finally:
+        engine.dispose()
+    if url.startswith("sqlite"):
+        database = target / SQLITE_FILE
+        source = sqlite3.connect(_sqlite_path(url))
+        copy = sqlite3.connect(database)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+    else:
+        database = target / PG_FILE
+        libpq, env, schema_name = _libpq(url)
+        argv = ["pg_dump", "--format=custom", "--no-owner", "--file", str(database)]
+        if schema_name:
+            argv += ["--schema", schema_name]
+        _run([*argv, libpq], env)
+    files = [_entry(target, database)]
+    store = settings.resolved_artifacts_dir
+    if store.is_dir():
+        (target / "artifacts").mkdir()
+        for artifact in sorted(store.iterdir()):
+            if artifact.is_file() and not artifact.name.startswith("."):
+                copied = target / "artifacts" / artifact.name
+                shutil.copyfile(artifact, copied)
+                files.append(_entry(target, copied))
+    manifest = {
+        "format": FORMAT,
+        "pasarela": __version__,
+        "created_at": datetime.now(UTC).isoformat(),
+        "database": {"kind": "sqlite" if url.startswith("sqlite") else "postgresql"},
+        "schema_revision": revision,
+        "counts": counts,
+        "files": files,
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    size = sum(int(f["bytes"]) for f in files)
+    return BackupSummary(target, len(files), size, time.perf_counter() - started)
+
+
+def verify_backup(path: Path) -> list[str]:
+    """What is wrong with the backup at ``path``, each problem naming its file; empty: sound."""
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        return [f"{MANIFEST} is missing: the backup is unfinished or not a backup"]
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        return [f"{MANIFEST} is not JSON: {exc}"]
+    if manifest.get("format") != FORMAT:
+        return [f"backup format {manifest.get('format')!r}; this pasarela reads {FORMAT}"]
+    problems = []
+    for entry in manifest.get("files", []):
+        file = path / entry["name"]
+        if not file.is_file():
+            problems.append(f"{entry['name']}: missing")
+        elif file.stat().st_size != entry["bytes"] or sha256_file(file) != entry["sha256"]:
+            problems.append(f"{entry['name']}: changed since the backup (its SHA-256 differs)")
+    if problems:
+        return problems
+    if manifest["database"]["kind"] == "sqlite":
+        connection = sqlite3.connect(f"file:{path / SQLITE_FILE}?mode=ro", uri=True)
+        try:
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            connection.close()
+        if result != "ok":
+            problems.append(f"{SQLITE_FILE}: integrity check says {result}")
+    else:
+        try:
+            _run(["pg_restore", "--list", str(path / PG_FILE)], dict(os.environ))
+        except ConfigurationError as exc:
+            problems.append(f"{PG_FILE}: pg_restore cannot read it ({exc.message})")
+    return problems
+
+
+def restore_backup(
+    path: Path, settings: Settings, *, force: bool = False, actor: str = "local"
+) -> BackupSummary:
+    """Rebuild the install of ``settings`` from the backup at ``path`` (module docstring)."""
+    started = time.perf_counter()
+    problems = verify_backup(path)
+    if problems:
+        raise ConfigurationError("the backup does not verify: " + "; ".join(problems))
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    url = settings.resolved_database_url
+    kind = "sqlite" if url.startswith("sqlite") else "postgresql"
+    if manifest["database"]["kind"] != kind:
+        raise ConfigurationError(
+            f"the backup holds a {manifest['database']['kind']} database; this install uses {kind}"
+        )
+    engine = create_engine(url)
+    try:
+        if not force and current_revision(engine) is not None:
+            raise ConfigurationError(
+                "this install already has a database: restore into an empty one, or pass "
+                "--force to replace it"
+            )
+    finally:
+        engine.dispose()
+    if kind == "sqlite":
+        database = Path(_sqlite_path(url))
+        database.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            stale.unlink(missing_ok=True)
+        shutil.copyfile(path / SQLITE_FILE, database)
+    else:
+        libpq, env, _ = _libpq(url)
+        _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "-d", libpq,
+              str(path / PG_FILE)], env)  # fmt: skip
+    store = settings.resolved_artifacts_dir
+    store.mkdir(parents=True, exist_ok=True)
+    restored = 1
+    for entry in manifest["files"]:
+        if entry["name"].startswith("artifacts/"):
+            destination = store / Path(entry["name"]).name
+            if not destination.exists():
+                shutil.copyfile(path / entry["name"], destination)
+                os.chmod(destination, 0o444)
+            restored += 1
+    engine = create_engine(url)
+    try:
+        upgrade(engine)  # an older backup meets today's schema
+        with write(engine) as conn:
+            audit.append(
+                conn,
+                actor=actor,
+                action="backup.restore",
+                target=f"backup {manifest['created_at']}",
+                detail={"files": restored, "schema_revision": manifest["schema_revision"]},
+            )
+    finally:
+        engine.dispose()
+    size = sum(int(f["bytes"]) for f in manifest["files"])
+    return BackupSummary(path, restored, size, time.perf_counter() - started)
+
+
+def _entry(root: Path, file: Path) -> dict[str, Any]:
+    return {
+        "name": file.relative_to(root).as_posix(),
+        "sha256": sha256_file(file),
+        "bytes": file.stat().st_size,
+    }
+
+
+def _counts(engine: sa.Engine) -> dict[str, int]:
+    """What the backup holds, for whoever reads the manifest."""
+    tables = {
+        "versions": schema.model_versions,
+        "endpoints": schema.endpoints,
+        "records": schema.prediction_records,
+        "audit_entries": schema.audit_log,
+    }
+    with engine.connect() as conn:
+        return {
+            name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+            for name, t in tables.items()
+        }
+
+
+def _sqlite_path(url: str) -> str:
+    return url.split("///", 1)[1]
+
+
+def _libpq(url: str) -> tuple[str, dict[str, str], str | None]:
+    """A SQLAlchemy PostgreSQL URL as libpq wants it (no ``+driver``), the environment that
+    carries its password (never on a command line), and the schema its ``search_path``
+    names, if any."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+", 1)[0]
+    env = dict(os.environ)
+    netloc = parts.netloc
+    if parts.password is not None:
+        env["PGPASSWORD"] = unquote(parts.password)
+        netloc = netloc.replace(f":{parts.password}@", "@", 1)
+    options = parse_qs(parts.query).get("options", [""])[0]
+    schema_name = None
+    for option in options.split():
+        if option.startswith("-csearch_path="):
+            schema_name = option.split("=", 1)[1].split(",")[0]
+    return urlunsplit((scheme, netloc, parts.path, parts.query, "")), env, schema_name
+
+
+def _run(argv: list[str], env: dict[str, str]) -> None:
+    """Run a PostgreSQL client tool (found on the PATH); ConfigurationError when it is missing
+    or fails, with its own message."""
+    tool = shutil.which(argv[0])
+    if tool is None:
+        raise ConfigurationError(f"{argv[0]} is not installed (PostgreSQL's client tools)")
+    # The arguments are built here from the configuration, not taken from a request.
+    done = subprocess.run(  # noqa: S603
+        [tool, *argv[1:]], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise ConfigurationError(f"{argv[0]} failed: {done.stderr.strip()[:500]}")

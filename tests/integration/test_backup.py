@@ -1,0 +1,120 @@
+"""Backup and restore: an install is backed up while its database is open, checked, and
+rebuilt elsewhere — registry, endpoints, keys, audit chain and artifacts — answering the same
+predictions; a changed file is named, an install with data is not overwritten by accident; on
+SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from pasarela.control.backup import create_backup, restore_backup, verify_backup
+from pasarela.control.endpoints import put_endpoint
+from pasarela.control.workspace import open_registry
+from pasarela.errors import ConfigurationError
+from pasarela.security.audit import verify
+from pasarela.settings import Settings
+from pasarela.storage.audit import AuditRepository
+from tests.conftest import POSTGRES_URL, Trained, require_postgres
+
+MASTER = "A" * 43  # a 32-byte key in base64url: the same on both sides of the restore
+
+
+def install(settings: Settings, trained: Trained) -> list[float]:
+    """A model and an endpoint; the model's answers to three rows."""
+    registry = open_registry(settings)
+    try:
+        version = registry.register_estimator(
+            "cancer", trained.model, train_data=trained.frame, target="target"
+        )
+        put_endpoint(registry, "cancer", ["cancer@1"], actor="ana")
+        rows = trained.features.iloc[:3].values.tolist()
+        return [o for o in registry.load(version).predict_batch(rows)]  # type: ignore[misc]
+    finally:
+        registry.repo.engine.dispose()
+
+
+def answers(settings: Settings, trained: Trained) -> list[float]:
+    registry = open_registry(settings)
+    try:
+        version = registry.repo.resolve("cancer", "1")
+        rows = trained.features.iloc[:3].values.tolist()
+        assert [e.name for e in registry.repo.list_endpoints()] == ["cancer"]
+        return [o for o in registry.load(version).predict_batch(rows)]  # type: ignore[misc]
+    finally:
+        registry.repo.engine.dispose()
+
+
+def test_a_sqlite_install_comes_back_whole(tmp_path: Path, trained: Trained) -> None:
+    source = Settings(home=tmp_path / "a", master_key=MASTER)
+    expected = install(source, trained)
+    backup = tmp_path / "backup"
+    summary = create_backup(source, backup)
+    assert summary.files == 2  # the database and the one artifact
+    assert verify_backup(backup) == []
+
+    target = Settings(home=tmp_path / "b", master_key=MASTER)
+    restore_backup(backup, target, actor="ops")
+    assert answers(target, trained) == expected
+    engine = sa.create_engine(target.resolved_database_url)
+    repo = AuditRepository(engine)
+    entries = list(repo.entries())
+    assert verify(entries, repo.anchors()).ok  # the chain continues across the restore
+    assert entries[-1].action == "backup.restore" and entries[-1].actor == "ops"
+    engine.dispose()
+
+
+def test_a_changed_or_missing_file_is_named_and_nothing_is_restored(
+    tmp_path: Path, trained: Trained
+) -> None:
+    source = Settings(home=tmp_path / "a")
+    install(source, trained)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    artifact = next((backup / "artifacts").iterdir())
+    artifact.write_bytes(artifact.read_bytes()[:-1] + b"x")
+    problems = verify_backup(backup)
+    assert problems == [
+        f"artifacts/{artifact.name}: changed since the backup (its SHA-256 differs)"
+    ]
+    with pytest.raises(ConfigurationError, match="does not verify"):
+        restore_backup(backup, Settings(home=tmp_path / "b"))
+    assert not (tmp_path / "b" / "pasarela.db").exists()
+    (backup / "manifest.json").unlink()
+    assert verify_backup(backup) == [
+        "manifest.json is missing: the backup is unfinished or not a backup"
+    ]
+
+
+def test_an_install_with_data_is_replaced_only_when_asked(tmp_path: Path, trained: Trained) -> None:
+    source = Settings(home=tmp_path / "a")
+    install(source, trained)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    with pytest.raises(ConfigurationError, match="--force"):
+        restore_backup(backup, source)
+    restore_backup(backup, source, force=True)
+    assert answers(source, trained)
+    with pytest.raises(ConfigurationError, match="not empty"):
+        create_backup(source, backup)
+
+
+def test_a_postgresql_install_comes_back_after_its_schema_is_lost(
+    postgres_url: str, tmp_path: Path, trained: Trained
+) -> None:
+    require_postgres()
+    settings = Settings(home=tmp_path / "a", database_url=postgres_url, master_key=MASTER)
+    expected = install(settings, trained)
+    backup = tmp_path / "backup"
+    create_backup(settings, backup)
+    assert (backup / "database.pgdump").is_file() and verify_backup(backup) == []
+    schema = postgres_url.rsplit("%3D", 1)[1]
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:  # the database is lost
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    restore_backup(backup, settings, actor="ops")
+    assert answers(settings, trained) == expected
