@@ -135,6 +135,16 @@ class Settings(BaseSettings):
     """Delete records older than this, for endpoints that set no ``retention_days`` of their
     own; unset: keep them."""
 
+    backup_interval_s: float | None = Field(default=None, ge=10)
+    """Take a backup this often (the leader does, ``control/backup.py``); unset: only on
+    demand (``pasarela backup create``)."""
+
+    backup_keep: int = Field(default=24, ge=1)
+    """Scheduled backups kept; older ones are deleted after each new one."""
+
+    backup_dir: Path | None = None
+    """Where scheduled backups go; defaults to ``<home>/backups``."""
+
     rate_limit_redis_url: str | None = None
     """Count rate limits in this Redis, shared by every server; unset: per process."""
 

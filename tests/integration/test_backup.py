@@ -118,3 +118,26 @@ def test_a_postgresql_install_comes_back_after_its_schema_is_lost(
     admin.dispose()
     restore_backup(backup, settings, actor="ops")
     assert answers(settings, trained) == expected
+
+
+def test_scheduled_backups_come_on_time_and_only_the_newest_are_kept(
+    tmp_path: Path, trained: Trained
+) -> None:
+    from pasarela.control.backup import BackupJob
+
+    settings = Settings(home=tmp_path / "a", backup_interval_s=60, backup_keep=2)
+    install(settings, trained)
+    now = [1_800_000_000.0]
+    job = BackupJob(settings, clock=lambda: now[0])
+    (job.directory / "20000101T000000.000000Z").mkdir(parents=True)  # a crashed backup
+    taken = []
+    for _ in range(5):  # every 30 s: a backup every other tick
+        summary = job.tick()
+        if summary is not None:
+            taken.append(summary.path.name)
+        now[0] += 30
+    assert len(taken) == 3
+    kept = sorted(p.name for p in job.directory.iterdir())
+    assert kept == taken[-2:]  # the oldest finished one and the crashed one are gone
+    assert all(verify_backup(job.directory / name) == [] for name in kept)
+    assert BackupJob(Settings(home=tmp_path / "b")).tick() is None  # off unless configured

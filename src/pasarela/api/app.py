@@ -24,6 +24,7 @@ from pasarela.api.gate import Gate
 from pasarela.api.hotpath import HotPath, new_request_id, request_headers, respond_error
 from pasarela.api.permissions import RouteTable, check_complete
 from pasarela.api.schemas import HOT_ROUTES, add_hot_routes
+from pasarela.control.backup import BackupJob
 from pasarela.control.bandit import BanditController
 from pasarela.control.canary import CanaryController
 from pasarela.control.jobs import run_jobs
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     controller = CanaryController(registry)
     bandits = BanditController(registry)
     retention = RetentionJob(registry, settings.retention_days)
+    backups = BackupJob(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -137,7 +139,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
             jobs.append(
                 asyncio.create_task(
                     run_jobs(
-                        [controller.tick, bandits.tick, retention.tick],
+                        [controller.tick, bandits.tick, retention.tick, backups.tick],
                         settings.controller_poll_s,
                         stop_jobs,
                         leader,

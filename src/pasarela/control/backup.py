@@ -24,11 +24,13 @@ wraps, and a backup that held both would open everything it holds. Keep the key 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +46,9 @@ from pasarela.storage import audit, schema
 from pasarela.storage.artifacts import sha256_file
 from pasarela.storage.db import create_engine, current_revision, upgrade, write
 
-__all__ = ["BackupSummary", "create_backup", "restore_backup", "verify_backup"]
+__all__ = ["BackupJob", "BackupSummary", "create_backup", "restore_backup", "verify_backup"]
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -207,6 +211,42 @@ def restore_backup(
         engine.dispose()
     size = sum(int(f["bytes"]) for f in manifest["files"])
     return BackupSummary(path, restored, size, time.perf_counter() - started)
+
+
+class BackupJob:
+    """Scheduled backups (``PASARELA_BACKUP_INTERVAL_S``), taken by the leader into
+    ``<backup_dir>/<UTC time>``; only the newest ``backup_keep`` are kept. A failed backup
+    leaves no manifest, is never counted as one, and is removed by the next pass."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.directory = settings.backup_dir or settings.home / "backups"
+        self.clock = clock
+        self._last = float("-inf")
+
+    def tick(self) -> BackupSummary | None:
+        """A backup if one is due; None otherwise. Blocking."""
+        every = self.settings.backup_interval_s
+        now = self.clock()
+        if every is None or now - self._last < every:
+            return None
+        self._last = now
+        stamp = datetime.fromtimestamp(now, UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        summary = create_backup(self.settings, self.directory / stamp)
+        self.prune()
+        log.info("scheduled backup %s: %d files", summary.path, summary.files)
+        return summary
+
+    def prune(self) -> list[Path]:
+        """Delete the backups beyond the newest ``backup_keep``, and unfinished ones (no
+        manifest) but the newest directory (which may be one being written)."""
+        found = sorted(p for p in self.directory.iterdir() if p.is_dir())
+        finished = [p for p in found if (p / MANIFEST).is_file()]
+        doomed = finished[: -self.settings.backup_keep]
+        doomed += [p for p in found[:-1] if p not in finished]
+        for path in doomed:
+            shutil.rmtree(path, ignore_errors=True)
+        return doomed
 
 
 def _entry(root: Path, file: Path) -> dict[str, Any]:
