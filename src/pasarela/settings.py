@@ -145,6 +145,10 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     """Where scheduled backups go; defaults to ``<home>/backups``."""
 
+    backup_key: SecretStr | None = None
+    """Base64url of 32 bytes: backups are sealed with it (``pasarela backup create --encrypt``;
+    scheduled backups whenever it is set). Keep it apart from the backups."""
+
     rate_limit_redis_url: str | None = None
     """Count rate limits in this Redis, shared by every server; unset: per process."""
 

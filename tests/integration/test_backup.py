@@ -141,3 +141,49 @@ def test_scheduled_backups_come_on_time_and_only_the_newest_are_kept(
     assert kept == taken[-2:]  # the oldest finished one and the crashed one are gone
     assert all(verify_backup(job.directory / name) == [] for name in kept)
     assert BackupJob(Settings(home=tmp_path / "b")).tick() is None  # off unless configured
+
+
+BACKUP_KEY = "B" * 43
+
+
+def test_an_encrypted_backup_opens_with_its_key_only(tmp_path: Path, trained: Trained) -> None:
+    source = Settings(home=tmp_path / "a", master_key=MASTER, backup_key=BACKUP_KEY)
+    expected = install(source, trained)
+    backup = tmp_path / "backup"
+    create_backup(source, backup, encrypt=True)
+    stored = sorted(p.name for p in backup.rglob("*") if p.is_file())
+    assert all(name.endswith(".sealed") or name == "manifest.json" for name in stored)
+    assert b"SQLite format" not in (backup / "database.sqlite.sealed").read_bytes()[:64]
+    assert verify_backup(backup) == []  # without the key: the stored bytes check out
+
+    target = Settings(home=tmp_path / "b", master_key=MASTER, backup_key=BACKUP_KEY)
+    restore_backup(backup, target)
+    assert answers(target, trained) == expected
+    with pytest.raises(ConfigurationError, match="PASARELA_BACKUP_KEY"):
+        restore_backup(backup, Settings(home=tmp_path / "c", master_key=MASTER))
+    wrong = Settings(home=tmp_path / "d", master_key=MASTER, backup_key="C" * 43)
+    with pytest.raises(ConfigurationError, match="does not open"):
+        restore_backup(backup, wrong)
+
+
+def test_a_sealed_file_changed_cut_or_moved_does_not_open(tmp_path: Path) -> None:
+    from pasarela.security import file_crypto
+
+    key = bytes(range(32))
+    plain = tmp_path / "plain"
+    plain.write_bytes(bytes(range(256)) * 9000)  # > 2 chunks of 1 MiB
+    sealed = tmp_path / "sealed"
+    file_crypto.seal_file(plain, sealed, key, "artifacts/x")
+    opened = tmp_path / "opened"
+    file_crypto.open_file(sealed, opened, key, "artifacts/x")
+    assert opened.read_bytes() == plain.read_bytes()
+    data = sealed.read_bytes()
+    cases = {
+        "moved to another name": (data, "artifacts/y"),
+        "cut after its first chunk": (data[: 17 + 4 + (1 << 20) + 16], "artifacts/x"),
+        "one byte flipped": (data[:100] + bytes([data[100] ^ 1]) + data[101:], "artifacts/x"),
+    }
+    for content, name in cases.values():
+        sealed.write_bytes(content)
+        with pytest.raises(ConfigurationError, match="does not open"):
+            file_crypto.open_file(sealed, opened, key, name)

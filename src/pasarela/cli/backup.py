@@ -10,6 +10,7 @@ import typer
 
 from pasarela.cli.common import actor, console, err_console, reports_errors, settings
 from pasarela.control.backup import create_backup, restore_backup, verify_backup
+from pasarela.security.file_crypto import backup_key
 
 backup_app = typer.Typer(
     help="Online backups of the database and the artifacts, and their check.",
@@ -24,13 +25,16 @@ def create(
         Path | None,
         typer.Argument(help="A new directory (default: <home>/backups/<UTC time>)"),
     ] = None,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Seal every file with PASARELA_BACKUP_KEY")
+    ] = False,
 ) -> None:
     """Back up while the server keeps serving: a consistent copy of the database and every
     artifact, with a manifest of their SHA-256. The master key is not in it: keep it apart."""
     config = settings()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = path or config.home / "backups" / stamp
-    summary = create_backup(config, target)
+    summary = create_backup(config, target, encrypt=encrypt)
     console.print(
         f"backup {summary.path}: {summary.files} files, {summary.bytes:,} bytes "
         f"in {summary.seconds:.2f} s"
@@ -44,8 +48,11 @@ def create(
 @backup_app.command("verify")
 @reports_errors
 def verify(path: Annotated[Path, typer.Argument(help="A backup directory")]) -> None:
-    """Recompute every file's SHA-256 and check the database copy; exit 1 naming any problem."""
-    problems = verify_backup(path)
+    """Recompute every file's SHA-256 and check the database copy (an encrypted backup's
+    files are opened too when PASARELA_BACKUP_KEY is set); exit 1 naming any problem."""
+    config = settings()
+    key = backup_key(config) if config.backup_key is not None else None
+    problems = verify_backup(path, key)
     for problem in problems:
         err_console.print(f"[red]✗[/red] {problem}")
     if problems:

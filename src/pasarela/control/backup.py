@@ -29,6 +29,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ import sqlalchemy as sa
 
 from pasarela import __version__
 from pasarela.errors import ConfigurationError
+from pasarela.security.file_crypto import backup_key, open_file, seal_file
 from pasarela.settings import Settings
 from pasarela.storage import audit, schema
 from pasarela.storage.artifacts import sha256_file
@@ -53,6 +55,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
+SEALED = ".sealed"
 PG_FILE = "database.pgdump"
 
 
@@ -64,9 +67,11 @@ class BackupSummary:
     seconds: float
 
 
-def create_backup(settings: Settings, target: Path) -> BackupSummary:
-    """Back up the install of ``settings`` into ``target`` (a new or empty directory)."""
+def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) -> BackupSummary:
+    """Back up the install of ``settings`` into ``target`` (a new or empty directory); with
+    ``encrypt``, every file sealed with ``PASARELA_BACKUP_KEY`` (``security/file_crypto.py``)."""
     started = time.perf_counter()
+    key = backup_key(settings) if encrypt else None
     if target.exists() and any(target.iterdir()):
         raise ConfigurationError(f"{target} is not empty: back up into a new directory")
     target.mkdir(parents=True, exist_ok=True)
@@ -93,7 +98,7 @@ def create_backup(settings: Settings, target: Path) -> BackupSummary:
         if schema_name:
             argv += ["--schema", schema_name]
         _run([*argv, libpq], env)
-    files = [_entry(target, database)]
+    files = [_stored(target, database, key)]
     store = settings.resolved_artifacts_dir
     if store.is_dir():
         (target / "artifacts").mkdir()
@@ -101,11 +106,12 @@ def create_backup(settings: Settings, target: Path) -> BackupSummary:
             if artifact.is_file() and not artifact.name.startswith("."):
                 copied = target / "artifacts" / artifact.name
                 shutil.copyfile(artifact, copied)
-                files.append(_entry(target, copied))
+                files.append(_stored(target, copied, key))
     manifest = {
         "format": FORMAT,
         "pasarela": __version__,
         "created_at": datetime.now(UTC).isoformat(),
+        "encrypted": key is not None,
         "database": {"kind": "sqlite" if url.startswith("sqlite") else "postgresql"},
         "schema_revision": revision,
         "counts": counts,
@@ -116,8 +122,9 @@ def create_backup(settings: Settings, target: Path) -> BackupSummary:
     return BackupSummary(target, len(files), size, time.perf_counter() - started)
 
 
-def verify_backup(path: Path) -> list[str]:
-    """What is wrong with the backup at ``path``, each problem naming its file; empty: sound."""
+def verify_backup(path: Path, key: bytes | None = None) -> list[str]:
+    """What is wrong with the backup at ``path``, each problem naming its file; empty: sound.
+    An encrypted backup's files are checked as stored; with ``key`` they are opened too."""
     manifest_path = path / MANIFEST
     if not manifest_path.is_file():
         return [f"{MANIFEST} is missing: the backup is unfinished or not a backup"]
@@ -134,22 +141,51 @@ def verify_backup(path: Path) -> list[str]:
             problems.append(f"{entry['name']}: missing")
         elif file.stat().st_size != entry["bytes"] or sha256_file(file) != entry["sha256"]:
             problems.append(f"{entry['name']}: changed since the backup (its SHA-256 differs)")
-    if problems:
-        return problems
-    if manifest["database"]["kind"] == "sqlite":
-        connection = sqlite3.connect(f"file:{path / SQLITE_FILE}?mode=ro", uri=True)
+    if problems or (manifest.get("encrypted") and key is None):
+        return problems  # sealed and no key: the stored bytes are all one can check
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            database = _plain(path, manifest, manifest["files"][0], key, Path(scratch))
+            if manifest.get("encrypted"):
+                for entry in manifest["files"][1:]:  # artifacts are named by their hash
+                    opened = _plain(path, manifest, entry, key, Path(scratch))
+                    if sha256_file(opened) != Path(opened).name:
+                        problems.append(f"{entry['name']}: opens to the wrong content")
+                    opened.unlink()
+        except ConfigurationError as exc:
+            return [exc.message]
+        problems += _database_problems(manifest["database"]["kind"], database)
+    return problems
+
+
+def _database_problems(kind: str, database: Path) -> list[str]:
+    """What the database copy says of itself."""
+    if kind == "sqlite":
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
         try:
             result = connection.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             connection.close()
-        if result != "ok":
-            problems.append(f"{SQLITE_FILE}: integrity check says {result}")
-    else:
-        try:
-            _run(["pg_restore", "--list", str(path / PG_FILE)], dict(os.environ))
-        except ConfigurationError as exc:
-            problems.append(f"{PG_FILE}: pg_restore cannot read it ({exc.message})")
-    return problems
+        return [] if result == "ok" else [f"{SQLITE_FILE}: integrity check says {result}"]
+    try:
+        _run(["pg_restore", "--list", str(database)], dict(os.environ))
+    except ConfigurationError as exc:
+        return [f"{PG_FILE}: pg_restore cannot read it ({exc.message})"]
+    return []
+
+
+def _plain(
+    path: Path, manifest: dict[str, Any], entry: dict[str, Any], key: bytes | None, scratch: Path
+) -> Path:
+    """The plaintext of a file of the backup: itself, or opened into ``scratch``."""
+    name: str = entry["name"]
+    stored = path / name
+    if not manifest.get("encrypted"):
+        return stored
+    assert key is not None
+    opened = scratch / Path(name).name.removesuffix(SEALED)
+    open_file(stored, opened, key, name.removesuffix(SEALED))
+    return opened
 
 
 def restore_backup(
@@ -157,10 +193,11 @@ def restore_backup(
 ) -> BackupSummary:
     """Rebuild the install of ``settings`` from the backup at ``path`` (module docstring)."""
     started = time.perf_counter()
-    problems = verify_backup(path)
+    manifest = _manifest(path)
+    key = backup_key(settings) if manifest.get("encrypted") else None
+    problems = verify_backup(path, key)
     if problems:
         raise ConfigurationError("the backup does not verify: " + "; ".join(problems))
-    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     url = settings.resolved_database_url
     kind = "sqlite" if url.startswith("sqlite") else "postgresql"
     if manifest["database"]["kind"] != kind:
@@ -176,24 +213,26 @@ def restore_backup(
             )
     finally:
         engine.dispose()
-    if kind == "sqlite":
-        database = Path(_sqlite_path(url))
-        database.parent.mkdir(parents=True, exist_ok=True)
-        for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-            stale.unlink(missing_ok=True)
-        shutil.copyfile(path / SQLITE_FILE, database)
-    else:
-        libpq, env, _ = _libpq(url)
-        _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "-d", libpq,
-              str(path / PG_FILE)], env)  # fmt: skip
-    store = settings.resolved_artifacts_dir
-    store.mkdir(parents=True, exist_ok=True)
-    restored = 1
-    for entry in manifest["files"]:
-        if entry["name"].startswith("artifacts/"):
-            destination = store / Path(entry["name"]).name
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = _plain(path, manifest, manifest["files"][0], key, Path(scratch))
+        if kind == "sqlite":
+            database = Path(_sqlite_path(url))
+            database.parent.mkdir(parents=True, exist_ok=True)
+            for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+                stale.unlink(missing_ok=True)
+            shutil.copyfile(copy, database)
+        else:
+            libpq, env, _ = _libpq(url)
+            _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "-d", libpq,
+                  str(copy)], env)  # fmt: skip
+        store = settings.resolved_artifacts_dir
+        store.mkdir(parents=True, exist_ok=True)
+        restored = 1
+        for entry in manifest["files"][1:]:
+            artifact = _plain(path, manifest, entry, key, Path(scratch))
+            destination = store / artifact.name
             if not destination.exists():
-                shutil.copyfile(path / entry["name"], destination)
+                shutil.copyfile(artifact, destination)
                 os.chmod(destination, 0o444)
             restored += 1
     engine = create_engine(url)
@@ -232,7 +271,8 @@ class BackupJob:
             return None
         self._last = now
         stamp = datetime.fromtimestamp(now, UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-        summary = create_backup(self.settings, self.directory / stamp)
+        encrypt = self.settings.backup_key is not None
+        summary = create_backup(self.settings, self.directory / stamp, encrypt=encrypt)
         self.prune()
         log.info("scheduled backup %s: %d files", summary.path, summary.files)
         return summary
@@ -249,7 +289,21 @@ class BackupJob:
         return doomed
 
 
-def _entry(root: Path, file: Path) -> dict[str, Any]:
+def _manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(f"{path / MANIFEST} cannot be read: {exc}") from exc
+    return manifest
+
+
+def _stored(root: Path, file: Path, key: bytes | None) -> dict[str, Any]:
+    """Seal ``file`` in place when there is a key; its manifest entry (what is stored)."""
+    if key is not None:
+        sealed = file.with_name(file.name + SEALED)
+        seal_file(file, sealed, key, file.relative_to(root).as_posix())
+        file.unlink()
+        file = sealed
     return {
         "name": file.relative_to(root).as_posix(),
         "sha256": sha256_file(file),
