@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     max_queue: int = Field(default=1024, ge=1)
     """Default bound on requests waiting per model version; beyond it requests get 503."""
 
+    max_queue_wait_ms: float | None = Field(default=None, gt=0)
+    """Default load-shedding budget: while a version's oldest waiting request has waited longer
+    than this, new requests get 503 ``overloaded`` at once; unset: no budget."""
+
     model_threads: int | None = Field(default=None, ge=1)
     """Threads running model calls, shared by every version (each version runs one batch at a
     time; versions whose runtime holds the GIL, like scikit-learn's, take turns). Default:

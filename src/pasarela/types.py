@@ -105,6 +105,9 @@ class BatchingConfig:
     max_batch_size: int = 32
     max_wait_ms: float = 0.0
     max_queue: int = 1024
+    max_queue_wait_ms: float | None = None
+    """Load shedding: while the oldest waiting request has waited longer than this, new ones
+    get 503 ``overloaded`` at once instead of queuing (None: only ``max_queue`` bounds it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,8 @@ class EndpointSpec:
                 "max_wait_ms": b.max_wait_ms,
                 "max_queue": b.max_queue,
             }
+            if b.max_queue_wait_ms is not None:
+                out["batching"]["max_queue_wait_ms"] = b.max_queue_wait_ms
         out["payload_sample_rate"] = self.payload_sample_rate
         if self.guards:
             out["guards"] = dict(self.guards)

@@ -210,3 +210,23 @@ async def test_close_waits_for_the_batch_inside_the_model(executor: ThreadPoolEx
     await asyncio.sleep(0.05)  # the batch is in the model now
     await batcher.close()
     assert (await inside).outputs == [3.0]
+
+
+async def test_a_queue_over_its_time_budget_sheds_newcomers_at_once(
+    executor: ThreadPoolExecutor,
+) -> None:
+    config = BatchingConfig(max_batch_size=1, max_queue_wait_ms=50)
+    batcher = Batcher("t", SlowRuntime(0.2), config, executor)
+    batcher.start()
+    running = asyncio.ensure_future(batcher.submit([[1]], 5.0))
+    await asyncio.sleep(0.01)
+    waiting = asyncio.ensure_future(batcher.submit([[2]], 5.0))  # the queue's head from now
+    await asyncio.sleep(0.08)  # it has waited 80 ms > 50 ms
+    with pytest.raises(Unavailable) as refused:
+        await batcher.submit([[3]], 5.0)
+    assert refused.value.code == "overloaded" and "queue-time budget" in refused.value.message
+    assert not running.done()  # refused at the door, not after waiting for the model
+    assert (await running).outputs == [1.0] and (await waiting).outputs == [2.0]
+    # the queue drained: newcomers are admitted again
+    assert (await batcher.submit([[4]], 5.0)).outputs == [4.0]
+    await batcher.close()

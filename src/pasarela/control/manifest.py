@@ -32,6 +32,8 @@ class BatchingManifest(_Strict):
     max_batch_size: int = Field(32, ge=1, le=4096)
     max_wait_ms: float = Field(0.0, ge=0, le=1000)
     max_queue: int = Field(1024, ge=1)
+    max_queue_wait_ms: float | None = Field(None, gt=0, le=600_000)
+    """Shed load: refuse new requests (503) while the oldest has waited longer than this."""
 
 
 class ShadowManifest(_Strict):

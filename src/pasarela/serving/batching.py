@@ -73,6 +73,8 @@ class Batcher:
         self._closed = False
         self._busy = False
         """A batch is in the model: ``close`` waits for it, it is somebody's answer."""
+        self._batch_s: float | None = None
+        """Recent time per model call (an exponential moving average), for load shedding."""
 
     @property
     def queued(self) -> int:
@@ -90,6 +92,16 @@ class Batcher:
                 f"{self.name} has {len(self._queue)} requests waiting; try again shortly",
                 code="overloaded",
             )
+        budget_ms = self.config.max_queue_wait_ms
+        if budget_ms is not None and (self._queue or self._busy):
+            wait_ms = self._expected_wait_s(len(rows)) * 1000
+            if wait_ms > budget_ms:
+                raise Unavailable(
+                    f"{self.name} is over its queue-time budget (a wait of ~{wait_ms:.0f} ms "
+                    f"> {budget_ms:g} ms); try again shortly",
+                    code="overloaded",
+                    retry_after=1,
+                )
         loop = asyncio.get_running_loop()
         pending = _Pending(rows, loop.create_future())
         pending.timer = loop.call_later(timeout_s, _expire, pending, timeout_s)
@@ -146,6 +158,20 @@ class Batcher:
                 return
             await asyncio.sleep(min(remaining, 0.0005))
 
+    def _expected_wait_s(self, rows: int) -> float:
+        """How long a newcomer of ``rows`` rows would wait before its batch starts: the
+        batches ahead of it (the queue's rows, batch by batch) at the recent time per batch,
+        plus what is left of the one running. Before any batch has run, the head of the
+        queue's own wait stands in for it."""
+        while self._queue and self._queue[0].future.done():  # timed out while waiting
+            self._queue.popleft()
+        per_batch = self._batch_s
+        if per_batch is None:
+            return time.perf_counter() - self._queue[0].enqueued if self._queue else 0.0
+        ahead = (self._queued_rows() + rows - 1) // self.config.max_batch_size
+        running = per_batch if self._busy else 0.0
+        return ahead * per_batch + running
+
     def _queued_rows(self) -> int:
         return sum(len(p.rows) for p in self._queue)
 
@@ -185,6 +211,7 @@ class Batcher:
         finally:
             self._busy = False
         model_s = time.perf_counter() - started
+        self._batch_s = model_s if self._batch_s is None else 0.8 * self._batch_s + 0.2 * model_s
         if self.on_batch is not None:
             self.on_batch(len(rows))
         start = 0

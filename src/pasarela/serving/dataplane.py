@@ -331,7 +331,10 @@ class DataPlane:
         self, spec: EndpointSpec, vid: VersionId, plan: Plan, *, shadow: bool = False
     ) -> ServedVersion:
         config = spec.batching or BatchingConfig(
-            self.settings.max_batch_size, self.settings.max_wait_ms, self.settings.max_queue
+            self.settings.max_batch_size,
+            self.settings.max_wait_ms,
+            self.settings.max_queue,
+            self.settings.max_queue_wait_ms,
         )
         if shadow:
             # Nobody waits for a shadow's answer: let its batches fill, fewer model calls.
