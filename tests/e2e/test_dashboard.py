@@ -14,7 +14,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
+from pasarela.control.apply import apply_specs
 from pasarela.control.endpoints import put_endpoint
+from pasarela.control.manifest import parse_manifests
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
 from tests.conftest import Trained, row
@@ -46,6 +48,7 @@ REFRESH_TIMEOUT_MS = 20_000  # the page refreshes every 5 s
 FIRST_REQUESTS = 12
 FEEDBACK = 10  # for the first ten: seven tasks completed, ratings 4,5,4,5,…
 IDLE = "cancer-idle"
+GUARDED = "cancer-guarded"
 
 
 def predict(server: Server, trained: Trained, i: int) -> str:
@@ -87,6 +90,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, trained: Trained) -> Iterat
     registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
     try:
         put_endpoint(registry, IDLE, ["cancer@1"], actor=ACTOR)
+        # a fallback chain: the page shows its breakers
+        guarded = f"name: {GUARDED}\npolicy: {{type: single, target: cancer@1}}\n"
+        guarded += "fallback: [{static: 0}]\n"
+        apply_specs(registry, parse_manifests(guarded), actor=ACTOR)
     finally:
         registry.repo.engine.dispose()
     with running_server(pasarela_env(home), root / "server.log") as running:
@@ -164,6 +171,7 @@ def test_overview_shows_every_endpoint_with_the_stats(
     cards = page.locator("article[data-endpoint]")
     assert [cards.nth(i).get_attribute("data-endpoint") for i in range(cards.count())] == [
         "cancer",
+        GUARDED,
         IDLE,
     ]
     assert field(page, "cancer", "requests") == str(expected["requests"]) == str(FIRST_REQUESTS)
@@ -236,6 +244,26 @@ def test_overview_refreshes_by_itself(
     assert time.monotonic() - started < REFRESH_TIMEOUT_MS / 1000
     assert page.evaluate("window.stillTheSamePage") is True  # updated in place, not reloaded
     assert "updated" in page.locator("[data-refresh-status]").inner_text()
+    assert problems == []
+
+
+def test_an_endpoint_with_a_fallback_chain_shows_its_breakers(
+    server: Server, trained: Trained, page: Page, problems: list[str]
+) -> None:
+    reply = httpx.post(
+        f"{server.url}/v1/endpoints/{GUARDED}/predict", json={"inputs": [row(trained)]}
+    )
+    assert reply.status_code == 200, reply.text
+    page.goto(f"{server.url}/ui/endpoints/{GUARDED}")
+    cells = page.locator('tr[data-breaker="cancer@1"] td').all_inner_texts()
+    assert cells[:3] == ["cancer@1", "policy", "closed"]
+    assert cells[3].startswith("0 failed of ")
+    # refreshed in place like the rest of the page
+    page.wait_for_function(
+        """() => document.querySelector('tr[data-breaker="cancer@1"] td:nth-child(4)')
+            .textContent.startsWith('0 failed of ')""",
+        timeout=REFRESH_TIMEOUT_MS,
+    )
     assert problems == []
 
 

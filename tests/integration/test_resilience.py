@@ -269,3 +269,17 @@ async def test_a_chain_that_ends_on_an_empty_cache_gives_the_models_error(
     mode.write_text("fail")
     reply = await client.post("/v1/endpoints/scores/predict", json={"inputs": [[9, 9]]})
     assert "fails while its mode file says so" in error_of(reply, 502, "model_error")
+
+
+async def test_the_endpoint_page_shows_its_breakers(client: AsyncClient, mode: Path) -> None:
+    await applied(client, CHAIN)
+    mode.write_text("fail")
+    for _ in range(3):
+        await ask(client)
+    page = (await client.get("/ui/endpoints/scores")).text
+    assert "Circuit breakers" in page
+    assert 'data-breaker="primary@1" data-state="open"' in page
+    data = (await client.get("/ui/data/endpoints/scores")).json()
+    rows = {b["label"]: b["cells"] for b in data["endpoints"][0]["breakers"]}
+    assert rows["primary@1"] == ["primary@1", "policy", "open", "3 failed of 3 in the last 10 s"]
+    assert rows["backup@1"][1:3] == ["fallback:1", "closed"]

@@ -59,8 +59,15 @@ def _view(request: Request, served: ServedEndpoint, window: str, *, detail: bool
     now = time.time()
     stats = endpoint_stats(repo, served.spec.name, span.seconds, now=now, feedback=feedback.repo)
     problem = None if served.error is None else served.error.message
+    plane: DataPlane = request.app.state.dataplane
     return endpoint_view(
-        stats, window=span, now=now, policy=served.spec.policy, problem=problem, by_version=detail
+        stats,
+        window=span,
+        now=now,
+        policy=served.spec.policy,
+        problem=problem,
+        by_version=detail,
+        breakers=plane.breakers(served.spec.name) if detail else (),
     )
 
 

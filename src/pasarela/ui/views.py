@@ -198,9 +198,11 @@ def endpoint_view(
     policy: str,
     problem: str | None = None,
     by_version: bool = False,
+    breakers: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """Everything the dashboard shows of one endpoint: ``stats`` is what ``endpoint_stats``
-    returned for ``window`` at ``now``; ``problem`` is why the endpoint cannot serve, if so."""
+    returned for ``window`` at ``now``; ``problem`` is why the endpoint cannot serve, if so;
+    ``breakers`` what ``DataPlane.breakers`` says of its versions (this server's view)."""
     name = stats["endpoint"]
     versions = stats["versions"]
     seen = sorted({_label(v) for v in versions} | {_label(r) for r in stats["series"]})
@@ -223,7 +225,18 @@ def endpoint_view(
             for v in versions
         ],
         "versions": [_version_row(v) for v in versions],
+        "breakers": [_breaker_row(b) for b in breakers],
         "chart": chart(stats, now, colors, by_version=by_version),
+    }
+
+
+def _breaker_row(b: Mapping[str, Any]) -> dict[str, Any]:
+    calls = b["successes"] + b["failures"]
+    window = f"{b['failures']:,} failed of {calls:,} in the last {b['window_s']:g} s"
+    return {
+        "label": _label(b),
+        "state": b["state"],
+        "cells": [_label(b), b["role"], b["state"].replace("_", "-"), window],
     }
 
 

@@ -78,6 +78,18 @@
     }));
   }
 
+  function renderBreakers(card, breakers) {
+    const body = card.querySelector("[data-breakers]");
+    if (!body || !breakers) return;
+    body.replaceChildren(...breakers.map((b) => {
+      const row = el("tr");
+      row.dataset.breaker = b.label;
+      row.dataset.state = b.state;
+      row.append(...b.cells.map((text) => el("td", text)));
+      return row;
+    }));
+  }
+
   function chartOptions(width, chart) {
     return {
       width,
@@ -133,6 +145,7 @@
       }
       renderShares(card, view.shares);
       renderVersions(card, view.versions);
+      renderBreakers(card, view.breakers);
       renderChart(card, view);
     }
   }
