@@ -6,7 +6,6 @@ reply, the metrics and the request record say who answered and why."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -109,11 +108,10 @@ async def test_a_hanging_primary_costs_one_attempt_timeout_then_none(
 ) -> None:
     await applied(client, CHAIN)
     mode.write_text("hang:3")
-    started = time.perf_counter()
     first = await ask(client)
-    first_s = time.perf_counter() - started
+    # answered by the fallback after a timeout: the attempt timeout (0.3 s) cut the hanging
+    # primary short — waiting for the whole deadline (2 s) would have left the fallback no time
     assert (first["served_by"], first["fallback_reason"]) == ("fallback:1", "model_timeout")
-    assert first_s < 2  # well inside the request's deadline: the attempt timeout cut it short
     later = [await ask(client) for _ in range(5)]
     assert all(a["model"] == "backup" for a in later)
     assert later[-1]["fallback_reason"] == "circuit_open"
