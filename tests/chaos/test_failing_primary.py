@@ -1,0 +1,128 @@
+"""Chaos on a real ``pasarela serve`` under steady load: its primary model hangs, then fails,
+then recovers, while client threads keep calling. Each test states what the clients saw.
+
+The model is ``SwitchableModel``; flipping its mode file changes the running server's model
+(see ``pasarela.testing``). The endpoint declares a fallback chain and a breaker."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pasarela.control.apply import apply_specs
+from pasarela.control.manifest import parse_manifests
+from pasarela.control.workspace import open_registry
+from pasarela.settings import Settings
+from tests.e2e.conftest import ACTOR, Server, pasarela_env, running_server, wait_for
+
+pytestmark = pytest.mark.e2e
+
+MANIFEST = """\
+name: scores
+policy: {type: single, target: primary@1}
+timeout_s: 3
+attempt_timeout_s: 0.3
+breaker: {consecutive_failures: 3, open_s: 1, probes: 2}
+fallback: [backup@1]
+"""
+
+
+@dataclass
+class Load:
+    """Client threads calling the endpoint in a loop; what each call got, in order."""
+
+    url: str
+    seen: list[tuple[float, int, str]] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            while not self.stop.is_set():
+                try:
+                    reply = client.post(self.url, json={"inputs": [[1, 2]]})
+                    served = reply.json().get("served_by", "primary") if reply.is_success else ""
+                    self.seen.append((time.monotonic(), reply.status_code, served))
+                except httpx.HTTPError as exc:
+                    self.seen.append((time.monotonic(), 0, type(exc).__name__))
+                time.sleep(0.02)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    home = tmp_path / "home"
+    mode = tmp_path / "mode"
+    mode.write_text("ok")
+    registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
+    try:
+        registry.register("primary", entrypoint="pasarela.testing:SwitchableModel", actor=ACTOR)
+        registry.register("backup", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
+        apply_specs(registry, parse_manifests(MANIFEST), actor=ACTOR)
+    finally:
+        registry.repo.engine.dispose()
+    env = pasarela_env(home, PASARELA_TEST_MODE_FILE=str(mode))
+    with running_server(env, tmp_path / "server.log") as running:
+        yield running, mode
+
+
+@pytest.fixture
+def load(server: tuple[Server, Path]) -> Iterator[Load]:
+    running, _ = server
+    load = Load(f"{running.url}/v1/endpoints/scores/predict")
+    threads = [threading.Thread(target=load.run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    yield load
+    load.stop.set()
+    for thread in threads:
+        thread.join(15)
+
+
+def after(load: Load, since: float) -> list[tuple[float, int, str]]:
+    return [s for s in load.seen if s[0] >= since]
+
+
+def test_a_primary_that_hangs_then_recovers_costs_the_clients_nothing(
+    server: tuple[Server, Path], load: Load
+) -> None:
+    _, mode = server
+    wait_for(lambda: len(load.seen), lambda n: n >= 20)
+    mode.write_text("hang:2")
+    hung = time.monotonic()
+    wait_for(lambda: after(load, hung), lambda s: sum(x[2] == "fallback:1" for x in s) >= 30)
+    first = min(t for t, _, by in after(load, hung) if by == "fallback:1")
+    print(f"first fallback answer {first - hung:.2f} s after the primary hung")
+    mode.write_text("ok")
+    healed = time.monotonic()
+    # the breaker lets probes through after open_s, they succeed, traffic comes back
+    wait_for(lambda: after(load, healed), lambda s: sum(x[2] == "primary" for x in s) >= 20)
+    load.stop.set()
+    statuses = Counter(status for _, status, _ in load.seen)
+    assert set(statuses) == {200}, statuses  # not one failed client request
+    assert any(by == "fallback:1" for _, _, by in after(load, hung))
+
+
+def test_a_primary_that_fails_is_taken_out_and_put_back(
+    server: tuple[Server, Path], load: Load
+) -> None:
+    running, mode = server
+    wait_for(lambda: len(load.seen), lambda n: n >= 20)
+    mode.write_text("fail")
+    failing = time.monotonic()
+    wait_for(lambda: after(load, failing), lambda s: sum(x[2] == "fallback:1" for x in s) >= 40)
+    breakers = httpx.get(f"{running.url}/admin/breakers?endpoint=scores").json()
+    assert breakers[0]["model"] == "primary" and breakers[0]["state"] in ("open", "half_open")
+    mode.write_text("ok")
+    healed = time.monotonic()
+    wait_for(lambda: after(load, healed), lambda s: sum(x[2] == "primary" for x in s) >= 20)
+    load.stop.set()
+    statuses = Counter(status for _, status, _ in load.seen)
+    assert set(statuses) == {200}, statuses
+    state = httpx.get(f"{running.url}/admin/breakers?endpoint=scores").json()[0]["state"]
+    assert state == "closed"
