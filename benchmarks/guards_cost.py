@@ -24,16 +24,14 @@ maximum in microseconds, overall and per kind of text. Run with the project's en
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from guards_injection_eval import realistic_texts
+from guards_injection_eval import realistic_texts, timed_calls
 from guards_pii_eval import SAMPLE_2KB
 from pasarela.guards.config import chain, parse
 
@@ -68,22 +66,6 @@ def texts_by_kind(seed: int = 11) -> dict[str, list[str]]:
     return {"requests": mixed, "requests+pii": with_pii, "ticket": [SAMPLE_2KB]}
 
 
-def measure(check, texts: list[str], runs: int) -> list[float]:
-    for text in texts:
-        check(text)
-    samples = []
-    gc.disable()
-    try:
-        for n in range(runs):
-            text = texts[n % len(texts)]
-            start = time.perf_counter_ns()
-            check(text)
-            samples.append((time.perf_counter_ns() - start) / 1000)
-    finally:
-        gc.enable()
-    return samples
-
-
 def row(name: str, samples: list[float]) -> str:
     samples = sorted(samples)
     p99 = samples[int(0.99 * (len(samples) - 1))]
@@ -102,7 +84,7 @@ def main() -> None:
     print(f"{'texts':<16}{'calls':>8}{'p50 µs':>8}{'p99 µs':>8}{'max µs':>9}")
     every: list[float] = []
     for kind, texts in texts_by_kind().items():
-        samples = measure(guards.check, texts, args.runs)
+        samples = timed_calls(guards.check, texts, args.runs)
         every.extend(samples)
         print(row(kind, samples))
     print(row("all", every))

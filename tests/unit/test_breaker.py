@@ -7,22 +7,10 @@ from __future__ import annotations
 import pytest
 
 from pasarela.serving.breaker import Breaker, BreakerConfig
+from tests.unit.conftest import ManualClock
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-def test_consecutive_failures_open_it_and_a_success_resets_the_count(clock: Clock) -> None:
+def test_consecutive_failures_open_it_and_a_success_resets_the_count(clock: ManualClock) -> None:
     breaker = Breaker(BreakerConfig(consecutive_failures=3, min_requests=100), clock)
     for _ in range(2):
         assert breaker.allow() and breaker.failure() is None
@@ -35,7 +23,7 @@ def test_consecutive_failures_open_it_and_a_success_resets_the_count(clock: Cloc
     assert not breaker.allow()
 
 
-def test_a_failure_rate_over_the_window_opens_it(clock: Clock) -> None:
+def test_a_failure_rate_over_the_window_opens_it(clock: ManualClock) -> None:
     config = BreakerConfig(consecutive_failures=100, failure_rate=0.5, min_requests=10)
     breaker = Breaker(config, clock)
     for n in range(9):  # alternating: 4 failures in 9 calls, under min_requests anyway
@@ -45,7 +33,7 @@ def test_a_failure_rate_over_the_window_opens_it(clock: Clock) -> None:
     assert opened is not None and opened.reason == "5 of 10 calls failed in 10 s"
 
 
-def test_old_outcomes_leave_the_window(clock: Clock) -> None:
+def test_old_outcomes_leave_the_window(clock: ManualClock) -> None:
     config = BreakerConfig(consecutive_failures=100, min_requests=4, failure_rate=0.9)
     breaker = Breaker(config, clock)
     for _ in range(3):
@@ -60,7 +48,7 @@ def test_old_outcomes_leave_the_window(clock: Clock) -> None:
     assert len(breaker._buckets) == 1  # the memory bound is the point
 
 
-def test_half_open_probes_close_it_and_traffic_returns(clock: Clock) -> None:
+def test_half_open_probes_close_it_and_traffic_returns(clock: ManualClock) -> None:
     breaker = Breaker(BreakerConfig(consecutive_failures=1, open_s=5, probes=2), clock)
     breaker.failure()
     clock.now += 4.9
@@ -75,7 +63,7 @@ def test_half_open_probes_close_it_and_traffic_returns(clock: Clock) -> None:
     assert all(breaker.allow() for _ in range(50))
 
 
-def test_a_failed_probe_opens_it_again_for_another_period(clock: Clock) -> None:
+def test_a_failed_probe_opens_it_again_for_another_period(clock: ManualClock) -> None:
     breaker = Breaker(BreakerConfig(consecutive_failures=1, open_s=5, probes=1), clock)
     breaker.failure()
     clock.now += 5
@@ -88,7 +76,7 @@ def test_a_failed_probe_opens_it_again_for_another_period(clock: Clock) -> None:
     assert breaker.allow()
 
 
-def test_a_probe_that_ends_without_an_outcome_frees_its_slot(clock: Clock) -> None:
+def test_a_probe_that_ends_without_an_outcome_frees_its_slot(clock: ManualClock) -> None:
     breaker = Breaker(BreakerConfig(consecutive_failures=1, open_s=1, probes=1), clock)
     breaker.failure()
     clock.now += 1

@@ -3,26 +3,12 @@ data subject."""
 
 from __future__ import annotations
 
-import pytest
-
 from pasarela.serving.cache import CacheConfig, ResponseCache
 from pasarela.storage.telemetry import subject_hash
 from pasarela.types import VersionId
+from tests.unit.conftest import ManualClock
 
 V3 = VersionId("churn", 3)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 def test_keys_are_canonical_and_tell_versions_and_inputs_apart() -> None:
@@ -33,7 +19,7 @@ def test_keys_are_canonical_and_tell_versions_and_inputs_apart() -> None:
     assert key(V3, [[1, 2]]) != key(V3, [[2, 1]])
 
 
-def test_fresh_then_stale_then_gone(clock: Clock) -> None:
+def test_fresh_then_stale_then_gone(clock: ManualClock) -> None:
     cache = ResponseCache(CacheConfig(ttl_s=10, stale_s=20), clock)
     key = cache.key(V3, [[1]])
     cache.put(key, [0.5], subject=None)
@@ -46,7 +32,7 @@ def test_fresh_then_stale_then_gone(clock: Clock) -> None:
     assert len(cache) == 0  # past any use: dropped
 
 
-def test_the_least_recently_used_answer_leaves_first(clock: Clock) -> None:
+def test_the_least_recently_used_answer_leaves_first(clock: ManualClock) -> None:
     cache = ResponseCache(CacheConfig(max_entries=2), clock)
     a, b, c = (cache.key(V3, [[n]]) for n in range(3))
     cache.put(a, [0], subject=None)
@@ -57,7 +43,7 @@ def test_the_least_recently_used_answer_leaves_first(clock: Clock) -> None:
     assert cache.get(b) is None and cache.get(a) == [0] and cache.get(c) == [2]
 
 
-def test_erasing_a_subject_drops_its_answers_only(clock: Clock) -> None:
+def test_erasing_a_subject_drops_its_answers_only(clock: ManualClock) -> None:
     cache = ResponseCache(CacheConfig(max_entries=3), clock)
     keys = [cache.key(V3, [[n]]) for n in range(4)]
     cache.put(keys[0], [0], subject="ana")

@@ -79,7 +79,8 @@ from pasarela.types import (
 log = logging.getLogger(__name__)
 
 STATIC_MODEL = "static"
-"""The model name a static fallback answer is recorded under, with version 0."""
+"""The model name a static fallback answer is recorded under, with version 0: no model has a
+version 0, so no model's figures count it."""
 
 SHADOW_MAX_WAIT_MS = 25.0
 
@@ -620,7 +621,8 @@ class DataPlane:
         result: BatchResult | None = None,
     ) -> Prediction:
         """Record an answer and return it; ``result`` is the model call's, None when no model
-        computed it now (a cached or a static answer)."""
+        computed it now: a cached answer (``vid`` the version whose answer it was) or a static
+        one (``static@0``)."""
         batch_size = result.batch_size if result is not None else 0
         queue_s = result.queue_s if result is not None else 0.0
         model_s = result.model_s if result is not None else 0.0
@@ -710,18 +712,14 @@ class DataPlane:
                 outcome = "miss" if hit is None else "hit"
                 self.metrics.cache.labels(request.endpoint, outcome).inc()
                 if hit is not None:
-                    return self._modelless(
-                        request,
-                        served.id,
-                        hit,
-                        inputs,
-                        f"cache; {reason}",
-                        started,
-                        rate,
-                        "cache",
-                        None,
+                    latency_s = time.perf_counter() - started
+                    why = f"cache; {reason}"
+                    return self._answered(
+                        request, served.id, why, inputs, hit, latency_s, rate, "cache", None
                     )
-        prediction = await self._chain(request, endpoint, served, inputs, reason, started, budget)
+        prediction = await self._chain(
+            request, endpoint, served, inputs, reason, started, budget, key
+        )
         if cache is not None and prediction.served_by == "primary":
             cache.put(key, prediction.outputs, subject=request.subject_id)
         return prediction
@@ -735,8 +733,10 @@ class DataPlane:
         reason: str,
         started: float,
         budget: float,
+        key: bytes,
     ) -> Prediction:
-        """The chosen version, then each link of the fallback chain in turn."""
+        """The chosen version, then each link of the fallback chain in turn (``key``: the
+        request's response-cache key, for a cached link)."""
         spec = endpoint.spec
         rate = spec.payload_sample_rate
         deadline = started + budget
@@ -752,17 +752,19 @@ class DataPlane:
             if isinstance(link, StaticAnswer):
                 outputs = [link.value for _ in inputs]
                 static = VersionId(STATIC_MODEL, 0)
-                return self._modelless(
-                    request, static, outputs, inputs, why, started, rate, served_by, cause
+                latency_s = time.perf_counter() - started
+                return self._answered(
+                    request, static, why, inputs, outputs, latency_s, rate, served_by, cause
                 )
             if isinstance(link, CachedAnswer):
                 assert endpoint.cache is not None  # the manifest requires it
-                stale = endpoint.cache.get(endpoint.cache.key(served.id, inputs), stale=True)
+                stale = endpoint.cache.get(key, stale=True)
                 outcome = "miss" if stale is None else "stale"
                 self.metrics.cache.labels(request.endpoint, outcome).inc()
                 if stale is not None:
-                    return self._modelless(
-                        request, served.id, stale, inputs, why, started, rate, served_by, cause
+                    latency_s = time.perf_counter() - started
+                    return self._answered(
+                        request, served.id, why, inputs, stale, latency_s, rate, served_by, cause
                     )
                 continue
             remaining = deadline - time.perf_counter()
@@ -796,26 +798,6 @@ class DataPlane:
             )
         self._record_failure(request, served.id, reason, failure, inputs, started, rate)
         raise failure
-
-    def _modelless(
-        self,
-        request: RequestContext,
-        vid: VersionId,
-        outputs: list[Any],
-        inputs: Sequence[Any],
-        reason: str,
-        started: float,
-        sample_rate: float,
-        served_by: str,
-        cause: str | None,
-    ) -> Prediction:
-        """An answer no model computed now: from the cache (``vid`` the version whose answer
-        it was) or a static link's (``static@0``: no model has a version 0, so no model's
-        figures count it). Recorded like any answer, with its reason."""
-        latency_s = time.perf_counter() - started
-        return self._answered(
-            request, vid, reason, inputs, outputs, latency_s, sample_rate, served_by, cause
-        )
 
     async def _through(
         self,
