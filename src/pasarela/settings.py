@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     Python's choice (cores + 4)."""
 
     request_timeout_s: float = Field(default=30.0, gt=0)
+    """Longest time a prediction may take, queue included, before it fails with model_timeout."""
 
     shutdown_delay_s: float = Field(default=2.0, ge=0, le=300)
     """On SIGTERM, how long readiness is false while the server still serves, before it stops
@@ -62,7 +63,6 @@ class Settings(BaseSettings):
 
     shutdown_timeout_s: float = Field(default=30.0, gt=0)
     """How long a stopping server waits for the requests in flight."""
-    """Longest time a prediction may take, queue included, before it fails with model_timeout."""
 
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413 payload_too_large."""
@@ -152,6 +152,42 @@ class Settings(BaseSettings):
     backup_key: SecretStr | None = None
     """Base64url of 32 bytes: backups are sealed with it (``pasarela backup create --encrypt``;
     scheduled backups whenever it is set). Keep it apart from the backups."""
+
+    incidents: bool = True
+    """Watch for trouble (open breakers, fallback storms, errors above the objective, failed
+    canaries) and keep incidents of it (``telemetry/incidents.py``)."""
+
+    incident_poll_s: float = Field(default=5.0, gt=0)
+    """How often each server reports what it sees."""
+
+    incident_clear_s: float = Field(default=60.0, gt=0)
+    """A condition no server has seen for this long is cleared; an incident closes when all
+    of its conditions are."""
+
+    incident_window_s: float = Field(default=60.0, gt=0, le=3600)
+    """The window error rates and fallback shares are measured over."""
+
+    incident_min_requests: int = Field(default=20, ge=1)
+    """Requests a window needs before its rates count."""
+
+    incident_error_rate: float = Field(default=0.05, gt=0, lt=1)
+    """The error-rate objective: an endpoint above it is a P1 (at 95 % or more, a P0)."""
+
+    incident_fallback_share: float = Field(default=0.2, gt=0, le=1)
+    """Fallback links answering this share of requests or more is a fallback storm (P1)."""
+
+    incident_canary_hold_s: float = Field(default=900.0, gt=0)
+    """A canary rolled back keeps its incident (P2) open this long."""
+
+    incident_notifiers: list[str] = Field(default_factory=lambda: ["log"])
+    """Notifiers told when an incident opens, escalates or closes: ``log``, ``webhook``, or
+    a plugin's name (entry point group ``pasarela.notifiers``)."""
+
+    incident_webhook_url: str | None = None
+    """POST incident changes here (adds the ``webhook`` notifier); never logged whole."""
+
+    incident_webhook_secret: SecretStr | None = None
+    """Signs webhook deliveries (HMAC-SHA256, header ``X-Pasarela-Signature``)."""
 
     rate_limit_redis_url: str | None = None
     """Count rate limits in this Redis, shared by every server; unset: per process."""

@@ -162,6 +162,12 @@ class EndpointSpec:
     """How long one link of the fallback chain may take before the next one answers."""
     cache: Mapping[str, JSON] | None = None
     """The ``cache`` section as applied (``serving/cache.CacheConfig``); None: no cache."""
+    isolation: str = "thread"
+    """Where its versions run: ``thread`` (in the server's process) or ``process`` (each in a
+    child process of its own, ``runtimes/process.py``)."""
+    retries: Mapping[str, JSON] | None = None
+    """The ``retries`` section as applied (``serving/retry.RetryConfig``; defaults omitted);
+    None: the defaults. Only calls safe to repeat are retried (``isolation: process``)."""
 
     def to_manifest(self) -> dict[str, JSON]:
         """The declarative form ``pasarela apply -f`` reads and ``get endpoint -o yaml`` prints."""
@@ -192,12 +198,14 @@ class EndpointSpec:
             out["retention_days"] = self.retention_days
         if self.fallback:
             out["fallback"] = list(self.fallback)
-        if self.breaker is not None:
-            out["breaker"] = dict(self.breaker)
-        if self.attempt_timeout_s is not None:
-            out["attempt_timeout_s"] = self.attempt_timeout_s
-        if self.cache is not None:
-            out["cache"] = dict(self.cache)
+        optional: dict[str, JSON] = {
+            "breaker": dict(self.breaker) if self.breaker is not None else None,
+            "attempt_timeout_s": self.attempt_timeout_s,
+            "cache": dict(self.cache) if self.cache is not None else None,
+            "isolation": self.isolation if self.isolation != "thread" else None,
+            "retries": dict(self.retries) if self.retries is not None else None,
+        }
+        out.update((key, value) for key, value in optional.items() if value is not None)
         return out
 
     def to_json(self) -> dict[str, JSON]:
@@ -230,6 +238,8 @@ class EndpointSpec:
             breaker=data.get("breaker"),
             attempt_timeout_s=data.get("attempt_timeout_s"),
             cache=data.get("cache"),
+            isolation=data.get("isolation", "thread"),
+            retries=data.get("retries"),
         )
 
 
@@ -375,3 +385,19 @@ class Detector(Protocol):
     def name(self) -> str: ...
 
     def scan(self, text: str) -> list[Finding]: ...
+
+
+Severity = Literal["P0", "P1", "P2", "P3"]
+"""P0: an endpoint fully down; P1: users affected (fallbacks serving, errors above the
+objective); P2: a feature degraded; P3: minor."""
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Something wrong now, as one server sees it: ``group`` names the incident it belongs to
+    (``endpoint:churn``), ``key`` the condition within it (``breaker:churn@3``)."""
+
+    group: str
+    key: str
+    severity: Severity
+    summary: str

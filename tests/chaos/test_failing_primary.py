@@ -12,17 +12,23 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
+from pasarela.telemetry.notifiers import verify_signature
 from tests.e2e.conftest import ACTOR, Server, pasarela_env, running_server, wait_for
+from tests.webhook_receiver import WebhookReceiver, webhook_receiver
 
 pytestmark = pytest.mark.e2e
+
+HOOK_SECRET = "chaos-hook-secret"
 
 MANIFEST = """\
 name: scores
@@ -55,7 +61,14 @@ class Load:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+def receiver() -> Iterator[WebhookReceiver]:
+    """Where the server's incident webhook delivers."""
+    with webhook_receiver() as found:
+        yield found
+
+
+@pytest.fixture
+def server(tmp_path: Path, receiver: WebhookReceiver) -> Iterator[tuple[Server, Path]]:
     home = tmp_path / "home"
     mode = tmp_path / "mode"
     mode.write_text("ok")
@@ -66,7 +79,15 @@ def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
         apply_specs(registry, parse_manifests(MANIFEST), actor=ACTOR)
     finally:
         registry.repo.engine.dispose()
-    env = pasarela_env(home, PASARELA_TEST_MODE_FILE=str(mode))
+    env = pasarela_env(
+        home,
+        PASARELA_TEST_MODE_FILE=str(mode),
+        PASARELA_INCIDENT_POLL_S="0.2",
+        PASARELA_INCIDENT_CLEAR_S="2",
+        PASARELA_INCIDENT_WINDOW_S="2",
+        PASARELA_INCIDENT_WEBHOOK_URL=receiver.url,
+        PASARELA_INCIDENT_WEBHOOK_SECRET=HOOK_SECRET,
+    )
     with running_server(env, tmp_path / "server.log") as running:
         yield running, mode
 
@@ -108,9 +129,19 @@ def test_a_primary_that_hangs_then_recovers_costs_the_clients_nothing(
     assert any(by == "fallback:1" for _, _, by in after(load, hung))
 
 
+def incidents(server: Server, status: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = httpx.get(
+        f"{server.url}/admin/incidents", params={"status": status}
+    ).json()
+    return found
+
+
 def test_a_primary_that_fails_is_taken_out_and_put_back(
-    server: tuple[Server, Path], load: Load
+    server: tuple[Server, Path], load: Load, receiver: WebhookReceiver
 ) -> None:
+    """What the clients saw: only answers. What the on-call saw: an incident (P1, the breaker
+    open and the fallback answering) announced by a signed webhook, closed by itself once the
+    primary was back."""
     running, mode = server
     wait_for(lambda: len(load.seen), lambda n: n >= 20)
     mode.write_text("fail")
@@ -118,6 +149,10 @@ def test_a_primary_that_fails_is_taken_out_and_put_back(
     wait_for(lambda: after(load, failing), lambda s: sum(x[2] == "fallback:1" for x in s) >= 40)
     breakers = httpx.get(f"{running.url}/admin/breakers?endpoint=scores").json()
     assert breakers[0]["model"] == "primary" and breakers[0]["state"] in ("open", "half_open")
+    (incident,) = wait_for(lambda: incidents(running, "open"), lambda found: len(found) == 1)
+    print(f"incident opened {time.monotonic() - failing:.2f} s after the primary failed")
+    assert (incident["endpoint"], incident["severity"]) == ("scores", "P1")
+    assert {c["key"] for c in incident["conditions"]} >= {"breaker:primary@1", "fallbacks"}
     mode.write_text("ok")
     healed = time.monotonic()
     wait_for(lambda: after(load, healed), lambda s: sum(x[2] == "primary" for x in s) >= 20)
@@ -126,3 +161,18 @@ def test_a_primary_that_fails_is_taken_out_and_put_back(
     assert set(statuses) == {200}, statuses
     state = httpx.get(f"{running.url}/admin/breakers?endpoint=scores").json()[0]["state"]
     assert state == "closed"
+
+    closed = wait_for(lambda: incidents(running, "closed"), lambda found: len(found) == 1)
+    assert closed[0]["id"] == incident["id"] and incidents(running, "open") == []
+    print(f"incident closed {time.monotonic() - healed:.2f} s after the primary recovered")
+    wait_for(lambda: len(receiver.received), lambda n: n >= 2)
+    sent = [orjson.loads(d.body) for d in receiver.received]
+    assert [s["event"] for s in sent] == ["incident.opened", "incident.closed"]
+    assert all(s["incident"]["id"] == incident["id"] for s in sent)
+    for delivery in receiver.received:
+        assert verify_signature(
+            HOOK_SECRET.encode(),
+            delivery.headers["x-pasarela-timestamp"],
+            delivery.body,
+            delivery.headers["x-pasarela-signature"],
+        )

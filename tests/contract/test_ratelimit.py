@@ -291,12 +291,15 @@ async def test_without_redis_the_limiter_falls_back_to_memory_and_hides_the_pass
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     fallback = MemoryRateLimiter()
-    limiter = RedisRateLimiter(DEAD_REDIS, fallback=fallback, cooldown_s=0.0)
+    counted: list[int] = []
+    limiter = RedisRateLimiter(
+        DEAD_REDIS, fallback=fallback, cooldown_s=0.0, on_fallback=lambda: counted.append(1)
+    )
     limit = Limit(rate=0.001, burst=3)
     with caplog.at_level(logging.WARNING, logger="pasarela.security.ratelimit.redis"):
         decisions = [await limiter.acquire("k", limit) for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
-    assert limiter.fallbacks == 4
+    assert limiter.fallbacks == len(counted) == 4
     assert len(fallback) == 1
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1  # at most one a minute, though every call tried Redis

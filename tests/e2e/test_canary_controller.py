@@ -7,6 +7,7 @@ traffic. The three canaries run side by side in one server, set up with the CLI
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -154,7 +155,12 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     home = workdir / "home"
     prepare_models(home)
     (workdir / "canaries.yaml").write_text(MANIFEST, encoding="utf-8")
-    env = pasarela_env(home, PASARELA_CONTROLLER_POLL_S="0.2", PASARELA_TEST_ERROR_RATE="0.3")
+    env = pasarela_env(
+        home,
+        PASARELA_CONTROLLER_POLL_S="0.2",
+        PASARELA_TEST_ERROR_RATE="0.3",
+        PASARELA_INCIDENT_POLL_S="0.5",
+    )
     server = start_server(env, workdir / "server.log")
     try:
         server.wait_ready()
@@ -386,3 +392,23 @@ def test_cli_shows_the_rollouts_and_the_manifests(outcome: Outcome) -> None:
         "endpoint worse unchanged",
         "endpoint idle unchanged",
     ]
+
+
+def test_a_rolled_back_canary_opens_an_incident(outcome: Outcome) -> None:
+    def open_incidents() -> dict[str, dict[str, Any]]:
+        found = json.loads(ok(run_cli("incidents", "--json", env=outcome.env)))
+        return {i["endpoint"]: i for i in found}
+
+    incidents = wait_for(open_incidents, lambda found: "worse" in found, timeout_s=30)
+    incident = incidents["worse"]
+    conditions = {c["key"]: c for c in incident["conditions"]}
+    canary = conditions["canary"]
+    assert canary["severity"] == "P2"
+    assert canary["summary"] == "canary rolled back: failed: error_rate_vs_baseline"
+    # the candidate's errors during the canary may have raised it to P1; never to P0
+    assert incident["severity"] in ("P1", "P2")
+    # the promoted canary is no incident
+    assert "canary" not in {c["key"] for c in incidents.get("equal", {}).get("conditions", [])}
+    shown = ok(run_cli("incidents", "show", str(incident["id"]), env=outcome.env))
+    assert f"incident #{incident['id']}" in shown
+    assert "canary rolled back: failed: error_rate_vs_baseline" in shown

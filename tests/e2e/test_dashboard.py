@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,9 @@ from pasarela.control.endpoints import put_endpoint
 from pasarela.control.manifest import parse_manifests
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
+from pasarela.storage.db import create_engine
+from pasarela.storage.incidents import IncidentRepository
+from pasarela.types import Condition
 from tests.conftest import Trained, row
 from tests.e2e.conftest import (
     ACTOR,
@@ -285,3 +289,45 @@ def test_unknown_endpoint_is_an_html_404(server: Server, page: Page) -> None:
     assert page.locator("main img").count() == 0
     screenshot(page, "not-found")
     assert dialogs == []
+
+
+def test_the_incidents_pages_list_them_and_tell_each_ones_story(
+    server: Server, page: Page, problems: list[str]
+) -> None:
+    # Incidents as the watch writes them (the watch itself is tested through the app): one
+    # that opened and closed two minutes ago, one open now.
+    engine = create_engine(Settings(home=server.log_path.parent / "home").resolved_database_url)
+    repo = IncidentRepository(engine)
+    now = datetime.now(UTC)
+    gone = Condition(f"endpoint:{IDLE}", "fallback_missing", "P3", "a fallback version is gone")
+    repo.observe([gone], now - timedelta(seconds=120), clear_s=60)
+    repo.observe([], now - timedelta(seconds=50), clear_s=60)
+    down = Condition(f"endpoint:{GUARDED}", "errors", "P0", "down: 40 of 40 requests failed")
+    (opened,) = repo.observe([down], now, clear_s=60)
+    engine.dispose()
+    incident_id = opened.incident["id"]
+
+    reply = page.goto(f"{server.url}/ui")
+    assert reply is not None and reply.status == 200
+    page.click("a.nav")  # every page links to the incidents
+    page.wait_for_url(f"{server.url}/ui/incidents")
+    row_of = page.locator(f'[data-open] tr[data-incident="{incident_id}"] td')
+    cells = row_of.all_inner_texts()
+    assert cells[:3] == [str(incident_id), "P0", f"{GUARDED}: down: 40 of 40 requests failed"]
+    closed = page.locator("[data-closed] tr").all_inner_texts()
+    assert any(f"{IDLE}: a fallback version is gone" in text for text in closed)
+    screenshot(page, "incidents")
+
+    page.click(f'[data-open] tr[data-incident="{incident_id}"] a')
+    page.wait_for_url(f"{server.url}/ui/incidents/{incident_id}")
+    assert page.locator('[data-field="severity"]').inner_text() == "P0"
+    assert page.locator('[data-field="status"]').inner_text().lower() == "open"
+    assert "down: 40 of 40 requests failed" in page.locator("[data-conditions]").inner_text()
+    kinds = page.locator("[data-timeline] tr td:nth-child(2)").all_inner_texts()
+    assert kinds[:2] == ["opened", "seen"]
+    screenshot(page, "incident")
+    assert problems == []
+
+    missing = page.goto(f"{server.url}/ui/incidents/9999")
+    assert missing is not None and missing.status == 404
+    assert page.locator("h1").inner_text() == "Incident not found"

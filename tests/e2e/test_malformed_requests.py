@@ -31,6 +31,9 @@ PATH_VALUES = {
     # Any string names a data subject: one the server holds nothing about is an empty export
     # and an erasure of nothing (200), not an unknown name.
     "subject_id": ["ana@example.com"],
+    # This server has had no incident: the first value stands for "one that exists" only in
+    # the shape of the URL; every value gets a clear error.
+    "incident_id": ["1", "99", "x", "-1"],
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # What the server must describe (more is fine: every described route gets the same treatment).

@@ -39,6 +39,7 @@ VALUES = {
     "key_id": "pk_00000000",
     "path": "dashboard.css",
     "subject_id": "ana",
+    "incident_id": "1",
 }
 
 

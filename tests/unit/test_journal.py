@@ -70,6 +70,36 @@ def test_a_full_journal_drops_and_says_so(tmp_path: Path, caplog: pytest.LogCapt
     journal.close()
 
 
+def test_a_full_journal_reports_its_drops_once_it_has_room_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    counted: list[int] = []
+    journal = Journal.open(tmp_path, max_bytes=100, on_drop=lambda: counted.append(1))
+    caplog.set_level(logging.WARNING)
+    assert journal.append(b"x" * 60)
+    assert [journal.append(b"y" * 60) for _ in range(3)] == [False] * 3
+    assert journal.dropped == len(counted) == 3
+    journal.commit(journal.read(10)[1])
+    assert journal.append(b"z" * 60)  # the spent segment is gone: room again
+    assert "3 records were dropped while it was full" in caplog.text
+    journal.close()
+
+
+def test_stored_lines_never_fill_the_journal(tmp_path: Path) -> None:
+    # The segment being written keeps its stored lines until it rotates: segments much smaller
+    # than the bound are what lets a reader that keeps up free the room.
+    journal = Journal.open(tmp_path, max_bytes=1 << 20)
+    assert journal.segment_bytes == (1 << 20) // 16
+    line = b"r" * 1023
+    for _ in range(4):  # four times the bound, read and stored as it goes
+        for _ in range(1024):
+            assert journal.append(line)
+            journal.commit(journal.read(1000)[1])
+    assert journal.dropped == 0
+    assert journal.size <= journal.segment_bytes
+    journal.close()
+
+
 def test_a_torn_last_line_waits(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path, max_bytes=1 << 20)
     journal.append(b"whole")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -24,6 +24,7 @@ from pasarela.control.rollouts import ACTIONS, rollout_status, run_action, spec_
 from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.security.roles import Principal
+from pasarela.storage.incidents import IncidentRepository, Status
 from pasarela.storage.windows import shadow_rows
 from pasarela.telemetry.aggregates import parse_window
 from pasarela.telemetry.shadows import shadow_report
@@ -194,3 +195,34 @@ async def get_experiment_report(request: Request, experiment_id: str) -> Respons
     """Effects per variant with fixed-horizon, sequential and Bayesian readings, the
     sample-ratio check, and what can be concluded yet."""
     return _json(await asyncio.to_thread(experiment_report, _registry(request), experiment_id))
+
+
+# -- incidents ------------------------------------------------------------------------------
+def _incidents(request: Request) -> IncidentRepository:
+    repo: IncidentRepository = request.app.state.incidents
+    return repo
+
+
+@router.get("/incidents")
+async def list_incidents(request: Request, status: str = "open", limit: int = 100) -> Response:
+    """Incidents, newest first: ``status`` is ``open`` (default), ``closed`` or ``all``."""
+    if status not in ("open", "closed", "all"):
+        raise InvalidRequest("status is one of open, closed, all", code="invalid_status")
+    if not 1 <= limit <= 1000:
+        raise InvalidRequest("limit is between 1 and 1000", code="invalid_limit")
+    chosen = cast(Status, status)
+    return _json(await asyncio.to_thread(_incidents(request).list, chosen, limit))
+
+
+@router.get("/incidents/{incident_id}")
+async def get_incident(request: Request, incident_id: int) -> Response:
+    """One incident, its conditions and its timeline."""
+    return _json(await asyncio.to_thread(_incidents(request).get, incident_id))
+
+
+@router.post("/incidents/{incident_id}/acknowledge")
+async def acknowledge_incident(request: Request, incident_id: int) -> Response:
+    """Say someone is on it (recorded on the timeline with who). Incidents close by
+    themselves when their conditions clear."""
+    repo = _incidents(request)
+    return _json(await asyncio.to_thread(repo.acknowledge, incident_id, actor(request)))

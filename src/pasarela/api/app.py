@@ -42,10 +42,13 @@ from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
 from pasarela.storage.db import upgrade
 from pasarela.storage.feedback import FeedbackRepository
+from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.feedback import FeedbackService
+from pasarela.telemetry.incidents import IncidentWatch
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
+from pasarela.telemetry.notifiers import build_notifiers
 from pasarela.telemetry.payloads import SealingPayloadCodec
 from pasarela.telemetry.records import Recorder
 from pasarela.telemetry.security_events import SecurityEvents
@@ -96,7 +99,11 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     metrics = Metrics()
     telemetry = TelemetryRepository(engine, decode=registry.decode)
     journal = (
-        Journal.open(settings.home / "journal", max_bytes=settings.spool_max_bytes)
+        Journal.open(
+            settings.home / "journal",
+            max_bytes=settings.spool_max_bytes,
+            on_drop=metrics.records_dropped.inc,
+        )
         if settings.records
         else None
     )
@@ -106,7 +113,9 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     recorder = Recorder(journal, codec=codec) if journal is not None else None
     writer = WriterProcess(journal.directory, settings) if journal is not None else None
     limiter: RateLimiter = (
-        RedisRateLimiter(settings.rate_limit_redis_url)
+        RedisRateLimiter(
+            settings.rate_limit_redis_url, on_fallback=metrics.rate_limit_fallbacks.inc
+        )
         if settings.rate_limit_redis_url
         else MemoryRateLimiter()
     )
@@ -122,6 +131,15 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     bandits = BanditController(registry)
     retention = RetentionJob(registry, settings.retention_days)
     backups = BackupJob(settings)
+    incidents = IncidentRepository(engine)
+    watch = IncidentWatch(
+        incidents,
+        dataplane.conditions,
+        registry.repo.rollout_states,
+        build_notifiers(settings),
+        clear_s=settings.incident_clear_s,
+        canary_hold_s=settings.incident_canary_hold_s,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -148,6 +166,9 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
                 )
             )
         jobs.append(asyncio.create_task(_flush_events(events, stop_jobs), name="security-events"))
+        if settings.incidents:
+            run = watch.run(stop_jobs, settings.incident_poll_s)
+            jobs.append(asyncio.create_task(run, name="incident-watch"))
         # Everything loaded so far (modules, models) lives as long as the process; keep the
         # cyclic GC from rescanning it, which otherwise pauses requests for tens of ms.
         gc.freeze()
@@ -175,6 +196,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.controller = controller
     app.state.metrics = metrics
     app.state.telemetry = telemetry
+    app.state.incidents = incidents
     app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
     app.state.writer = writer
     app.include_router(routes.router)

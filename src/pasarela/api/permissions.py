@@ -40,6 +40,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/v1/endpoints/{endpoint}"): "read",
     ("GET", "/admin/stats"): "read",
     ("GET", "/admin/breakers"): "read",
+    ("GET", "/admin/incidents"): "read",
+    ("GET", "/admin/incidents/{incident_id}"): "read",
     ("GET", "/admin/endpoints/{name}"): "read",
     ("GET", "/admin/endpoints/{name}/rollout"): "read",
     ("GET", "/admin/endpoints/{name}/shadow"): "read",
@@ -52,6 +54,8 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/ui/data/endpoints/{name}"): "read",
     ("GET", "/ui/experiments/{experiment_id}"): "read",
     ("GET", "/ui/data/experiments/{experiment_id}"): "read",
+    ("GET", "/ui/incidents"): "read",
+    ("GET", "/ui/incidents/{incident_id}"): "read",
     (
         "GET",
         "/ui/static/{path:path}",
@@ -66,6 +70,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("POST", "/admin/endpoints/{name}/rollout/{action}"): "deliver",
     ("POST", "/admin/experiments/{experiment_id}/start"): "deliver",
     ("POST", "/admin/experiments/{experiment_id}/stop"): "deliver",
+    ("POST", "/admin/incidents/{incident_id}/acknowledge"): "deliver",
     # keys and audit
     ("GET", "/admin/keys"): "keys",
     ("POST", "/admin/keys"): "keys",

@@ -19,6 +19,7 @@ from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import ServedEndpoint
+from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.aggregates import endpoint_stats
 from pasarela.telemetry.feedback import FeedbackService
@@ -33,6 +34,8 @@ from pasarela.ui import (
     window_named,
 )
 from pasarela.ui.experiments import effect_over_time, experiment_page
+from pasarela.ui.incidents import incident_view, incidents_view
+from pasarela.ui.pages import render_incident, render_incidents
 
 router = APIRouter(include_in_schema=False)
 
@@ -136,6 +139,31 @@ async def experiment_html(request: Request, experiment_id: str) -> Response:
 async def experiment_data(request: Request, experiment_id: str) -> Response:
     """The experiment's effect over time (one report per cumulative window), for its chart."""
     return _json(await asyncio.to_thread(effect_over_time, _registry(request), experiment_id))
+
+
+def _incidents(request: Request) -> IncidentRepository:
+    repo: IncidentRepository = request.app.state.incidents
+    return repo
+
+
+@router.get("/ui/incidents")
+def incidents_page(request: Request) -> Response:
+    """Open incidents, then the recently closed ones."""
+    repo = _incidents(request)
+    return _html(render_incidents(incidents_view(repo.list("open"), repo.list("all", 50))))
+
+
+@router.get("/ui/incidents/{incident_id}")
+def incident_page(request: Request, incident_id: str) -> Response:
+    """One incident: what is wrong now and its timeline."""
+    try:
+        if not incident_id.isdigit():
+            raise NotFound(incident_id)
+        found = _incidents(request).get(int(incident_id))
+        return _html(render_incident(incident_view(found)))
+    except NotFound:
+        message = f"There is no incident {incident_id}."
+        return _html(render_error(404, "Incident not found", message), 404)
 
 
 @router.get("/ui/static/{path:path}")

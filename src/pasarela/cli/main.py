@@ -26,6 +26,7 @@ from pasarela.cli.common import (
     settings,
 )
 from pasarela.cli.experiments import experiments_app
+from pasarela.cli.incidents import incidents_app
 from pasarela.cli.models import alias_app, models_app
 from pasarela.cli.rollouts import apply, get_app, rollout_app, shadow_app
 from pasarela.cli.security import (
@@ -64,6 +65,7 @@ app.add_typer(subjects_app, name="subjects")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(guards_app, name="guards")
 app.add_typer(backup_app, name="backup")
+app.add_typer(incidents_app, name="incidents")
 app.command("restore")(restore)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -19,6 +19,7 @@ from pasarela.routing.base import VersionRef
 from pasarela.security.ratelimit.base import Limit
 from pasarela.serving.breaker import BreakerConfig
 from pasarela.serving.cache import CacheConfig
+from pasarela.serving.retry import RetryConfig
 from pasarela.types import BatchingConfig, EndpointSpec, ShadowSpec
 
 NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
@@ -75,6 +76,12 @@ class EndpointManifest(_Strict):
     """How long one link may take before the next answers (default: half the request's
     deadline when a fallback is declared)."""
     cache: CacheConfig | None = None
+    isolation: Literal["thread", "process"] = "thread"
+    """``process``: each version runs in a child process of its own; a model that crashes
+    or is killed then takes only its child down (and a new one replaces it)."""
+    retries: RetryConfig | None = None
+    """Retries of failed model calls that are safe to repeat (``isolation: process``), with
+    jittered exponential backoff, within each request's deadline."""
 
     @model_validator(mode="after")
     def _cached_link_needs_a_cache(self) -> EndpointManifest:
@@ -181,6 +188,10 @@ def manifest_spec(document: Any) -> EndpointSpec:
         attempt_timeout_s=manifest.attempt_timeout_s,
         cache=manifest.cache.model_dump(mode="json", exclude_defaults=True)
         if manifest.cache
+        else None,
+        isolation=manifest.isolation,
+        retries=manifest.retries.model_dump(mode="json", exclude_defaults=True)
+        if manifest.retries
         else None,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pasarela.plugins import PluginRegistry
 from pasarela.types import Runtime
 
@@ -14,8 +16,19 @@ runtimes = PluginRegistry(
     },
 )
 
+Isolation = Literal["thread", "process"]
+"""Where a version runs: in the server's process (``thread``, the default) or in a child
+process of its own (``process``: ``runtimes/process.py``)."""
 
-def create_runtime(kind: str) -> Runtime:
-    """A fresh, unloaded runtime for ``kind`` (``sklearn``, ``onnx``, ``python`` or a plugin)."""
+
+def create_runtime(kind: str, *, isolation: Isolation = "thread") -> Runtime:
+    """A fresh, unloaded runtime for ``kind`` (``sklearn``, ``onnx``, ``python`` or a plugin);
+    with ``isolation="process"``, one that runs it in a child process."""
+    if isolation == "process":
+        from pasarela.runtimes.process import ProcessRuntime
+
+        if kind not in runtimes.names():
+            runtimes.get(kind)  # an unknown kind fails here, in the server, with its message
+        return ProcessRuntime(kind)
     runtime: Runtime = runtimes.get(kind)()
     return runtime

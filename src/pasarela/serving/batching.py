@@ -6,12 +6,17 @@ than one request (there is concurrent traffic), a new batch first lets requests 
 arrived join it (a few event-loop turns, no timer), then waits up to ``max_wait_ms`` (default 0:
 latency first) for a full batch; a lone caller never waits. The queue is bounded: beyond
 ``max_queue`` waiting requests, ``submit`` fails at once with ``Unavailable`` (503).
+
+A batch whose model call fails with ``ModelError`` is retried (``retry``, jittered
+exponential backoff) when the runtime says ``retry_safe = True``, but only while every request
+of the batch still has time for the wait: a retry never pushes a request past its deadline.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pasarela.errors import ModelError, ModelTimeout, PasarelaError, Unavailable
+from pasarela.serving.retry import RetryPolicy
 from pasarela.types import JSON, BatchingConfig, Runtime
 
 
@@ -37,17 +43,21 @@ TURN_WAIT_S = 0.25
 
 
 class _Pending:
-    __slots__ = ("enqueued", "future", "rows", "timer")
+    __slots__ = ("deadline", "enqueued", "future", "rows", "timer")
 
-    def __init__(self, rows: list[list[Any]], future: asyncio.Future[BatchResult]) -> None:
+    def __init__(
+        self, rows: list[list[Any]], future: asyncio.Future[BatchResult], timeout_s: float
+    ) -> None:
         self.rows = rows
         self.future = future
         self.enqueued = time.perf_counter()
+        self.deadline = self.enqueued + timeout_s
         self.timer: asyncio.TimerHandle | None = None
 
 
 class Batcher:
-    """Feeds one runtime with batches. ``on_batch(rows)`` is told the size of every call."""
+    """Feeds one runtime with batches. ``on_batch(rows)`` is told the size of every call,
+    ``on_retry()`` of every retried call."""
 
     def __init__(
         self,
@@ -57,6 +67,9 @@ class Batcher:
         executor: Executor,
         on_batch: Callable[[int], None] | None = None,
         slots: asyncio.Semaphore | None = None,
+        retry: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+        on_retry: Callable[[], None] | None = None,
     ) -> None:
         self.name = name
         self.runtime = runtime
@@ -66,6 +79,10 @@ class Batcher:
         self.slots = slots
         """Model threads shared with other batchers: a batch is taken only once one is free,
         so requests that arrive while every thread is busy join it."""
+        self.retry = retry if getattr(runtime, "retry_safe", False) else None
+        """Only a runtime whose calls are safe to repeat is retried."""
+        self.rng = rng or random.Random()
+        self.on_retry = on_retry
         self._queue: deque[_Pending] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -103,7 +120,7 @@ class Batcher:
                     retry_after=1,
                 )
         loop = asyncio.get_running_loop()
-        pending = _Pending(rows, loop.create_future())
+        pending = _Pending(rows, loop.create_future(), timeout_s)
         pending.timer = loop.call_later(timeout_s, _expire, pending, timeout_s)
         self._queue.append(pending)
         self._wakeup.set()
@@ -196,9 +213,7 @@ class Batcher:
         self._last_batch_requests = len(batch)
         self._busy = True
         try:
-            outputs = await loop.run_in_executor(self.executor, self.runtime.predict_batch, rows)
-            if len(outputs) != len(rows):
-                raise ModelError(f"the model returned {len(outputs)} outputs for {len(rows)} rows")
+            outputs = await self._call(loop, batch, rows)
         except asyncio.CancelledError:
             _fail(batch, Unavailable(f"{self.name} shut down", code="not_ready"))
             raise
@@ -224,6 +239,38 @@ class Batcher:
                     BatchResult(outputs[start:end], len(rows), started - pending.enqueued, model_s)
                 )
             start = end
+
+    async def _call(
+        self, loop: asyncio.AbstractEventLoop, batch: list[_Pending], rows: list[list[Any]]
+    ) -> list[JSON]:
+        """The model's outputs for ``rows``, the call retried per ``self.retry`` on a
+        ``ModelError`` while the batch's earliest deadline leaves room for the wait."""
+        delays = self.retry.delays(self.rng) if self.retry is not None else []
+        for retry in range(len(delays) + 1):
+            try:
+                outputs = await loop.run_in_executor(
+                    self.executor, self.runtime.predict_batch, rows
+                )
+            except ModelError:
+                if retry == len(delays) or not self._room_for(batch, delays[retry]):
+                    raise
+            else:
+                if len(outputs) != len(rows):
+                    raise ModelError(
+                        f"the model returned {len(outputs)} outputs for {len(rows)} rows"
+                    )
+                return outputs
+            if self.on_retry is not None:
+                self.on_retry()
+            await asyncio.sleep(delays[retry])
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    @staticmethod
+    def _room_for(batch: list[_Pending], delay_s: float) -> bool:
+        """Whether every request of ``batch`` still waiting has time left after ``delay_s``
+        (requests whose deadline passed already have their ModelTimeout)."""
+        waiting = [p.deadline for p in batch if not p.future.done()]
+        return bool(waiting) and min(waiting) - time.perf_counter() > delay_s
 
     async def close(self, drain_timeout_s: float = 30.0) -> None:
         """Stop taking requests, let queued ones and the batch in the model finish (up to

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from pasarela.errors import (
     Blocked,
@@ -44,7 +45,9 @@ from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.serving.batching import Batcher, BatchResult
 from pasarela.serving.breaker import STATE_VALUES, Breaker, BreakerConfig, Transition
 from pasarela.serving.cache import CacheConfig, ResponseCache
+from pasarela.serving.health import EndpointHealth, HealthThresholds, endpoint_conditions
 from pasarela.serving.protection import Protection, Side, guard, protection_of
+from pasarela.serving.retry import RetryPolicy
 from pasarela.serving.shadow import call_shadow
 from pasarela.serving.snapshot import (
     CachedAnswer,
@@ -58,6 +61,7 @@ from pasarela.serving.snapshot import (
     Snapshot,
     StaticAnswer,
     build_plan,
+    load_key,
 )
 from pasarela.settings import Settings
 from pasarela.storage.keys import KeyRepository
@@ -68,6 +72,7 @@ from pasarela.telemetry.records import Recorder
 from pasarela.telemetry.security_events import SecurityEvents
 from pasarela.types import (
     BatchingConfig,
+    Condition,
     EndpointSpec,
     Policy,
     Prediction,
@@ -135,6 +140,14 @@ class DataPlane:
         self.jwt = JwtVerifier(settings) if JwtVerifier.configured(settings) else None
         self.pseudonymizer = pseudonymizer_of(settings)
         self.auth = Authenticator(jwt=self.jwt)
+        # Each endpoint's recent outcomes, for the incident watch (``serving/health.py``).
+        self.health: dict[str, EndpointHealth] = {}
+        self.thresholds = HealthThresholds(
+            window_s=settings.incident_window_s,
+            min_requests=settings.incident_min_requests,
+            error_rate=settings.incident_error_rate,
+            fallback_share=settings.incident_fallback_share,
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -172,6 +185,13 @@ class DataPlane:
             try:
                 await self.refresh()
                 await self._forget_erased()
+            except SQLAlchemyError as exc:  # the database is away: one line per poll
+                cause = getattr(exc, "orig", None) or exc
+                log.warning(
+                    "snapshot refresh failed (%s); still serving revision %s",
+                    (str(cause).splitlines() or [type(cause).__name__])[0],
+                    self.snapshot.revision,
+                )
             except Exception:  # a failed refresh keeps the current snapshot
                 log.exception(
                     "snapshot refresh failed; still serving revision %s", self.snapshot.revision
@@ -320,8 +340,9 @@ class DataPlane:
                 links.append(CachedAnswer() if "cached" in link else StaticAnswer(link["static"]))
                 continue
             vid = next(versions).id
-            if vid in plan.failed:
-                log.error("fallback %s of %s not loaded: %s", vid, item.spec.name, plan.failed[vid])
+            key = load_key(item.spec, vid)
+            if key in plan.failed:
+                log.error("fallback %s of %s not loaded: %s", vid, item.spec.name, plan.failed[key])
                 continue
             if vid not in served and vid not in own:
                 own[vid] = self._serve_version(item.spec, vid, plan)
@@ -341,13 +362,17 @@ class DataPlane:
             # Nobody waits for a shadow's answer: let its batches fill, fewer model calls.
             config = replace(config, max_wait_ms=max(config.max_wait_ms, SHADOW_MAX_WAIT_MS))
         observer = self.metrics.batch_observer(vid.model, vid.version)
+        loaded = plan.loaded[load_key(spec, vid)]
         batcher = Batcher(
             f"{spec.name}/{vid}",
-            plan.loaded[vid].runtime,
+            loaded.runtime,
             config,
             self._executor,
             on_batch=observer.observe,
-            slots=self._gil_turn if getattr(plan.loaded[vid].runtime, "holds_gil", False) else None,
+            slots=self._gil_turn if getattr(loaded.runtime, "holds_gil", False) else None,
+            retry=RetryPolicy.from_config(spec.retries),
+            rng=self.rng,
+            on_retry=self.metrics.retries.labels(spec.name, vid.model, str(vid.version)).inc,
         )
         batcher.start()
         breaker = None
@@ -357,7 +382,7 @@ class DataPlane:
             breaker = Breaker(BreakerConfig.model_validate(spec.breaker or {}))
             self.metrics.breaker_state.labels(spec.name, vid.model, str(vid.version)).set(0)
         return ServedVersion(
-            plan.loaded[vid],
+            loaded,
             batcher,
             self.metrics.bind(spec.name, vid.model, vid.version),
             breaker,
@@ -402,6 +427,19 @@ class DataPlane:
                     }
                 )
         return out
+
+    def conditions(self) -> list[Condition]:
+        """What this server sees wrong with its endpoints now (``serving/health.py``)."""
+        endpoints = self.snapshot.endpoints
+        for name in [n for n in self.health if n not in endpoints]:
+            del self.health[name]  # a removed endpoint, or a model called by name
+        return endpoint_conditions(endpoints, self.health, self.thresholds)
+
+    def _health(self, endpoint: str) -> EndpointHealth:
+        health = self.health.get(endpoint)
+        if health is None:
+            health = self.health[endpoint] = EndpointHealth(self.thresholds.window_s)
+        return health
 
     # -- the request path ------------------------------------------------------------------
     async def predict(self, request: RequestContext, inputs: Sequence[Any]) -> Prediction:
@@ -626,6 +664,7 @@ class DataPlane:
         batch_size = result.batch_size if result is not None else 0
         queue_s = result.queue_s if result is not None else 0.0
         model_s = result.model_s if result is not None else 0.0
+        self._health(request.endpoint).answered(by_fallback=served_by.startswith("fallback"))
         if self.recorder is not None:
             # Journaled before the client hears back: an answered request always has a record.
             self.recorder.record(
@@ -664,6 +703,9 @@ class DataPlane:
         started: float,
         sample_rate: float,
     ) -> None:
+        server_error = not isinstance(exc, ClientError)
+        if server_error:
+            self._health(request.endpoint).failed()
         if self.recorder is not None:
             self.recorder.record(
                 request,
@@ -673,7 +715,7 @@ class DataPlane:
                 inputs,
                 None,
                 latency_s=time.perf_counter() - started,
-                server_error=not isinstance(exc, ClientError),
+                server_error=server_error,
                 payload_sample_rate=sample_rate,
             )
 

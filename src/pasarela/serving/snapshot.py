@@ -7,18 +7,46 @@ sees either the old world or the new one, never half of each.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pasarela.errors import PasarelaError
 from pasarela.guards.schema import PositionalRowChecker, RowChecker, checker_for
 from pasarela.registry.service import Registry, parse_ref
+from pasarela.runtimes import create_runtime
 from pasarela.serving.batching import Batcher
 from pasarela.serving.breaker import Breaker
 from pasarela.serving.cache import ResponseCache
 from pasarela.serving.protection import Protection
 from pasarela.telemetry.metrics import BoundMetrics
-from pasarela.types import JSON, EndpointSpec, ModelVersion, Policy, Runtime, VersionId
+from pasarela.types import (
+    JSON,
+    EndpointSpec,
+    ModelVersion,
+    Policy,
+    Runtime,
+    RuntimeContext,
+    VersionId,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IsolatedVersionId(VersionId):
+    """The key of a version loaded in a child process of its own (an endpoint's ``isolation:
+    process``) in ``Plan.loaded`` and ``Plan.failed``: it never equals the ``VersionId`` of the
+    same version loaded in the server's process, so the two are loaded, kept and unloaded
+    apart, and a thread-isolated endpoint never shares the isolated runtime (nor the other
+    way round)."""
+
+
+def load_key(spec: EndpointSpec, vid: VersionId) -> VersionId:
+    """Where ``spec`` finds its loaded ``vid`` in ``Plan.loaded``."""
+    if spec.isolation == "process":
+        return IsolatedVersionId(vid.model, vid.version)
+    return vid
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +166,7 @@ class Plan:
     revision: int
     endpoints: tuple[EndpointPlan, ...]
     loaded: Mapping[VersionId, LoadedVersion]
+    """Keyed by ``load_key``: an ``IsolatedVersionId`` for a version in its own process."""
     failed: Mapping[VersionId, PasarelaError]
 
 
@@ -159,20 +188,45 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
             plans.append(EndpointPlan(spec, error=exc))
             continue
         for version in versions + shadows + fallbacks:
-            vid = version.id
-            if vid in loaded or vid in failed:
+            key = load_key(spec, version.id)
+            if key in loaded or key in failed:
                 continue
-            if vid in previous:
-                loaded[vid] = previous[vid]
+            if key in previous:
+                loaded[key] = previous[key]
                 continue
             try:
-                runtime = registry.load(version)
+                runtime = _load(registry, version, spec.isolation)
             except PasarelaError as exc:
-                failed[vid] = exc
+                failed[key] = exc
                 continue
-            loaded[vid] = LoadedVersion(version, runtime, checker_for(version.signature))
+            loaded[key] = LoadedVersion(version, runtime, checker_for(version.signature))
+        error = None
+        if spec.isolation == "process":
+            # The data plane looks for failed targets and shadows by plain VersionId: say it
+            # here, for the isolated ones (a shadow that cannot load is left out, as there).
+            error = next((failed[k] for k in _keys(spec, versions) if k in failed), None)
+            for shadow in shadows:
+                if (key := load_key(spec, shadow.id)) in failed:
+                    log.error("shadow %s of %s not loaded: %s", key, spec.name, failed[key])
+            shadows = tuple(s for s in shadows if load_key(spec, s.id) not in failed)
         state = states.get(spec.name, {})
         plans.append(
-            EndpointPlan(spec, versions, shadows=shadows, state=state, fallbacks=fallbacks)
+            EndpointPlan(
+                spec, versions, error=error, shadows=shadows, state=state, fallbacks=fallbacks
+            )
         )
     return Plan(revision, tuple(plans), loaded, failed)
+
+
+def _keys(spec: EndpointSpec, versions: tuple[ModelVersion, ...]) -> list[VersionId]:
+    return [load_key(spec, v.id) for v in versions]
+
+
+def _load(registry: Registry, version: ModelVersion, isolation: str) -> Runtime:
+    """``registry.load``, in a child process when ``isolation`` is ``process``."""
+    if isolation != "process":
+        return registry.load(version)
+    path = registry.store.fetch(version.artifact_sha256) if version.artifact_sha256 else None
+    runtime = create_runtime(version.kind, isolation="process")
+    runtime.load(RuntimeContext(version=version, artifact_path=path))
+    return runtime

@@ -277,3 +277,37 @@ erasures = sa.Table(
     sa.Column("subject_sha256", sa.String(64), primary_key=True),
     sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Incidents (``telemetry/incidents.py``): one open at a time per ``group`` (an endpoint, or a
+# server-wide concern), held by ``open_group`` — the group while open, NULL once closed — so two
+# servers noticing the same trouble join one incident. ``conditions`` holds what is wrong now,
+# each with when a server last saw it; the incident closes when none has been seen lately.
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("group", sa.String(200), nullable=False),
+    sa.Column("open_group", sa.String(200), unique=True),
+    sa.Column("severity", sa.String(2), nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("conditions", sa.JSON, nullable=False),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("acknowledged_by", sa.String(200)),
+    sa.Column("acknowledged_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_incidents_opened_at", "opened_at"),
+)
+
+# An incident's timeline: opened, each condition seen and cleared, severity moves,
+# acknowledgement, notifications, closing.
+incident_events = sa.Table(
+    "incident_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("message", sa.String(2000), nullable=False),
+    sa.Index("ix_incident_events_incident", "incident_id", "id"),
+)

@@ -5,7 +5,13 @@ The request path appends one line per record with a single ``write`` (no fsync: 
 survives the process being killed); a background writer reads from a checkpoint, stores the
 lines in the database and moves the checkpoint. If the database is slow or down, lines wait
 here, on disk, not in memory, up to ``max_bytes``; beyond that new lines are dropped, counted
-and logged.
+and logged: one error when the journal fills, one warning with the number dropped when it has
+room again (below half the bound).
+
+``max_bytes`` bounds everything the slot holds on disk, stored lines included: the reader
+deletes a segment only once it has moved past it, so the segment being written keeps its
+stored lines until it rotates. Segments are therefore at most a sixteenth of the bound, so
+lines already stored never take more than that from the room left for waiting ones.
 
 Each process takes one slot directory (``journal/<n>``) under an exclusive file lock, so workers
 never share a file, and a restarted process adopts and replays what a killed one left behind.
@@ -20,6 +26,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +34,7 @@ log = logging.getLogger(__name__)
 
 _SEGMENT = "segment-{:012d}.jsonl"
 _MAX_SLOTS = 256
+_SEGMENTS_PER_BOUND = 16
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -46,15 +54,31 @@ class Journal:
     journal.append(b'{"request_id": "r1"}')
     lines, position = journal.read(1000)
     journal.commit(position)  # after the lines are stored elsewhere
+
+    ``dropped`` counts the lines dropped since the journal was opened; ``on_drop``, when set,
+    is called once for each (a metric's ``inc``).
     """
 
     def __init__(
-        self, directory: Path, lock_fd: int | None, max_bytes: int, segment_bytes: int
+        self,
+        directory: Path,
+        lock_fd: int | None,
+        max_bytes: int,
+        segment_bytes: int,
+        on_drop: Callable[[], object] | None = None,
     ) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
-        self.segment_bytes = segment_bytes
+        # A segment as big as the bound would keep its stored lines until the bound is reached,
+        # and the journal would be full for good (see the module's docstring).
+        self.segment_bytes = (
+            min(segment_bytes, max(1, max_bytes // _SEGMENTS_PER_BOUND))
+            if max_bytes
+            else segment_bytes
+        )
         self.dropped = 0
+        self.on_drop = on_drop
+        self._dropped_when_full = 0
         self._lock_fd = lock_fd
         # Records are appended on the event loop, feedback from worker threads.
         self._append_lock = threading.Lock()
@@ -74,8 +98,16 @@ class Journal:
         return cls(directory, None, max_bytes=0, segment_bytes=0)
 
     @classmethod
-    def open(cls, root: Path, *, max_bytes: int, segment_bytes: int = 16 * 1024 * 1024) -> Journal:
-        """The first slot under ``root`` no other live process holds."""
+    def open(
+        cls,
+        root: Path,
+        *,
+        max_bytes: int,
+        segment_bytes: int = 16 * 1024 * 1024,
+        on_drop: Callable[[], object] | None = None,
+    ) -> Journal:
+        """The first slot under ``root`` no other live process holds; ``segment_bytes`` is
+        capped at a sixteenth of ``max_bytes``."""
         root.mkdir(parents=True, exist_ok=True)
         for slot in range(_MAX_SLOTS):
             directory = root / str(slot)
@@ -86,7 +118,7 @@ class Journal:
             except BlockingIOError:
                 os.close(fd)
                 continue
-            return cls(directory, fd, max_bytes, segment_bytes)
+            return cls(directory, fd, max_bytes, segment_bytes, on_drop)
         raise RuntimeError(f"all {_MAX_SLOTS} journal slots under {root} are in use")
 
     # -- writing (the request path) ----------------------------------------------------------
@@ -103,28 +135,19 @@ class Journal:
             self._next_size_check = now + 1.0
             with self._size_lock:
                 self._size = self._disk_size()
-        if self._size + len(data) > self.max_bytes:
-            self.dropped += 1
-            if not self._full_logged:
-                log.error(
-                    "journal %s is full (%d bytes, limit %d): new records are dropped until "
-                    "the database catches up",
-                    self.directory,
-                    self._size,
-                    self.max_bytes,
-                )
-                self._full_logged = True
-            if required:
-                raise JournalFull(f"the local journal is full ({self.max_bytes} bytes)")
-            return False
+            self._check_room()
         try:
+            # Rotated even when the line will not fit: the reader deletes only segments it has
+            # moved past, so a full journal whose last segment never closed would stay full.
             if self._offset >= self.segment_bytes:
                 self._rotate()
+            if self._size + len(data) > self.max_bytes:
+                return self._full(required)
             os.write(self._fd, data)
             if sync:
                 os.fsync(self._fd)
         except OSError as exc:  # disk full or failing: the request must not fail for it
-            self.dropped += 1
+            self._drop()
             log.error("journal %s cannot be written (%s); a record is lost", self.directory, exc)
             if required:
                 raise JournalFull(f"the local journal cannot be written: {exc}") from exc
@@ -133,6 +156,40 @@ class Journal:
         with self._size_lock:
             self._size += len(data)
         return True
+
+    def _full(self, required: bool) -> bool:
+        """Drop a line that does not fit: False, or JournalFull when ``required``."""
+        self._drop()
+        if not self._full_logged:
+            log.error(
+                "journal %s is full (%d bytes, limit %d): new records are dropped until "
+                "the database catches up",
+                self.directory,
+                self._size,
+                self.max_bytes,
+            )
+            self._full_logged = True
+            self._dropped_when_full = self.dropped - 1
+        if required:
+            raise JournalFull(f"the local journal is full ({self.max_bytes} bytes)")
+        return False
+
+    def _drop(self) -> None:
+        self.dropped += 1
+        if self.on_drop is not None:
+            self.on_drop()
+
+    def _check_room(self) -> None:
+        """Say so once a full journal is below half its bound again (the hysteresis keeps a
+        journal hovering at its bound from logging on every line)."""
+        if self._full_logged and self._size < self.max_bytes // 2:
+            log.warning(
+                "journal %s has room again (%d bytes); %d records were dropped while it was full",
+                self.directory,
+                self._size,
+                self.dropped - self._dropped_when_full,
+            )
+            self._full_logged = False
 
     def _rotate(self) -> None:
         os.close(self._fd)
@@ -178,9 +235,10 @@ class Journal:
                 path.unlink()
                 with self._size_lock:
                     self._size -= spent
-        if self._full_logged and self._size < self.max_bytes // 2:
-            log.warning("journal %s has room again (%d bytes)", self.directory, self._size)
-            self._full_logged = False
+        if self._lock_fd is None:  # the appending side is another process: look at the files
+            with self._size_lock:
+                self._size = self._disk_size()
+        self._check_room()  # when the reader lives in this process
 
     @property
     def size(self) -> int:

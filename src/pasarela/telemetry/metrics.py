@@ -140,6 +140,26 @@ class Metrics:
             ["endpoint", "link", "reason"],
             registry=self.registry,
         )
+        self.records_dropped = Counter(
+            "pasarela_records_dropped",
+            "Request records and feedback lines dropped because the local journal was at its "
+            "bound (PASARELA_SPOOL_MAX_BYTES) or could not be written; the requests themselves "
+            "were answered. Incremented by the journal's on_drop hook.",
+            registry=self.registry,
+        )
+        self.rate_limit_fallbacks = Counter(
+            "pasarela_rate_limit_fallbacks",
+            "Rate-limit checks decided by this process's own buckets because Redis could not be "
+            "reached. Incremented by the Redis limiter's on_fallback hook.",
+            registry=self.registry,
+        )
+        self.retries = Counter(
+            "pasarela_retries",
+            "Model calls retried after a failure, by endpoint and version (only calls safe to "
+            "repeat are: a model in its own process, isolation: process).",
+            ["endpoint", "model", "version"],
+            registry=self.registry,
+        )
 
     def bind(self, endpoint: str, model: str, version: int) -> BoundMetrics:
         labels = (endpoint, model, str(version))

@@ -49,6 +49,16 @@ def render_experiment(view: dict[str, Any]) -> str:
     return _render("experiment.html", experiment=view)
 
 
+def render_incidents(page: dict[str, Any]) -> str:
+    """The incidents page; ``page`` is an ``incidents_view``."""
+    return _render("incidents.html", page=page)
+
+
+def render_incident(view: dict[str, Any]) -> str:
+    """One incident's page; ``view`` is an ``incident_view``."""
+    return _render("incident.html", incident=view)
+
+
 def render_error(status: int, title: str, message: str) -> str:
     """An error page (unknown endpoint, unknown page, a window not offered)."""
     return _render("error.html", status=status, title=title, message=message)

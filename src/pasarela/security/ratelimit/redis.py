@@ -10,12 +10,14 @@ rather than the script itself.
 
 A limiter must not take the service down with it: when Redis is unreachable or answers with
 an error, the check goes to a per-process ``MemoryRateLimiter`` instead (each process then
-admits up to the full limit on its own), Redis is left alone for ``cooldown_s``, and a
-warning is logged at most once a minute.
+admits up to the full limit on its own), Redis is left alone for ``cooldown_s``, and the idle
+connections are closed, since they died with it. One warning is logged per outage (at most
+one a minute while Redis flaps), and one line when Redis answers again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -105,7 +107,8 @@ class RedisRateLimiter:
     decision = await limiter.acquire(f"tenant:{tenant}", Limit.parse("100/s"))
 
     ``fallbacks`` counts the checks that the per-process ``fallback`` decided because Redis
-    could not, ``errors`` the calls to Redis that failed (for metrics to export). Timeouts are
+    could not, ``errors`` the calls to Redis that failed; ``on_fallback``, when given, is
+    called once for each such check (a metric's ``inc``). Timeouts are
     short (``socket_timeout``) and there are no retries, so a dead Redis delays the requests
     that are waiting on it by at most that much; then for ``cooldown_s`` the fallback decides
     at once, without trying Redis. ``clock`` (monotonic seconds) times only that cooldown
@@ -121,6 +124,7 @@ class RedisRateLimiter:
         socket_timeout: float = 0.25,
         cooldown_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        on_fallback: Callable[[], object] | None = None,
     ) -> None:
         self.url = redact_url(url)
         self.prefix = prefix
@@ -128,6 +132,7 @@ class RedisRateLimiter:
         self.fallbacks = 0
         self.errors = 0
         self.cooldown_s = cooldown_s
+        self.on_fallback = on_fallback
         self._clock = clock
         self._secrets = _secrets(url)
         # redis-py retries 3 times with backoff by default: a request would wait for all of
@@ -142,6 +147,8 @@ class RedisRateLimiter:
         self._down_until = -math.inf
         self._warned_at = -math.inf
         self._failing = False
+        self._warned = False
+        """Whether this outage's warning was logged (not when Redis flaps within a minute)."""
 
     async def acquire(self, key: str, limit: Limit, cost: int = 1) -> RateDecision:
         """Take ``cost`` tokens from ``key``'s bucket if it holds them (see ``RateLimiter``)."""
@@ -153,20 +160,30 @@ class RedisRateLimiter:
                 )
             except (RedisError, OSError) as exc:
                 self._failed(exc)
+                # The pool's idle connections died with Redis (or with the path to it): once
+                # it is back, each would fail once more and restart the cooldown.
+                with contextlib.suppress(RedisError, OSError):
+                    await self._redis.connection_pool.disconnect(inuse_connections=False)
             else:
                 if self._failing:
                     self._failing = False
-                    log.warning("rate limits are shared through Redis at %s again", self.url)
+                    if self._warned:
+                        log.warning("rate limits are shared through Redis at %s again", self.url)
                 return decide(limit, cost, bool(allowed), float(tokens))
         self.fallbacks += 1
+        if self.on_fallback is not None:
+            self.on_fallback()
         return await self.fallback.acquire(key, limit, cost)
 
     def _failed(self, exc: BaseException) -> None:
         now = self._clock()
         self.errors += 1
-        self._failing = True
         self._down_until = now + self.cooldown_s
-        if now - self._warned_at < WARN_EVERY_S:
+        if self._failing:  # the outage already warned of (or chose not to)
+            return
+        self._failing = True
+        self._warned = now - self._warned_at >= WARN_EVERY_S
+        if not self._warned:
             return
         self._warned_at = now
         reason = f"{type(exc).__name__}: {exc}"
