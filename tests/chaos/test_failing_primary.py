@@ -6,11 +6,9 @@ The model is ``SwitchableModel``; flipping its mode file changes the running ser
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from pasarela.control.manifest import parse_manifests
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
 from pasarela.telemetry.notifiers import verify_signature
+from tests.chaos.client_load import Load, steady_load
 from tests.e2e.conftest import ACTOR, Server, pasarela_env, running_server, wait_for
 from tests.webhook_receiver import WebhookReceiver, webhook_receiver
 
@@ -38,26 +37,6 @@ attempt_timeout_s: 0.3
 breaker: {consecutive_failures: 3, open_s: 1, probes: 2}
 fallback: [backup@1]
 """
-
-
-@dataclass
-class Load:
-    """Client threads calling the endpoint in a loop; what each call got, in order."""
-
-    url: str
-    seen: list[tuple[float, int, str]] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self.stop.is_set():
-                try:
-                    reply = client.post(self.url, json={"inputs": [[1, 2]]})
-                    served = reply.json().get("served_by", "primary") if reply.is_success else ""
-                    self.seen.append((time.monotonic(), reply.status_code, served))
-                except httpx.HTTPError as exc:
-                    self.seen.append((time.monotonic(), 0, type(exc).__name__))
-                time.sleep(0.02)
 
 
 @pytest.fixture
@@ -95,38 +74,28 @@ def server(tmp_path: Path, receiver: WebhookReceiver) -> Iterator[tuple[Server, 
 @pytest.fixture
 def load(server: tuple[Server, Path]) -> Iterator[Load]:
     running, _ = server
-    load = Load(f"{running.url}/v1/endpoints/scores/predict")
-    threads = [threading.Thread(target=load.run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    yield load
-    load.stop.set()
-    for thread in threads:
-        thread.join(15)
-
-
-def after(load: Load, since: float) -> list[tuple[float, int, str]]:
-    return [s for s in load.seen if s[0] >= since]
+    with steady_load(f"{running.url}/v1/endpoints/scores/predict") as load:
+        yield load
 
 
 def test_a_primary_that_hangs_then_recovers_costs_the_clients_nothing(
     server: tuple[Server, Path], load: Load
 ) -> None:
     _, mode = server
-    wait_for(lambda: len(load.seen), lambda n: n >= 20)
+    wait_for(lambda: len(load.calls), lambda n: n >= 20)
     mode.write_text("hang:2")
     hung = time.monotonic()
-    wait_for(lambda: after(load, hung), lambda s: sum(x[2] == "fallback:1" for x in s) >= 30)
-    first = min(t for t, _, by in after(load, hung) if by == "fallback:1")
+    wait_for(lambda: load.after(hung), lambda s: sum(c.served_by == "fallback:1" for c in s) >= 30)
+    first = min(c.ended for c in load.after(hung) if c.served_by == "fallback:1")
     print(f"first fallback answer {first - hung:.2f} s after the primary hung")
     mode.write_text("ok")
     healed = time.monotonic()
     # the breaker lets probes through after open_s, they succeed, traffic comes back
-    wait_for(lambda: after(load, healed), lambda s: sum(x[2] == "primary" for x in s) >= 20)
+    wait_for(lambda: load.after(healed), lambda s: sum(c.served_by == "primary" for c in s) >= 20)
     load.stop.set()
-    statuses = Counter(status for _, status, _ in load.seen)
+    statuses = Counter(c.status for c in load.calls)
     assert set(statuses) == {200}, statuses  # not one failed client request
-    assert any(by == "fallback:1" for _, _, by in after(load, hung))
+    assert any(c.served_by == "fallback:1" for c in load.after(hung))
 
 
 def incidents(server: Server, status: str) -> list[dict[str, Any]]:
@@ -143,10 +112,12 @@ def test_a_primary_that_fails_is_taken_out_and_put_back(
     open and the fallback answering) announced by a signed webhook, closed by itself once the
     primary was back."""
     running, mode = server
-    wait_for(lambda: len(load.seen), lambda n: n >= 20)
+    wait_for(lambda: len(load.calls), lambda n: n >= 20)
     mode.write_text("fail")
     failing = time.monotonic()
-    wait_for(lambda: after(load, failing), lambda s: sum(x[2] == "fallback:1" for x in s) >= 40)
+    wait_for(
+        lambda: load.after(failing), lambda s: sum(c.served_by == "fallback:1" for c in s) >= 40
+    )
     breakers = httpx.get(f"{running.url}/admin/breakers?endpoint=scores").json()
     assert breakers[0]["model"] == "primary" and breakers[0]["state"] in ("open", "half_open")
     (incident,) = wait_for(lambda: incidents(running, "open"), lambda found: len(found) == 1)
@@ -155,9 +126,9 @@ def test_a_primary_that_fails_is_taken_out_and_put_back(
     assert {c["key"] for c in incident["conditions"]} >= {"breaker:primary@1", "fallbacks"}
     mode.write_text("ok")
     healed = time.monotonic()
-    wait_for(lambda: after(load, healed), lambda s: sum(x[2] == "primary" for x in s) >= 20)
+    wait_for(lambda: load.after(healed), lambda s: sum(c.served_by == "primary" for c in s) >= 20)
     load.stop.set()
-    statuses = Counter(status for _, status, _ in load.seen)
+    statuses = Counter(c.status for c in load.calls)
     assert set(statuses) == {200}, statuses
     state = httpx.get(f"{running.url}/admin/breakers?endpoint=scores").json()[0]["state"]
     assert state == "closed"

@@ -13,11 +13,9 @@ from __future__ import annotations
 import os
 import re
 import signal
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -27,6 +25,7 @@ from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
+from tests.chaos.client_load import Load, steady_load
 from tests.conftest import Trained
 from tests.e2e.conftest import ACTOR, Server, pasarela_env, running_server, wait_for
 
@@ -42,27 +41,6 @@ attempt_timeout_s: 0.5
 breaker: {consecutive_failures: 3, open_s: 1, probes: 2}
 fallback: [backup@1]
 """
-
-
-@dataclass
-class Load:
-    """Client threads calling the endpoint in a loop; what each call got, in order."""
-
-    url: str
-    row: list[float]
-    seen: list[tuple[float, int, str]] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self.stop.is_set():
-                try:
-                    reply = client.post(self.url, json={"inputs": [self.row]})
-                    served = reply.json().get("served_by", "primary") if reply.is_success else ""
-                    self.seen.append((time.monotonic(), reply.status_code, served))
-                except httpx.HTTPError as exc:
-                    self.seen.append((time.monotonic(), 0, type(exc).__name__))
-                time.sleep(0.02)
 
 
 def model_children(parent: int) -> list[int]:
@@ -102,18 +80,8 @@ def server(tmp_path: Path, trained: Trained) -> Iterator[Server]:
 @pytest.fixture
 def load(server: Server, trained: Trained) -> Iterator[Load]:
     row = [float(v) for v in trained.features.iloc[0]]
-    load = Load(f"{server.url}/v1/endpoints/scores/predict", row)
-    threads = [threading.Thread(target=load.run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    yield load
-    load.stop.set()
-    for thread in threads:
-        thread.join(15)
-
-
-def after(load: Load, since: float) -> list[tuple[float, int, str]]:
-    return [s for s in load.seen if s[0] >= since]
+    with steady_load(f"{server.url}/v1/endpoints/scores/predict", row) as load:
+        yield load
 
 
 def retries(server: Server) -> float:
@@ -128,8 +96,8 @@ def test_a_killed_model_process_is_replaced_and_the_clients_never_notice(
     children = model_children(server.process.pid)
     assert len(children) == 2, children  # the primary's child and the fallback's
     primary, backup = children
-    wait_for(lambda: len(load.seen), lambda n: n >= 40)
-    assert {by for _, _, by in load.seen} == {"primary"}
+    wait_for(lambda: len(load.calls), lambda n: n >= 40)
+    assert {c.served_by for c in load.calls} == {"primary"}
 
     os.kill(primary, signal.SIGKILL)
     killed = time.monotonic()
@@ -141,21 +109,21 @@ def test_a_killed_model_process_is_replaced_and_the_clients_never_notice(
     assert primary not in replaced and backup in replaced, (primary, replaced)
     # the primary serves again (its breaker's probes find the new child loaded)
     wait_for(
-        lambda: after(load, killed),
-        lambda s: sum(x[2] == "primary" for x in s[len(s) // 2 :]) >= 20,
+        lambda: load.after(killed),
+        lambda s: sum(c.served_by == "primary" for c in s[len(s) // 2 :]) >= 20,
         timeout_s=30,
     )
     load.stop.set()
-    seen = after(load, killed)
-    back = min(t for t, _, by in seen if by == "primary" and t > killed)
-    fallbacks = sum(by.startswith("fallback") for _, _, by in seen)
+    seen = load.after(killed)
+    back = min(c.ended for c in seen if c.served_by == "primary" and c.ended > killed)
+    fallbacks = sum(c.served_by.startswith("fallback") for c in seen)
     retried = retries(server)
     print(
         f"\nkilled pid {primary}; new pid {next(p for p in replaced if p != backup)}; "
         f"primary answering again {back - killed:.2f} s after the kill; "
         f"{fallbacks} answers by the fallback meanwhile; {retried:g} retried model calls"
     )
-    statuses = Counter(status for _, status, _ in load.seen)
+    statuses = Counter(c.status for c in load.calls)
     assert set(statuses) == {200}, statuses  # not one failed client request
-    assert "primary" in {by for _, _, by in seen}
+    assert "primary" in {c.served_by for c in seen}
     assert "Traceback" not in server.log(), server.log()

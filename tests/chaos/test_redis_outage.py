@@ -19,12 +19,11 @@ open ones, without touching the machine's Redis.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +35,7 @@ from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
+from tests.chaos.client_load import steady_load
 from tests.contract.test_ratelimit import REDIS_URL, require_redis
 from tests.e2e.conftest import ACTOR, Server, pasarela_env, running_server, wait_for
 from tests.e2e.tcp_proxy import TcpProxy
@@ -44,29 +44,6 @@ pytestmark = pytest.mark.e2e
 
 OUTAGE_S = 5.0
 PREFIX = "pasarela:rl:endpoint:"  # RedisRateLimiter's default prefix, then the dataplane's key
-
-
-@dataclass
-class Load:
-    """Client threads calling one endpoint in a loop: (when, status, seconds) of each call."""
-
-    url: str
-    seen: list[tuple[float, int, float]] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self.stop.is_set():
-                started = time.monotonic()
-                try:
-                    status = client.post(self.url, json={"inputs": [[1, 2]]}).status_code
-                except httpx.HTTPError:
-                    status = 0
-                self.seen.append((started, status, time.monotonic() - started))
-                time.sleep(0.01)
-
-    def between(self, start: float, end: float) -> list[tuple[float, int, float]]:
-        return [s for s in list(self.seen) if start <= s[0] < end]
 
 
 @dataclass
@@ -115,18 +92,17 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
 def test_predictions_ride_through_a_redis_outage_and_limits_come_back(setup: Setup) -> None:
     server, proxy = setup.server, setup.proxy
     direct = redis.Redis.from_url(REDIS_URL)
-    load = Load(f"{server.url}/v1/endpoints/{setup.steady}/predict")
-    threads = [threading.Thread(target=load.run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
     try:
-        with httpx.Client(base_url=server.url, timeout=10) as caller:
+        with (
+            steady_load(f"{server.url}/v1/endpoints/{setup.steady}/predict", pause_s=0.01) as load,
+            httpx.Client(base_url=server.url, timeout=10) as caller,
+        ):
 
             def tight(n: int) -> list[int]:
                 path = f"/v1/endpoints/{setup.tight}/predict"
                 return [caller.post(path, json={"inputs": [[1]]}).status_code for _ in range(n)]
 
-            wait_for(lambda: len(load.seen), lambda n: n >= 50)
+            wait_for(lambda: len(load.calls), lambda n: n >= 50)
             assert tight(3) == [200, 200, 429]  # counted in Redis
             assert direct.exists(PREFIX + setup.tight)
 
@@ -149,19 +125,16 @@ def test_predictions_ride_through_a_redis_outage_and_limits_come_back(setup: Set
             wait_for(lambda: len(load.between(up_at, time.monotonic())), lambda n: n >= 50)
             metrics = caller.get("/metrics").text
     finally:
-        load.stop.set()
-        for thread in threads:
-            thread.join(15)
         direct.close()
 
     outage = load.between(down_at, up_at)
-    statuses = Counter(status for _, status, _ in load.seen)
-    answered = sum(status == 200 for _, status, _ in outage)
-    slowest_in_outage = max(seconds for _, _, seconds in outage)
-    slowest = max(seconds for _, _, seconds in load.seen)
+    statuses = Counter(c.status for c in load.calls)
+    answered = sum(c.status == 200 for c in outage)
+    slowest_in_outage = max(c.seconds for c in outage)
+    slowest = max(c.seconds for c in load.calls)
     print(
         f"\nredis down {up_at - down_at:.1f} s: {answered} of {len(outage)} requests answered "
-        f"during the outage, {len(load.seen)} in all {dict(statuses)}; slowest request "
+        f"during the outage, {len(load.calls)} in all {dict(statuses)}; slowest request "
         f"{slowest_in_outage * 1000:.0f} ms during the outage, {slowest * 1000:.0f} ms overall; "
         f"over-limit caller during the outage {during_outage}, after it {after_outage}"
     )

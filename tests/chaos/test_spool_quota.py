@@ -24,11 +24,9 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests
@@ -36,9 +34,8 @@ from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
 from pasarela.storage.db import create_engine
 from pasarela.storage.telemetry import TelemetryRepository
-from tests.conftest import POSTGRES_URL
+from tests.chaos.outages import proxied_postgres
 from tests.e2e.conftest import ACTOR, pasarela_env, running_server, wait_for
-from tests.e2e.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -61,12 +58,7 @@ def journal_bytes(root: Path) -> int:
 
 
 def test_a_full_spool_drops_records_never_requests(tmp_path: Path, postgres_url: str) -> None:
-    target = sa.make_url(POSTGRES_URL)
-    proxy = TcpProxy((target.host or "127.0.0.1", target.port or 5432))
-    proxy.up()
-    options = parse_qs(urlsplit(postgres_url).query)["options"][0]
-    url = target.set(port=proxy.port).render_as_string(hide_password=False)
-    proxied = f"{url}?options={options.replace('=', '%3D')}"
+    proxy, proxied = proxied_postgres(postgres_url)
     home = tmp_path / "home"
     registry = open_registry(Settings(home=home, database_url=proxied))
     try:

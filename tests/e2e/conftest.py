@@ -175,12 +175,13 @@ class Server:
         return self.process.returncode
 
 
-def start_server(env: Mapping[str, str], log_path: Path) -> Server:
-    """``pasarela serve --port <free port>`` with ``env``, started but maybe not ready yet."""
+def start_server(env: Mapping[str, str], log_path: Path, *options: str) -> Server:
+    """``pasarela serve --port <free port> OPTIONS…`` with ``env``, started but maybe not
+    ready yet."""
     port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(PASARELA), "serve", "--port", str(port)],
+            [str(PASARELA), "serve", "--port", str(port), *options],
             env=dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,

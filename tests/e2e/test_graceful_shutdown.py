@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ import pytest
 from pasarela.control.endpoints import put_endpoint
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
-from tests.e2e.conftest import ACTOR, assert_clean_exit, pasarela_env, start_server
+from tests.e2e.conftest import ACTOR, assert_clean_exit, pasarela_env, start_server, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -33,11 +32,12 @@ def slow_home(tmp_path: Path) -> Path:
     return home
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_sigterm_turns_readiness_false_then_drains_what_is_in_flight(
-    slow_home: Path, tmp_path: Path
+    slow_home: Path, tmp_path: Path, workers: int
 ) -> None:
     env = pasarela_env(slow_home, PASARELA_SHUTDOWN_DELAY_S="1.5", PASARELA_TEST_DELAY_S="0.8")
-    server = start_server(env, tmp_path / "server.log")
+    server = start_server(env, tmp_path / "server.log", "--workers", str(workers))
     server.wait_ready()
     answers: list[httpx.Response | Exception] = []
 
@@ -53,10 +53,15 @@ def test_sigterm_turns_readiness_false_then_drains_what_is_in_flight(
         except httpx.HTTPError as exc:
             answers.append(exc)
 
-    server.process.send_signal(signal.SIGTERM)
-    time.sleep(0.3)
-    # draining: not ready any more, but still answering
-    assert httpx.get(f"{server.url}/readyz").json() == {"status": "draining"}
+    if workers > 1:  # every worker must be up, not just the first to answer
+        for _ in range(4 * workers):
+            assert httpx.get(f"{server.url}/readyz").status_code == 200
+    server.process.send_signal(signal.SIGTERM)  # with workers: to the supervisor
+    # The supervisor passes the signal on within half a second (its loop's period).
+    wait_for(lambda: httpx.get(f"{server.url}/readyz").json(), lambda r: r["status"] != "ready")
+    # draining: not ready any more (whichever worker answers), but still answering
+    for _ in range(2 * workers):
+        assert httpx.get(f"{server.url}/readyz").json() == {"status": "draining"}
     assert httpx.get(f"{server.url}/healthz").status_code == 200
     callers = [threading.Thread(target=call) for _ in range(3)]
     for caller in callers:
@@ -68,6 +73,6 @@ def test_sigterm_turns_readiness_false_then_drains_what_is_in_flight(
     assert [a.status_code if isinstance(a, httpx.Response) else a for a in answers] == [200] * 3
     assert all(a.json()["outputs"] == [3] for a in answers if isinstance(a, httpx.Response))
     assert_clean_exit(server, status)
-    assert "readiness is false" in server.log()
+    assert server.log().count("readiness is false") == workers
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{server.url}/healthz")

@@ -7,8 +7,11 @@ traffic before it stops listening. Then uvicorn stops accepting connections and 
 requests in flight (at most ``PASARELA_SHUTDOWN_TIMEOUT_S``), and the app's shutdown drains
 the batchers (queued requests are answered), stops the record writer (every acknowledged
 record is in the journal or the database) and exits. Ctrl-C (SIGINT) skips the delay; a second
-one forces the exit. With ``--workers N`` uvicorn's supervisor stops the workers itself, and
-the delay does not apply.
+one forces the exit.
+
+With ``--workers N`` uvicorn's supervisor passes the SIGTERM on to every worker and waits for
+them; each worker is a ``DrainingServer`` too (``run_workers``), so each turns its readiness
+false, serves the delay, then drains.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import threading
 from types import FrameType
 
 import uvicorn
+from uvicorn.supervisors import multiprocess
 
-__all__ = ["DRAINING", "DrainingServer"]
+__all__ = ["DRAINING", "DrainingServer", "run_workers"]
 
 # uvicorn's own logger: the one `pasarela serve` prints, beside its other lifecycle lines.
 log = logging.getLogger("uvicorn.error")
@@ -46,3 +50,25 @@ class DrainingServer(uvicorn.Server):
         timer = threading.Timer(self.delay_s, uvicorn.Server.handle_exit, (self, sig, frame))
         timer.daemon = True
         timer.start()
+
+
+class _DrainingWorker(multiprocess.Process):
+    """A worker of uvicorn's supervisor that runs a ``DrainingServer``. It is built in the
+    supervisor and unpickled in the worker (spawned), so it reads its delay there, from the
+    environment both share."""
+
+    @property
+    def server(self) -> uvicorn.Server:
+        if self._server is None:
+            from pasarela.settings import Settings
+
+            self._server = DrainingServer(self.config, Settings().shutdown_delay_s)
+        return self._server
+
+
+def run_workers(config: uvicorn.Config) -> None:
+    """``config.workers`` worker processes under uvicorn's supervisor, each a
+    ``DrainingServer`` (what ``uvicorn.run`` does for workers, with that one change)."""
+    # The supervisor builds (and rebuilds, when one dies) its workers by this module name.
+    multiprocess.Process = _DrainingWorker  # type: ignore[misc]
+    multiprocess.Multiprocess(config, sockets=[config.bind_socket()]).run()

@@ -95,7 +95,7 @@ def serve(
     """Serve every endpoint over HTTP."""
     import uvicorn
 
-    from pasarela.api.lifecycle import DrainingServer
+    from pasarela.api.lifecycle import DrainingServer, run_workers
 
     config = settings()
     upgrade(create_engine(config.resolved_database_url))
@@ -122,10 +122,10 @@ def serve(
         "log_level": log_level,
         "access_log": False,
     }
-    if workers > 1:  # uvicorn's supervisor stops the workers (api/lifecycle.py)
-        uvicorn.run("pasarela.api.app:create_app", **options)
+    server_config = uvicorn.Config("pasarela.api.app:create_app", **options)
+    if workers > 1:  # each worker drains on its own (api/lifecycle.py)
+        run_workers(server_config)
     else:
-        server_config = uvicorn.Config("pasarela.api.app:create_app", **options)
         DrainingServer(server_config, config.shutdown_delay_s).run()
 
 

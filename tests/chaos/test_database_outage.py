@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -17,9 +16,9 @@ from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
 from pasarela.storage.db import create_engine
 from pasarela.storage.telemetry import TelemetryRepository
-from tests.conftest import POSTGRES_URL, Trained, row
+from tests.chaos.outages import proxied_postgres
+from tests.conftest import Trained, row
 from tests.e2e.conftest import pasarela_env, running_server, wait_for
-from tests.e2e.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -29,12 +28,7 @@ OUTAGE_S = 30
 def test_predictions_ride_through_a_database_outage(
     tmp_path: Path, trained: Trained, postgres_url: str
 ) -> None:
-    target = sa.make_url(POSTGRES_URL)
-    proxy = TcpProxy((target.host or "127.0.0.1", target.port or 5432))
-    proxy.up()
-    options = parse_qs(urlsplit(postgres_url).query)["options"][0]
-    url = target.set(port=proxy.port).render_as_string(hide_password=False)
-    proxied = f"{url}?options={options.replace('=', '%3D')}"
+    proxy, proxied = proxied_postgres(postgres_url)
     home = tmp_path / "home"
     registry = open_registry(Settings(home=home, database_url=proxied))
     registry.register_estimator("cancer", trained.model, train_data=trained.frame, target="target")
