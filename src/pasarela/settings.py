@@ -192,6 +192,10 @@ class Settings(BaseSettings):
     rate_limit_redis_url: str | None = None
     """Count rate limits in this Redis, shared by every server; unset: per process."""
 
+    cache_redis_url: str | None = None
+    """The Redis that endpoints with ``cache: {backend: redis}`` keep answers in, shared by
+    every server; unset: such endpoints cannot serve (``memory`` caches need nothing)."""
+
     default_key_rate_limit: str | None = None
     """The rate limit of keys that set none, e.g. ``100/s burst=200``; unset: none."""
 

@@ -141,7 +141,7 @@ async def erase_subject(request: Request, subject_id: str) -> Response:
     actor = _principal(request).subject
     counts = await asyncio.to_thread(repo.erase, subject_id, actor=actor)
     plane: DataPlane = request.app.state.dataplane
-    counts["cached_answers"] = plane.forget_subject(subject_id)
+    counts["cached_answers"] = await plane.forget_subject(subject_id)
     return _json(counts)
 
 

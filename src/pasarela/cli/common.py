@@ -18,6 +18,7 @@ from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
 from pasarela.registry.service import Registry
 from pasarela.settings import Settings
+from pasarela.storage.db import database_problem
 
 console = Console()
 # Errors stay on one line whatever the terminal width, so logs and pipes keep them whole.
@@ -50,8 +51,7 @@ def reports_errors(fn: F) -> F:
         except PasarelaError as exc:
             code, message = exc.code, exc.message
         except SQLAlchemyError as exc:
-            cause = getattr(exc, "orig", None) or exc
-            code, message = "database_error", (str(cause).splitlines() or [repr(cause)])[0]
+            code, message = "database_error", database_problem(exc)
         err_console.print(
             Text.assemble(("error", "bold red"), f" [{code}] {message}"), highlight=False
         )

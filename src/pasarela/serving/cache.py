@@ -1,9 +1,9 @@
 """The response cache: exact-match answers by endpoint, version and canonical input.
 
-An endpoint's ``cache`` section turns it on (one cache per endpoint, in the server's memory):
+An endpoint's ``cache`` section turns it on (one cache per endpoint):
 
 ```yaml
-cache: {ttl_s: 60, max_entries: 10000, stale_s: 3600, serve: true}
+cache: {backend: memory, ttl_s: 60, max_entries: 10000, stale_s: 3600, serve: true}
 fallback: [churn-small@1, {cached: true}]
 ```
 
@@ -15,21 +15,29 @@ fallback: [churn-small@1, {cached: true}]
 
 The key is a SHA-256 of the version and the inputs serialised canonically (object keys
 sorted), so ``{"a": 1, "b": 2}`` and ``{"b": 2, "a": 1}`` are one entry. Only answers of the
-chosen version are stored, never a fallback's. Memory is bounded: at most ``max_entries``,
-least recently used first out. Each entry remembers the hash of its data subject
-(``X-Subject-Id``), so an erasure (``pasarela subjects erase``) drops the subject's entries:
-at once in the server that erased, and within one snapshot poll in the others (they read the
-erasures table).
+chosen version are stored, never a fallback's. Each entry remembers the hash of its data
+subject (``X-Subject-Id``), so an erasure (``pasarela subjects erase``) drops the subject's
+entries: at once in the server that erased, and within one snapshot poll in the others (they
+read the erasures table).
+
+Two backends behind one interface (``ResponseCache``, all of it async but ``key``):
+
+- ``memory`` (``MemoryResponseCache``): in the server's memory, at most ``max_entries``,
+  least recently used first out.
+- ``redis`` (``serving/cache_redis.py``): shared by every server, bounded by TTLs and the
+  Redis ``maxmemory`` policy; when Redis is away a lookup raises ``CacheUnavailable`` (the
+  data plane takes it for a miss) and a store is skipped.
 """
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pasarela.storage.telemetry import subject_hash
 from pasarela.types import JSON, VersionId
 
-__all__ = ["CacheConfig", "ResponseCache"]
+__all__ = ["CacheConfig", "CacheUnavailable", "MemoryResponseCache", "ResponseCache"]
 
 
 class CacheConfig(BaseModel):
@@ -45,13 +53,59 @@ class CacheConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    backend: Literal["memory", "redis"] = "memory"
+    """``memory``: each server its own; ``redis``: shared by every server, in the Redis at
+    ``PASARELA_CACHE_REDIS_URL``."""
     ttl_s: float = Field(default=60.0, gt=0)
     """How long an answer is served from the cache."""
     max_entries: int = Field(default=10_000, ge=1, le=10_000_000)
+    """The memory backend's bound; Redis is bounded by its ``maxmemory`` policy instead."""
     stale_s: float = Field(default=3600.0, ge=0)
     """How long an answer may still stand in for a failing model (a ``cached`` link)."""
     serve: bool = True
     """Answer from the cache; false: keep it only for the fallback chain."""
+
+
+class CacheUnavailable(Exception):
+    """The cache's store could not be reached: a lookup found nothing, an erasure did not
+    happen (yet)."""
+
+
+class ResponseCache(abc.ABC):
+    """One endpoint's cache (module docstring): the interface both backends implement."""
+
+    __slots__ = ("config",)
+
+    def __init__(self, config: CacheConfig) -> None:
+        self.config = config
+
+    @staticmethod
+    def key(version: VersionId, inputs: Sequence[Any]) -> bytes:
+        """SHA-256 of the version and the inputs, object keys sorted.
+
+        >>> ResponseCache.key(VersionId("churn", 3), [{"b": 2, "a": 1}]).hex()[:12]
+        '430eeaeb91ee'
+        """
+        canonical = orjson.dumps(
+            [version.model, version.version, inputs],
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+        )
+        return hashlib.sha256(canonical).digest()
+
+    @abc.abstractmethod
+    async def get(self, key: bytes, *, stale: bool = False) -> list[JSON] | None:
+        """The stored answer: fresh (within ``ttl_s``), or with ``stale`` within ``stale_s``
+        more; None otherwise. Raises ``CacheUnavailable`` when the store cannot be asked."""
+
+    @abc.abstractmethod
+    async def put(self, key: bytes, outputs: list[JSON], *, subject: str | None) -> None:
+        """Store an answer (``subject``: the data subject's id, or None). Never raises and
+        never waits on the network: a store that cannot be made is dropped."""
+
+    @abc.abstractmethod
+    async def erase(self, subject_sha256: str) -> int:
+        """Drop every entry of a data subject (by the hash of its id); how many. Raises
+        ``CacheUnavailable`` when the store cannot be reached."""
 
 
 @dataclass(slots=True)
@@ -62,26 +116,25 @@ class _Entry:
     """SHA-256 of the data subject's id, as the erasures table keeps it."""
 
 
-class ResponseCache:
-    """One endpoint's cache (module docstring).
+class MemoryResponseCache(ResponseCache):
+    """One endpoint's cache in this server's memory.
 
+    >>> import asyncio
     >>> now = [0.0]
-    >>> cache = ResponseCache(CacheConfig(ttl_s=10, stale_s=100), clock=lambda: now[0])
+    >>> cache = MemoryResponseCache(CacheConfig(ttl_s=10, stale_s=100), clock=lambda: now[0])
     >>> key = cache.key(VersionId("churn", 3), [{"b": 2, "a": 1}])
-    >>> cache.put(key, [0.9], subject=None)
-    >>> cache.get(key) == cache.get(cache.key(VersionId("churn", 3), [{"a": 1, "b": 2}])) == [0.9]
-    True
+    >>> asyncio.run(cache.put(key, [0.9], subject=None))
     >>> now[0] = 50.0
-    >>> cache.get(key), cache.get(key, stale=True)
+    >>> asyncio.run(cache.get(key)), asyncio.run(cache.get(key, stale=True))
     (None, [0.9])
     """
 
-    __slots__ = ("_by_subject", "_clock", "_entries", "config")
+    __slots__ = ("_by_subject", "_clock", "_entries")
 
     def __init__(
         self, config: CacheConfig | None = None, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.config = config or CacheConfig()
+        super().__init__(config or CacheConfig())
         self._clock = clock
         self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
         self._by_subject: dict[str, set[bytes]] = {}
@@ -89,17 +142,7 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    @staticmethod
-    def key(version: VersionId, inputs: Sequence[Any]) -> bytes:
-        canonical = orjson.dumps(
-            [version.model, version.version, inputs],
-            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
-        )
-        return hashlib.sha256(canonical).digest()
-
-    def get(self, key: bytes, *, stale: bool = False) -> list[JSON] | None:
-        """The stored answer: fresh (within ``ttl_s``), or with ``stale`` within ``stale_s``
-        more; None otherwise."""
+    async def get(self, key: bytes, *, stale: bool = False) -> list[JSON] | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -112,7 +155,7 @@ class ResponseCache:
         self._entries.move_to_end(key)
         return entry.outputs
 
-    def put(self, key: bytes, outputs: list[JSON], *, subject: str | None) -> None:
+    async def put(self, key: bytes, outputs: list[JSON], *, subject: str | None) -> None:
         hashed = subject_hash(subject) if subject else None
         if key in self._entries:
             self._drop(key)
@@ -122,8 +165,7 @@ class ResponseCache:
         while len(self._entries) > self.config.max_entries:
             self._drop(next(iter(self._entries)))
 
-    def erase(self, subject_sha256: str) -> int:
-        """Drop every entry of a data subject (by the hash of its id); how many."""
+    async def erase(self, subject_sha256: str) -> int:
         keys = self._by_subject.pop(subject_sha256, set())
         for key in keys:
             self._entries.pop(key, None)

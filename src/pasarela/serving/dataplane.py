@@ -44,7 +44,13 @@ from pasarela.security.ratelimit.base import headers as limit_headers
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.serving.batching import Batcher, BatchResult
 from pasarela.serving.breaker import STATE_VALUES, Breaker, BreakerConfig, Transition
-from pasarela.serving.cache import CacheConfig, ResponseCache
+from pasarela.serving.cache import (
+    CacheConfig,
+    CacheUnavailable,
+    MemoryResponseCache,
+    ResponseCache,
+)
+from pasarela.serving.cache_redis import RedisCacheClient, RedisResponseCache
 from pasarela.serving.health import EndpointHealth, HealthThresholds, endpoint_conditions
 from pasarela.serving.protection import Protection, Side, guard, protection_of
 from pasarela.serving.retry import RetryPolicy
@@ -64,6 +70,7 @@ from pasarela.serving.snapshot import (
     load_key,
 )
 from pasarela.settings import Settings
+from pasarela.storage.db import database_problem
 from pasarela.storage.keys import KeyRepository
 from pasarela.storage.subjects import SubjectRepository
 from pasarela.storage.telemetry import subject_hash
@@ -135,6 +142,8 @@ class DataPlane:
         self._erasures_seen = datetime.now(UTC)
         self._jwks_refresher: asyncio.Task[None] | None = None
         self._shadow_tasks: set[asyncio.Task[None]] = set()
+        # The one connection to the cache's Redis, made when an endpoint first needs it.
+        self._cache_redis: RedisCacheClient | None = None
         # Who may call: the keys come with each snapshot; a token verifier, when configured,
         # lives as long as the process (its JWKS refreshes on its own schedule).
         self.jwt = JwtVerifier(settings) if JwtVerifier.configured(settings) else None
@@ -175,6 +184,8 @@ class DataPlane:
         for endpoint in self.snapshot.endpoints.values():
             for served in _batchers_of(endpoint):
                 await served.batcher.close()
+        if self._cache_redis is not None:
+            await self._cache_redis.close()
         for loaded in self._loaded.values():
             loaded.runtime.unload()
         self._executor.shutdown(wait=True)
@@ -186,10 +197,9 @@ class DataPlane:
                 await self.refresh()
                 await self._forget_erased()
             except SQLAlchemyError as exc:  # the database is away: one line per poll
-                cause = getattr(exc, "orig", None) or exc
                 log.warning(
                     "snapshot refresh failed (%s); still serving revision %s",
-                    (str(cause).splitlines() or [type(cause).__name__])[0],
+                    database_problem(exc),
                     self.snapshot.revision,
                 )
             except Exception:  # a failed refresh keeps the current snapshot
@@ -203,23 +213,37 @@ class DataPlane:
         if not any(e.cache is not None for e in self.snapshot.endpoints.values()):
             return
         repo = SubjectRepository(self.registry.repo.engine)
-        digests, self._erasures_seen = await asyncio.to_thread(
-            repo.erased_since, self._erasures_seen
-        )
+        digests, seen = await asyncio.to_thread(repo.erased_since, self._erasures_seen)
+        reached = True
         for digest in digests:
-            self._forget(digest)
+            reached = (await self._forget(digest))[1] and reached
+        if reached:  # else the next poll erases them all again (erasing twice is harmless)
+            self._erasures_seen = seen
 
-    def forget_subject(self, subject_id: str) -> int:
-        """Drop a data subject's answers from every response cache of this server (the
-        erasure route calls it; other servers learn it from their next poll)."""
-        return self._forget(subject_hash(subject_id))
+    async def forget_subject(self, subject_id: str) -> int:
+        """Drop a data subject's answers from every response cache of this server, and from
+        the shared Redis one (the erasure route calls it; other servers learn it from their
+        next poll); how many. A Redis that cannot be reached is erased from at a later poll."""
+        erased, reached = await self._forget(subject_hash(subject_id))
+        if not reached:
+            log.warning(
+                "the response cache's Redis is away: a subject's answers there are erased at "
+                "the next poll that reaches it (they cannot be served meanwhile)"
+            )
+        return erased
 
-    def _forget(self, digest: str) -> int:
-        return sum(
-            endpoint.cache.erase(digest)
-            for endpoint in self.snapshot.endpoints.values()
-            if endpoint.cache is not None
-        )
+    async def _forget(self, digest: str) -> tuple[int, bool]:
+        """Erase a subject (by hash) from every cache; how many answers, and whether every
+        cache was reached."""
+        erased, reached = 0, True
+        for endpoint in self.snapshot.endpoints.values():
+            if endpoint.cache is None:
+                continue
+            try:
+                erased += await endpoint.cache.erase(digest)
+            except CacheUnavailable:
+                reached = False
+        return erased, reached
 
     async def refresh(self, *, force: bool = False) -> None:
         """Rebuild the snapshot if the control plane changed (or ``force``)."""
@@ -289,6 +313,7 @@ class DataPlane:
         error = item.error or failed
         policy = None
         protection = None
+        cache = None
         if error is None:
             try:
                 policy = self._policy(spec, versions, item.state)
@@ -296,6 +321,11 @@ class DataPlane:
             except (ConfigurationError, ValidationError, KeyError) as exc:
                 message = exc.message if isinstance(exc, ConfigurationError) else str(exc)
                 error = ConfigurationError(f"policy {spec.policy!r}: {message}")
+        if error is None:
+            try:
+                cache = self._cache_of(spec)
+            except ConfigurationError as exc:
+                error = exc
         if error is not None:
             log.error("endpoint %s cannot serve: %s", spec.name, error.message)
             return ServedEndpoint(spec, None, versions, {}, timeout_s, error)
@@ -320,10 +350,22 @@ class DataPlane:
             shadow_gate=gate,
             protection=protection,
             fallback=self._fallback_links(item, served, plan),
-            cache=ResponseCache(CacheConfig.model_validate(spec.cache))
-            if spec.cache is not None
-            else None,
+            cache=cache,
         )
+
+    def _cache_of(self, spec: EndpointSpec) -> ResponseCache | None:
+        """The endpoint's response cache, of the backend its ``cache`` section names."""
+        if spec.cache is None:
+            return None
+        config = CacheConfig.model_validate(spec.cache)
+        if config.backend == "memory":
+            return MemoryResponseCache(config)
+        url = self.settings.cache_redis_url
+        if not url:
+            raise ConfigurationError("cache backend redis needs PASARELA_CACHE_REDIS_URL")
+        if self._cache_redis is None:
+            self._cache_redis = RedisCacheClient(url)
+        return RedisResponseCache(config, spec.name, self._cache_redis)
 
     def _fallback_links(
         self, item: EndpointPlan, served: Mapping[VersionId, ServedVersion], plan: Plan
@@ -750,9 +792,7 @@ class DataPlane:
         if cache is not None:
             key = cache.key(served.id, inputs)
             if cache.config.serve:
-                hit = cache.get(key)
-                outcome = "miss" if hit is None else "hit"
-                self.metrics.cache.labels(request.endpoint, outcome).inc()
+                hit = await self._cached(request.endpoint, cache, key, stale=False)
                 if hit is not None:
                     latency_s = time.perf_counter() - started
                     why = f"cache; {reason}"
@@ -763,8 +803,22 @@ class DataPlane:
             request, endpoint, served, inputs, reason, started, budget, key
         )
         if cache is not None and prediction.served_by == "primary":
-            cache.put(key, prediction.outputs, subject=request.subject_id)
+            await cache.put(key, prediction.outputs, subject=request.subject_id)
         return prediction
+
+    async def _cached(
+        self, endpoint: str, cache: ResponseCache, key: bytes, *, stale: bool
+    ) -> list[Any] | None:
+        """The cache's answer (``stale``: for a cached link), the lookup counted by outcome;
+        None when there is none, or when the cache cannot be asked."""
+        try:
+            found = await cache.get(key, stale=stale)
+        except CacheUnavailable:
+            found, outcome = None, "error"
+        else:
+            outcome = "miss" if found is None else "stale" if stale else "hit"
+        self.metrics.cache.labels(endpoint, outcome).inc()
+        return found
 
     async def _chain(
         self,
@@ -800,9 +854,7 @@ class DataPlane:
                 )
             if isinstance(link, CachedAnswer):
                 assert endpoint.cache is not None  # the manifest requires it
-                stale = endpoint.cache.get(key, stale=True)
-                outcome = "miss" if stale is None else "stale"
-                self.metrics.cache.labels(request.endpoint, outcome).inc()
+                stale = await self._cached(request.endpoint, endpoint.cache, key, stale=True)
                 if stale is not None:
                     latency_s = time.perf_counter() - started
                     return self._answered(

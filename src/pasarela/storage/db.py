@@ -49,6 +49,13 @@ def write(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield conn
 
 
+def database_problem(exc: sa.exc.SQLAlchemyError) -> str:
+    """The driver's first line about a database error (``connection refused …``), for one-line
+    logs and messages: SQLAlchemy's own text adds the statement and a link."""
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).splitlines() or [type(cause).__name__])[0]
+
+
 def upsert_insert(engine: sa.Engine | sa.Connection, table: sa.Table) -> Any:
     """An INSERT with ``on_conflict_do_nothing`` / ``on_conflict_do_update`` for the engine's
     dialect (SQLite and PostgreSQL spell them alike)."""

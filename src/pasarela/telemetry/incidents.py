@@ -26,6 +26,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from pasarela.storage.db import database_problem
 from pasarela.storage.incidents import Change, IncidentRepository
 from pasarela.telemetry.notifiers import Notifier
 from pasarela.types import Condition
@@ -100,7 +103,10 @@ class IncidentWatch:
         while not stop.is_set():
             try:
                 changes = await asyncio.to_thread(self.tick, self.local())
-            except Exception:  # the database is down: the next tick reports again
+            except SQLAlchemyError as exc:  # the database is away: the next tick reports again
+                log.warning("incident watch: report failed (%s)", database_problem(exc))
+                changes = []
+            except Exception:
                 log.exception("incident watch: report failed")
                 changes = []
             for change in changes:

@@ -129,7 +129,8 @@ class Metrics:
         self.cache = Counter(
             "pasarela_cache_lookups",
             "Response cache lookups, by outcome: hit, miss, stale (a stale answer given by a "
-            "cached fallback link).",
+            "cached fallback link), error (the cache's Redis could not be asked: taken for a "
+            "miss).",
             ["endpoint", "outcome"],
             registry=self.registry,
         )
