@@ -296,7 +296,7 @@ async def test_without_redis_the_limiter_falls_back_to_memory_and_hides_the_pass
         DEAD_REDIS, fallback=fallback, cooldown_s=0.0, on_fallback=lambda: counted.append(1)
     )
     limit = Limit(rate=0.001, burst=3)
-    with caplog.at_level(logging.WARNING, logger="pasarela.security.ratelimit.redis"):
+    with caplog.at_level(logging.WARNING, logger="pasarela.storage.redis_health"):
         decisions = [await limiter.acquire("k", limit) for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
     assert limiter.fallbacks == len(counted) == 4
@@ -332,7 +332,7 @@ async def test_a_redis_error_falls_back_and_redis_is_used_again_once_it_answers(
     limit = Limit(rate=1.0, burst=2)
     try:
         await client.set(f"{prefix}k", "not a hash")  # WRONGTYPE from the script
-        with caplog.at_level(logging.WARNING, logger="pasarela.security.ratelimit.redis"):
+        with caplog.at_level(logging.WARNING, logger="pasarela.storage.redis_health"):
             assert (await limiter.acquire("k", limit)).allowed
             assert limiter.fallbacks == 1
             assert "WRONGTYPE" in caplog.text

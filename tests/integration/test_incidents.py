@@ -40,14 +40,6 @@ timeout_s: 2
 
 
 @pytest.fixture
-def mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "mode"
-    path.write_text("ok")
-    monkeypatch.setenv("PASARELA_TEST_MODE_FILE", str(path))
-    return path
-
-
-@pytest.fixture
 def receiver() -> Iterator[WebhookReceiver]:
     with webhook_receiver() as found:
         yield found

@@ -32,15 +32,6 @@ fallback: [backup@1, {static: -1}]
 
 
 @pytest.fixture
-def mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The primary's behaviour: write ``ok``, ``fail`` or ``hang:SECONDS`` here."""
-    path = tmp_path / "mode"
-    path.write_text("ok")
-    monkeypatch.setenv("PASARELA_TEST_MODE_FILE", str(path))
-    return path
-
-
-@pytest.fixture
 async def app(settings: Settings, registry: Registry, mode: Path) -> AsyncIterator[PasarelaAPI]:
     registry.register("primary", entrypoint="pasarela.testing:SwitchableModel")
     registry.register("backup", entrypoint="pasarela.testing:row_sums")

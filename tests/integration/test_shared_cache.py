@@ -35,15 +35,6 @@ fallback: [{{cached: true}}, {{static: -1}}]
 
 
 @pytest.fixture
-def mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The primary's behaviour, for every app of the test: ``ok`` or ``fail``."""
-    path = tmp_path / "mode"
-    path.write_text("ok")
-    monkeypatch.setenv("PASARELA_TEST_MODE_FILE", str(path))
-    return path
-
-
-@pytest.fixture
 def endpoint() -> str:
     """A name of its own: the endpoint's name is in its Redis keys, shared by every run."""
     return f"shared-{uuid.uuid4().hex[:12]}"

@@ -12,31 +12,21 @@ A limiter must not take the service down with it: when Redis is unreachable or a
 an error, the check goes to a per-process ``MemoryRateLimiter`` instead (each process then
 admits up to the full limit on its own), Redis is left alone for ``cooldown_s``, and the idle
 connections are closed, since they died with it. One warning is logged per outage (at most
-one a minute while Redis flaps), and one line when Redis answers again.
+one a minute while Redis flaps), and one line when Redis answers again
+(``storage/redis_health.py``, shared with the response cache).
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import math
 import time
 from collections.abc import Callable
 from typing import Final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from pasarela.security.ratelimit.base import Limit, RateDecision, check_cost, decide
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
-
-log = logging.getLogger(__name__)
-
-WARN_EVERY_S: Final = 60.0
-"""At most one warning about an unreachable Redis per this many seconds."""
+from pasarela.storage.redis_health import RedisHealth, open_redis
 
 # base.take, line for line; KEYS[1] is the bucket (a hash of tokens and ts, the server time in
 # seconds), ARGV the limit's rate and burst and the cost. Numbers go back to Redis and to the
@@ -71,35 +61,6 @@ return {allowed, left}
 """
 
 
-def redact_url(url: str) -> str:
-    """``url`` with its password (in the authority or a ``password=`` parameter) replaced.
-
-    >>> redact_url("redis://app:hunter2@cache:6379/0?password=hunter2")
-    'redis://app:***@cache:6379/0?password=%2A%2A%2A'
-    """
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        userinfo, _, hostport = netloc.rpartition("@")
-        netloc = f"{userinfo.partition(':')[0]}:***@{hostport}"
-    query = parts.query
-    if "password" in query.lower():
-        query = urlencode(
-            [
-                (name, "***" if name.lower() == "password" else value)
-                for name, value in parse_qsl(query, keep_blank_values=True)
-            ]
-        )
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
-
-
-def _secrets(url: str) -> list[str]:
-    parts = urlsplit(url)
-    found = [parts.password] if parts.password else []
-    found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password" and v]
-    return found
-
-
 class RedisRateLimiter:
     """Token buckets in the Redis at ``url``, under the keys ``prefix + key``. Example::
 
@@ -126,76 +87,47 @@ class RedisRateLimiter:
         clock: Callable[[], float] = time.monotonic,
         on_fallback: Callable[[], object] | None = None,
     ) -> None:
-        self.url = redact_url(url)
         self.prefix = prefix
         self.fallback = fallback if fallback is not None else MemoryRateLimiter()
         self.fallbacks = 0
-        self.errors = 0
-        self.cooldown_s = cooldown_s
         self.on_fallback = on_fallback
-        self._clock = clock
-        self._secrets = _secrets(url)
-        # redis-py retries 3 times with backoff by default: a request would wait for all of
-        # them before falling back. One try, then the fallback.
-        self._redis = aioredis.Redis.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=socket_timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
+        self._redis = open_redis(url, socket_timeout=socket_timeout)
         self._script = self._redis.register_script(SCRIPT)
-        self._down_until = -math.inf
-        self._warned_at = -math.inf
-        self._failing = False
-        self._warned = False
-        """Whether this outage's warning was logged (not when Redis flaps within a minute)."""
+        self.health = RedisHealth(
+            self._redis,
+            url,
+            "rate limiter",
+            "limiting per process instead",
+            cooldown_s=cooldown_s,
+            clock=clock,
+        )
+
+    @property
+    def url(self) -> str:
+        """The Redis URL, its password hidden."""
+        return self.health.url
+
+    @property
+    def errors(self) -> int:
+        return self.health.errors
 
     async def acquire(self, key: str, limit: Limit, cost: int = 1) -> RateDecision:
         """Take ``cost`` tokens from ``key``'s bucket if it holds them (see ``RateLimiter``)."""
         check_cost(limit, cost)
-        if self._clock() >= self._down_until:
+        if self.health.up:
             try:
                 allowed, tokens = await self._script(
                     keys=[self.prefix + key], args=[limit.rate, limit.burst, cost]
                 )
             except (RedisError, OSError) as exc:
-                self._failed(exc)
-                # The pool's idle connections died with Redis (or with the path to it): once
-                # it is back, each would fail once more and restart the cooldown.
-                with contextlib.suppress(RedisError, OSError):
-                    await self._redis.connection_pool.disconnect(inuse_connections=False)
+                await self.health.failed(exc)
             else:
-                if self._failing:
-                    self._failing = False
-                    if self._warned:
-                        log.warning("rate limits are shared through Redis at %s again", self.url)
+                self.health.answered()
                 return decide(limit, cost, bool(allowed), float(tokens))
         self.fallbacks += 1
         if self.on_fallback is not None:
             self.on_fallback()
         return await self.fallback.acquire(key, limit, cost)
-
-    def _failed(self, exc: BaseException) -> None:
-        now = self._clock()
-        self.errors += 1
-        self._down_until = now + self.cooldown_s
-        if self._failing:  # the outage already warned of (or chose not to)
-            return
-        self._failing = True
-        self._warned = now - self._warned_at >= WARN_EVERY_S
-        if not self._warned:
-            return
-        self._warned_at = now
-        reason = f"{type(exc).__name__}: {exc}"
-        for secret in self._secrets:  # a driver may echo what it was given
-            reason = reason.replace(secret, "***")
-        log.warning(
-            "rate limiter cannot use Redis at %s (%s); limiting per process instead "
-            "(fallbacks so far: %d)",
-            self.url,
-            reason,
-            self.fallbacks + 1,
-        )
 
     async def close(self) -> None:
         """Close the connections to Redis and forget the fallback's buckets."""
