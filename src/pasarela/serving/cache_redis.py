@@ -108,9 +108,10 @@ class RedisCacheClient:
             self.health.answered()
 
     async def settle(self) -> None:
-        """Wait for the stores in flight (each bounded by the socket timeout)."""
-        while self._stores:
-            await asyncio.gather(*self._stores, return_exceptions=True)
+        """Wait for the stores in flight now (each bounded by the socket timeout); not for
+        those started meanwhile, which under steady traffic would never end."""
+        if self._stores:
+            await asyncio.gather(*list(self._stores), return_exceptions=True)
 
     async def call(self, command: Callable[[aioredis.Redis], Awaitable[T]]) -> T:
         """``command`` on the client, unless Redis is in its cooldown; ``CacheUnavailable``
