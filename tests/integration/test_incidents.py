@@ -6,6 +6,7 @@ nothing to fall back to is a P0."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,8 @@ async def test_a_failing_primary_opens_an_incident_that_closes_when_it_recovers(
     )
     keys = {c["key"]: c["summary"] for c in incident["conditions"]}
     assert keys["breaker:primary@1"].startswith("breaker of primary@1 open")
-    assert keys["fallbacks"].startswith("fallback links answered 6 of 6 requests")
+    # every answer in the window came from the fallback (how many depends on when it looked)
+    assert re.match(r"fallback links answered (\d+) of \1 requests", keys["fallbacks"])
 
     acked = await client.post(f"/admin/incidents/{incident['id']}/acknowledge")
     assert acked.status_code == 200 and acked.json()["acknowledged_by"] == "anonymous"
@@ -152,7 +154,8 @@ async def test_an_endpoint_with_nothing_to_fall_back_to_is_down(
         assert reply.status_code == 502
     (incident,) = await until(client, "open", 1)
     assert incident["severity"] == "P0"
-    assert incident["title"] == "bare: down: 5 of 5 requests failed in 1 s"
+    # every request in the window failed (at least min_requests of them when it looked)
+    assert re.fullmatch(r"bare: down: (\d+) of \1 requests failed in 1 s", incident["title"])
 
 
 async def test_incident_routes_refuse_bad_input_with_clear_errors(client: AsyncClient) -> None:

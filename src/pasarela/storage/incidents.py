@@ -55,6 +55,8 @@ class IncidentRepository:
             by_group.setdefault(condition.group, []).append(condition)
         stamp = now.timestamp()
         changes: list[Change] = []
+        if not seen and not self._any_open():
+            return changes  # the usual report: nothing wrong, nothing open, no write lock taken
         with write(self.engine) as conn:
             query = sa.select(t).where(t.c.open_group.is_not(None)).with_for_update()
             open_rows = {row.group: row for row in conn.execute(query)}
@@ -115,6 +117,12 @@ class IncidentRepository:
                 if kind is not None:
                     changes.append(Change(kind, _incident(conn, incident_id)))
         return changes
+
+    def _any_open(self) -> bool:
+        t = schema.incidents
+        with self.engine.connect() as conn:
+            query = sa.select(t.c.id).where(t.c.open_group.is_not(None)).limit(1)
+            return conn.execute(query).first() is not None
 
     def list(self, status: Status = "open", limit: int = 100) -> list[dict[str, Any]]:
         """Newest first."""
