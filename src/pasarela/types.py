@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 DType = Literal["float", "int", "bool", "str"]
+
+Isolation = Literal["thread", "process"]
+"""Where a version runs: in the server's process (``thread``, the default) or in a child
+process of its own (``process``: ``runtimes/process.py``)."""
 JSON = Any
 
 
@@ -162,7 +166,7 @@ class EndpointSpec:
     """How long one link of the fallback chain may take before the next one answers."""
     cache: Mapping[str, JSON] | None = None
     """The ``cache`` section as applied (``serving/cache.CacheConfig``); None: no cache."""
-    isolation: str = "thread"
+    isolation: Isolation = "thread"
     """Where its versions run: ``thread`` (in the server's process) or ``process`` (each in a
     child process of its own, ``runtimes/process.py``)."""
     retries: Mapping[str, JSON] | None = None

@@ -20,7 +20,7 @@ from pasarela.security.ratelimit.base import Limit
 from pasarela.serving.breaker import BreakerConfig
 from pasarela.serving.cache import CacheConfig
 from pasarela.serving.retry import RetryConfig
-from pasarela.types import BatchingConfig, EndpointSpec, ShadowSpec
+from pasarela.types import BatchingConfig, EndpointSpec, Isolation, ShadowSpec
 
 NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
 
@@ -76,7 +76,7 @@ class EndpointManifest(_Strict):
     """How long one link may take before the next answers (default: half the request's
     deadline when a fallback is declared)."""
     cache: CacheConfig | None = None
-    isolation: Literal["thread", "process"] = "thread"
+    isolation: Isolation = "thread"
     """``process``: each version runs in a child process of its own; a model that crashes
     or is killed then takes only its child down (and a new one replaces it)."""
     retries: RetryConfig | None = None

@@ -16,7 +16,14 @@ from pasarela.runtimes import create_runtime
 from pasarela.runtimes.sklearn import SKOPS_TRUSTED_TAG
 from pasarela.storage.artifacts import ArtifactStore
 from pasarela.storage.repository import Repository
-from pasarela.types import ModelVersion, PayloadReader, Runtime, RuntimeContext, VersionId
+from pasarela.types import (
+    Isolation,
+    ModelVersion,
+    PayloadReader,
+    Runtime,
+    RuntimeContext,
+    VersionId,
+)
 
 _KIND_BY_SUFFIX = {
     ".joblib": "sklearn",
@@ -154,10 +161,11 @@ class Registry:
         finally:
             runtime.unload()
 
-    def load(self, version: ModelVersion) -> Runtime:
-        """A loaded runtime for ``version``; its artifact is verified against its hash first."""
+    def load(self, version: ModelVersion, isolation: Isolation = "thread") -> Runtime:
+        """A loaded runtime for ``version`` (in a child process of its own with ``isolation=
+        "process"``); its artifact is verified against its hash first."""
         path = self.store.fetch(version.artifact_sha256) if version.artifact_sha256 else None
-        runtime = create_runtime(version.kind)
+        runtime = create_runtime(version.kind, isolation=isolation)
         runtime.load(RuntimeContext(version=version, artifact_path=path))
         return runtime
 

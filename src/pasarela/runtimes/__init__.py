@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pasarela.plugins import PluginRegistry
-from pasarela.types import Runtime
+from pasarela.types import Isolation, Runtime
 
 runtimes = PluginRegistry(
     "pasarela.runtimes",
@@ -15,10 +13,6 @@ runtimes = PluginRegistry(
         "python": "pasarela.runtimes.python:PythonRuntime",
     },
 )
-
-Isolation = Literal["thread", "process"]
-"""Where a version runs: in the server's process (``thread``, the default) or in a child
-process of its own (``process``: ``runtimes/process.py``)."""
 
 
 def create_runtime(kind: str, *, isolation: Isolation = "thread") -> Runtime:

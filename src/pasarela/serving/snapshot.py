@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pasarela.errors import PasarelaError
 from pasarela.guards.schema import PositionalRowChecker, RowChecker, checker_for
 from pasarela.registry.service import Registry, parse_ref
-from pasarela.runtimes import create_runtime
 from pasarela.serving.batching import Batcher
 from pasarela.serving.breaker import Breaker
 from pasarela.serving.cache import ResponseCache
@@ -26,7 +25,6 @@ from pasarela.types import (
     ModelVersion,
     Policy,
     Runtime,
-    RuntimeContext,
     VersionId,
 )
 
@@ -195,7 +193,7 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
                 loaded[key] = previous[key]
                 continue
             try:
-                runtime = _load(registry, version, spec.isolation)
+                runtime = registry.load(version, spec.isolation)
             except PasarelaError as exc:
                 failed[key] = exc
                 continue
@@ -220,13 +218,3 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
 
 def _keys(spec: EndpointSpec, versions: tuple[ModelVersion, ...]) -> list[VersionId]:
     return [load_key(spec, v.id) for v in versions]
-
-
-def _load(registry: Registry, version: ModelVersion, isolation: str) -> Runtime:
-    """``registry.load``, in a child process when ``isolation`` is ``process``."""
-    if isolation != "process":
-        return registry.load(version)
-    path = registry.store.fetch(version.artifact_sha256) if version.artifact_sha256 else None
-    runtime = create_runtime(version.kind, isolation="process")
-    runtime.load(RuntimeContext(version=version, artifact_path=path))
-    return runtime
