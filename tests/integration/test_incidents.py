@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,7 @@ import pytest
 from httpx import AsyncClient
 from pydantic import SecretStr
 
-from pasarela.api.app import PasarelaAPI, create_app
-from pasarela.registry.service import Registry
+from pasarela.api.app import PasarelaAPI
 from pasarela.settings import Settings
 from pasarela.telemetry.notifiers import verify_signature
 from tests.integration.test_apply_api import applied, error_of
@@ -62,12 +61,8 @@ def settings(tmp_path: Path, receiver: WebhookReceiver) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings, registry: Registry, mode: Path) -> AsyncIterator[PasarelaAPI]:
-    registry.register("primary", entrypoint="pasarela.testing:SwitchableModel")
-    registry.register("backup", entrypoint="pasarela.testing:row_sums")
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+def app(primary_and_backup: PasarelaAPI) -> PasarelaAPI:
+    return primary_and_backup
 
 
 async def incidents(client: AsyncClient, status: str = "open") -> list[dict[str, Any]]:

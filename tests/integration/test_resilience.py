@@ -6,17 +6,17 @@ reply, the metrics and the request record say who answered and why."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
 
-from pasarela.api.app import PasarelaAPI, create_app
+from pasarela.api.app import PasarelaAPI
 from pasarela.registry.service import Registry
 from pasarela.settings import Settings
 from pasarela.storage.telemetry import TelemetryRepository
+from tests.conftest import Trained, row
 from tests.integration.test_apply_api import applied, error_of, wait_for_records
 
 pytestmark = pytest.mark.anyio
@@ -32,12 +32,8 @@ fallback: [backup@1, {static: -1}]
 
 
 @pytest.fixture
-async def app(settings: Settings, registry: Registry, mode: Path) -> AsyncIterator[PasarelaAPI]:
-    registry.register("primary", entrypoint="pasarela.testing:SwitchableModel")
-    registry.register("backup", entrypoint="pasarela.testing:row_sums")
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+def app(primary_and_backup: PasarelaAPI) -> PasarelaAPI:
+    return primary_and_backup
 
 
 async def ask(client: AsyncClient, **headers: str) -> dict[str, Any]:
@@ -272,3 +268,17 @@ async def test_the_endpoint_page_shows_its_breakers(client: AsyncClient, mode: P
     rows = {b["label"]: b["cells"] for b in data["endpoints"][0]["breakers"]}
     assert rows["primary@1"] == ["primary@1", "policy", "open", "3 failed of 3 in the last 10 s"]
     assert rows["backup@1"][1:3] == ["fallback:1", "closed"]
+
+
+async def test_a_process_isolated_target_that_cannot_load_leaves_the_endpoint_not_ready(
+    client: AsyncClient, registry: Registry, settings: Settings, trained: Trained
+) -> None:
+    version = registry.register_estimator("lost", trained.model)
+    assert version.artifact_sha256 is not None
+    artifact = settings.resolved_artifacts_dir / version.artifact_sha256
+    artifact.chmod(0o600)
+    artifact.write_bytes(b"not the model it was")  # its hash no longer matches: not loaded
+    manifest = "name: lost\npolicy: {type: single, target: lost@1}\nisolation: process\n"
+    await applied(client, manifest)
+    reply = await client.post("/v1/endpoints/lost/predict", json={"inputs": [row(trained)]})
+    assert "cannot serve" in error_of(reply, 503, "not_ready")

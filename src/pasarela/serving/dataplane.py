@@ -309,7 +309,8 @@ class DataPlane:
     ) -> ServedEndpoint:
         spec = item.spec
         timeout_s = spec.timeout_s or self.settings.request_timeout_s
-        failed = next((plan.failed[v] for v in versions if v in plan.failed), None)
+        keys = [load_key(spec, v) for v in versions]
+        failed = next((plan.failed[k] for k in keys if k in plan.failed), None)
         error = item.error or failed
         policy = None
         protection = None
@@ -332,8 +333,9 @@ class DataPlane:
         served = {vid: self._serve_version(spec, vid, plan) for vid in dict.fromkeys(versions)}
         shadow_served = []
         for vid in shadows:
-            if vid in plan.failed:  # a shadow that cannot load never stops the endpoint
-                log.error("shadow %s of %s not loaded: %s", vid, spec.name, plan.failed[vid])
+            key = load_key(spec, vid)
+            if key in plan.failed:  # a shadow that cannot load never stops the endpoint
+                log.error("shadow %s of %s not loaded: %s", vid, spec.name, plan.failed[key])
                 continue
             shadow_served.append(
                 served.get(vid) or self._serve_version(spec, vid, plan, shadow=True)

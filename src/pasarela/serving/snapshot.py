@@ -7,7 +7,6 @@ sees either the old world or the new one, never half of each.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -27,8 +26,6 @@ from pasarela.types import (
     Runtime,
     VersionId,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,23 +195,8 @@ def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) 
                 failed[key] = exc
                 continue
             loaded[key] = LoadedVersion(version, runtime, checker_for(version.signature))
-        error = None
-        if spec.isolation == "process":
-            # The data plane looks for failed targets and shadows by plain VersionId: say it
-            # here, for the isolated ones (a shadow that cannot load is left out, as there).
-            error = next((failed[k] for k in _keys(spec, versions) if k in failed), None)
-            for shadow in shadows:
-                if (key := load_key(spec, shadow.id)) in failed:
-                    log.error("shadow %s of %s not loaded: %s", key, spec.name, failed[key])
-            shadows = tuple(s for s in shadows if load_key(spec, s.id) not in failed)
         state = states.get(spec.name, {})
         plans.append(
-            EndpointPlan(
-                spec, versions, error=error, shadows=shadows, state=state, fallbacks=fallbacks
-            )
+            EndpointPlan(spec, versions, shadows=shadows, state=state, fallbacks=fallbacks)
         )
     return Plan(revision, tuple(plans), loaded, failed)
-
-
-def _keys(spec: EndpointSpec, versions: tuple[ModelVersion, ...]) -> list[VersionId]:
-    return [load_key(spec, v.id) for v in versions]
