@@ -170,7 +170,7 @@ class EndpointSpec:
     """Where its versions run: ``thread`` (in the server's process) or ``process`` (each in a
     child process of its own, ``runtimes/process.py``)."""
     retries: Mapping[str, JSON] | None = None
-    """The ``retries`` section as applied (``serving/retry.RetryConfig``; defaults omitted);
+    """The ``retries`` section as applied (``retry.RetryConfig``; defaults omitted);
     None: the defaults. Only calls safe to repeat are retried (``isolation: process``)."""
 
     def to_manifest(self) -> dict[str, JSON]:

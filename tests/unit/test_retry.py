@@ -14,8 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from pasarela.errors import ModelError, ModelTimeout
+from pasarela.retry import RetryConfig, RetryPolicy
 from pasarela.serving.batching import Batcher
-from pasarela.serving.retry import RetryConfig, RetryPolicy
 from pasarela.testing import FakeRuntime
 from pasarela.types import JSON, BatchingConfig
 

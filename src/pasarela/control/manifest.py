@@ -14,12 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pasarela.errors import ConfigurationError, InvalidRequest
 from pasarela.guards.config import GuardsConfig
+from pasarela.retry import RetryConfig
 from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
 from pasarela.security.ratelimit.base import Limit
 from pasarela.serving.breaker import BreakerConfig
 from pasarela.serving.cache import CacheConfig
-from pasarela.serving.retry import RetryConfig
 from pasarela.types import BatchingConfig, EndpointSpec, Isolation, ShadowSpec
 
 NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"

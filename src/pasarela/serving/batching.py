@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pasarela.errors import ModelError, ModelTimeout, PasarelaError, Unavailable
-from pasarela.serving.retry import RetryPolicy
+from pasarela.retry import RetryPolicy
 from pasarela.types import JSON, BatchingConfig, Runtime
 
 

@@ -34,6 +34,7 @@ from pasarela.errors import (
 )
 from pasarela.guards.base import GuardChain
 from pasarela.registry.service import Registry
+from pasarela.retry import RetryPolicy
 from pasarela.routing import build_policy
 from pasarela.security.auth import Authenticator
 from pasarela.security.crypto import PayloadCipher, pseudonymizer_of
@@ -53,7 +54,6 @@ from pasarela.serving.cache import (
 from pasarela.serving.cache_redis import RedisCacheClient, RedisResponseCache
 from pasarela.serving.health import EndpointHealth, HealthThresholds, endpoint_conditions
 from pasarela.serving.protection import Protection, Side, guard, protection_of
-from pasarela.serving.retry import RetryPolicy
 from pasarela.serving.shadow import call_shadow
 from pasarela.serving.snapshot import (
     CachedAnswer,

@@ -26,6 +26,7 @@ import httpx
 import orjson
 
 from pasarela.plugins import PluginRegistry
+from pasarela.retry import RetryPolicy
 from pasarela.settings import Settings
 
 __all__ = [
@@ -154,12 +155,11 @@ class WebhookNotifier:
         if self._secret is not None:
             headers["x-pasarela-signature"] = sign(self._secret, timestamp, body)
         problem = ""
+        # Full jitter: receivers that came back are not hit by every sender at once.
+        waits = RetryPolicy(self.ATTEMPTS - 1, self.BASE_S, self.MAX_S).delays(self._rng)
         async with httpx.AsyncClient(timeout=5.0, transport=self._transport) as client:
-            for attempt in range(self.ATTEMPTS):
-                if attempt:
-                    # Full jitter: receivers that came back are not hit by every sender at once.
-                    cap = min(self.MAX_S, self.BASE_S * 2 ** (attempt - 1))
-                    await asyncio.sleep(self._rng.uniform(0, cap))
+            for wait_s in [0.0, *waits]:
+                await asyncio.sleep(wait_s)
                 try:
                     reply = await client.post(self.url, content=body, headers=headers)
                 except httpx.HTTPError as exc:

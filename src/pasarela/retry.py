@@ -2,10 +2,10 @@
 
 A retry is only worth making where the failure may not happen again and repeating the call
 does no harm: a runtime that says ``retry_safe = True`` (a model in its own process, whose
-process died and is being replaced). The delay before retry ``n`` (0-based) is drawn
-uniformly from ``[0, min(max_s, base_s * 2**n)]`` ("full jitter", as in the AWS architecture
-blog's *Exponential Backoff and Jitter*), so callers that failed together do not come back
-together.
+process died and is being replaced), a webhook delivery the receiver did not take. The delay
+before retry ``n`` (0-based) is drawn uniformly from ``[0, min(max_s, base_s * 2**n)]`` ("full
+jitter", as in the AWS architecture blog's *Exponential Backoff and Jitter*), so callers that
+failed together do not come back together.
 
 The policy is pure: the random source is injected, and it only says how long to wait; the
 caller sleeps (and checks its deadlines).
