@@ -148,7 +148,7 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0010"
     from alembic import command
 
     from pasarela.storage.db import alembic_config
