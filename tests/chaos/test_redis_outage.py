@@ -118,7 +118,7 @@ def test_predictions_ride_through_a_redis_outage_and_limits_come_back(setup: Set
 
             # The steady load brings the limiter back to Redis within its cooldown (1 s).
             back = "rate limiter uses Redis at"
-            wait_for(server.log, lambda log: back in log and "again" in log, timeout_s=10)
+            wait_for(server.log, lambda log: back in log and "again" in log, timeout_s=30)
             after_outage = tight(2)
             _, bucket_ts = direct.hmget(PREFIX + setup.tight, ["tokens", "ts"])
             wait_for(lambda: len(load.between(up_at, time.monotonic())), lambda n: n >= 50)

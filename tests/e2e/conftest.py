@@ -32,9 +32,11 @@ from tests.conftest import Trained
 
 PASARELA = Path(sys.executable).with_name("pasarela")
 ACTOR = "e2e-tester"
-READY_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 15.0
-PICKUP_TIMEOUT_S = 10.0
+# Waits, not measurements: each returns as soon as its condition holds, so they are generous
+# enough for a machine busy with a parallel install (a 30 s readiness wait failed there once).
+READY_TIMEOUT_S = 120.0
+STOP_TIMEOUT_S = 30.0
+PICKUP_TIMEOUT_S = 30.0
 """How long a running server may take to serve a control-plane change (poll is 0.2 s)."""
 
 T = TypeVar("T")

@@ -107,7 +107,7 @@ async def act(client: AsyncClient, endpoint: str, action: str, body: Any = None)
 
 
 async def wait_for_records(repo: TelemetryRepository, count: int) -> None:
-    for _ in range(100):  # the writer process stores every 0.2 s
+    for _ in range(300):  # the writer stores every 0.2 s; 30 s is for a busy machine
         if repo.count_records() >= count:
             return
         await asyncio.sleep(0.1)
