@@ -293,3 +293,20 @@ def test_binary_requests_that_lie_about_sizes_get_coded_400s(
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"] == "application/json"
     assert reply.json()["outputs"][0]["data"] == trained.model.predict(rows(trained, 1)).tolist()
+
+
+def test_default_mode_errors_reach_the_client(
+    client: triton.InferenceServerClient, trained: Trained
+) -> None:
+    tensor = triton.InferInput("input-0", [1, 30], "FP64")
+    tensor.set_data_from_numpy(rows(trained, 1))
+    with pytest.raises(InferenceServerException) as raised:
+        client.infer("cancer", [tensor], model_version="7")
+    assert raised.value.status() == "404"
+    assert str(raised.value).startswith("[404] ") and "7" in str(raised.value)
+    short = triton.InferInput("input-0", [1, 29], "FP64")
+    short.set_data_from_numpy(rows(trained, 1)[:, :29])
+    with pytest.raises(InferenceServerException) as raised:
+        client.infer("cancer", [short])
+    assert raised.value.status() == "422"
+    assert "has 29 values; expected 30" in str(raised.value)

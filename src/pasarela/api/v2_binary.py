@@ -202,16 +202,19 @@ def _decode_bytes(raw: memoryview, count: int, i: int) -> list[Any]:
 
 
 def binary_outputs(request: Mapping[str, Any], names: Sequence[str]) -> frozenset[str]:
-    """Which of the requested output ``names`` the client wants as binary data."""
+    """Which of the requested output ``names`` the client wants as binary data; called after
+    ``v2.requested_outputs``, which checked that ``outputs`` is a list of objects."""
     parameters = request.get("parameters")
+    outputs = request.get("outputs") or ()
+    if parameters is None and not any("parameters" in output for output in outputs):
+        return _NOTHING  # a plain JSON request: the hot path's common case, kept cheap
     everything = False
     if parameters is not None:
         if not isinstance(parameters, Mapping):
             raise InvalidRequest("'parameters' must be an object")
         everything = _flag(parameters, "binary_data_output", "parameters")
-    wanted = {name for name in names if everything}
-    outputs = request.get("outputs")
-    for j, output in enumerate(outputs if isinstance(outputs, list) else ()):
+    wanted = set(names) if everything else set()
+    for j, output in enumerate(outputs):
         own = output.get("parameters")  # requested_outputs checked it is an object
         if own is None:
             continue
@@ -223,6 +226,9 @@ def binary_outputs(request: Mapping[str, Any], names: Sequence[str]) -> frozense
             else:
                 wanted.discard(output["name"])
     return frozenset(wanted)
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 def _flag(parameters: Mapping[str, Any], name: str, where: str) -> bool:
