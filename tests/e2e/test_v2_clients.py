@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import orjson
 import pytest
 import tritonclient.http as triton  # type: ignore[import-untyped]
 from tritonclient.utils import InferenceServerException  # type: ignore[import-untyped]
@@ -203,3 +204,109 @@ def test_one_tensor_per_feature_with_a_feature_missing(server: Server, trained: 
     assert error["code"] == "invalid_input"
     assert "mean area" in error["message"]
     assert error["request_id"] == "e2e-missing"
+
+
+# -- the binary tensor data extension: tritonclient's default -----------------------------------
+def test_default_mode_sends_and_receives_binary_tensors(
+    client: triton.InferenceServerClient, trained: Trained
+) -> None:
+    """tritonclient's defaults: inputs as raw bytes after the JSON header, outputs asked for as
+    binary; the reply carries them the same way and the client decodes them."""
+    data = rows(trained, 5)
+    tensor = triton.InferInput("input-0", [5, 30], "FP64")
+    tensor.set_data_from_numpy(data)
+    outputs = [triton.InferRequestedOutput("predict_proba"), triton.InferRequestedOutput("predict")]
+    result = client.infer("cancer", [tensor], outputs=outputs, request_id="e2e-binary-1")
+    assert result.get_response()["id"] == "e2e-binary-1"
+    proba_tensor = result.get_output("predict_proba")
+    assert proba_tensor["parameters"] == {"binary_data_size": 5 * 2 * 8}
+    assert "data" not in proba_tensor
+    proba = result.as_numpy("predict_proba")
+    assert proba is not None and proba.shape == (5, 2)
+    np.testing.assert_allclose(proba, trained.model.predict_proba(data), rtol=1e-9, atol=1e-12)
+    labels = result.as_numpy("predict")
+    assert labels is not None and labels.dtype == np.int64
+    assert labels.reshape(-1).tolist() == trained.model.predict(data).tolist()
+
+
+def test_default_mode_without_outputs_gets_every_output_in_binary(
+    client: triton.InferenceServerClient, trained: Trained
+) -> None:
+    """With no outputs named, tritonclient sets ``binary_data_output``: the default output
+    comes back as binary data."""
+    data = rows(trained, 2)
+    tensor = triton.InferInput("input-0", [2, 30], "FP64")
+    tensor.set_data_from_numpy(data)
+    result = client.infer("cancer", [tensor], model_version="1")
+    assert result.get_output("predict")["parameters"] == {"binary_data_size": 2 * 8}
+    labels = result.as_numpy("predict")
+    assert labels is not None
+    assert labels.reshape(-1).tolist() == trained.model.predict(data).tolist()
+
+
+def test_binary_inputs_with_json_outputs_and_narrower_types(
+    client: triton.InferenceServerClient, trained: Trained
+) -> None:
+    """FP32 binary inputs, one tensor per feature, and outputs asked for as JSON."""
+    frame = trained.features.iloc[:3]
+    inputs = []
+    for name in frame.columns:
+        tensor = triton.InferInput(str(name), [3], "FP32")
+        tensor.set_data_from_numpy(frame[name].to_numpy(dtype=np.float32))
+        inputs.append(tensor)
+    outputs = [triton.InferRequestedOutput("predict", binary_data=False)]
+    result = client.infer("cancer", inputs, outputs=outputs)
+    expected = trained.model.predict(frame.to_numpy(dtype=np.float32).astype(np.float64))
+    assert result.get_output("predict")["data"] == expected.tolist()
+
+
+def test_binary_requests_that_lie_about_sizes_get_coded_400s(
+    server: Server, trained: Trained
+) -> None:
+    """Over a real connection: the header length beyond the body, and a binary_data_size
+    larger than what follows, are refused with their code; the server keeps serving."""
+    header = orjson.dumps(
+        {
+            "inputs": [
+                {
+                    "name": "input-0",
+                    "shape": [1, 30],
+                    "datatype": "FP64",
+                    "parameters": {"binary_data_size": 240},
+                }
+            ]
+        }
+    )
+    raw = rows(trained, 1).tobytes()
+    url = f"{server.url}/v2/models/cancer/infer"
+    cases = [
+        (header + raw, str(len(header) + len(raw) + 1), "invalid_inference_header_length"),
+        (header + raw[:-8], str(len(header)), "invalid_binary_data"),
+    ]
+    for body, length, code in cases:
+        reply = httpx.post(url, content=body, headers={"Inference-Header-Content-Length": length})
+        assert reply.status_code == 400, reply.text
+        assert error_of(reply)["code"] == code
+    reply = httpx.post(
+        url, content=header + raw, headers={"Inference-Header-Content-Length": str(len(header))}
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.json()["outputs"][0]["data"] == trained.model.predict(rows(trained, 1)).tolist()
+
+
+def test_default_mode_errors_reach_the_client(
+    client: triton.InferenceServerClient, trained: Trained
+) -> None:
+    tensor = triton.InferInput("input-0", [1, 30], "FP64")
+    tensor.set_data_from_numpy(rows(trained, 1))
+    with pytest.raises(InferenceServerException) as raised:
+        client.infer("cancer", [tensor], model_version="7")
+    assert raised.value.status() == "404"
+    assert str(raised.value).startswith("[404] ") and "7" in str(raised.value)
+    short = triton.InferInput("input-0", [1, 29], "FP64")
+    short.set_data_from_numpy(rows(trained, 1)[:, :29])
+    with pytest.raises(InferenceServerException) as raised:
+        client.infer("cancer", [short])
+    assert raised.value.status() == "422"
+    assert "has 29 values; expected 30" in str(raised.value)

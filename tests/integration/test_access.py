@@ -139,6 +139,31 @@ async def test_a_key_limited_to_endpoints_calls_only_those(
     assert reply.status_code == 403 and "may not call endpoint 'cancer'" in reply.text
 
 
+async def test_a_key_limited_to_endpoints_reads_v2_metadata_of_only_those(
+    app: PasarelaAPI, client: AsyncClient, served_registry: Registry
+) -> None:
+    """The v2 model metadata and readiness routes name an endpoint (or model) in their path:
+    the key's endpoint scope applies to them as to inference."""
+    elsewhere = await new_key(served_registry, "client", endpoints=["other"])
+    here = await new_key(served_registry, "client", endpoints=["cancer"])
+    await app.state.dataplane.refresh()
+    paths = [
+        "/v2/models/cancer",
+        "/v2/models/cancer/ready",
+        "/v2/models/cancer/versions/1",
+        "/v2/models/cancer/versions/1/ready",
+    ]
+    for path in paths:
+        denied = await client.get(path, headers={"Authorization": f"Bearer {elsewhere}"})
+        assert denied.status_code == 403, path
+        assert denied.json()["code"] == "forbidden"
+        assert "may not call endpoint 'cancer'" in denied.json()["error"]
+        allowed = await client.get(path, headers={"Authorization": f"Bearer {here}"})
+        assert allowed.status_code == 200, path
+    server = await client.get("/v2", headers={"Authorization": f"Bearer {elsewhere}"})
+    assert server.status_code == 200  # about the server, not an endpoint
+
+
 async def test_revoked_and_expired_keys_stop_working(
     app: PasarelaAPI, client: AsyncClient, keys: dict[str, str], served_registry: Registry
 ) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import orjson
 import pytest
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from tests.conftest import Trained
 
@@ -142,3 +145,102 @@ async def test_unknown_model_and_version(client: AsyncClient) -> None:
     assert reply.json()["code"] == "version_not_found"
     reply = await client.post("/v2/models/cancer/versions/x/infer", json=body)
     assert reply.status_code == 400
+
+
+# -- the binary tensor data extension --------------------------------------------------------
+BINARY_INPUT = {
+    "name": "input-0",
+    "shape": [2, 30],
+    "datatype": "FP64",
+    "parameters": {"binary_data_size": 2 * 30 * 8},
+}
+
+
+async def post_binary(
+    client: AsyncClient, header: dict[str, Any], raw: bytes, length: str | None = None
+) -> Response:
+    head = orjson.dumps(header)
+    return await client.post(
+        "/v2/models/cancer/infer",
+        content=head + raw,
+        headers={"Inference-Header-Content-Length": length or str(len(head))},
+    )
+
+
+async def test_binary_inputs_and_outputs(client: AsyncClient, trained: Trained) -> None:
+    x = trained.features.iloc[:2].to_numpy(dtype=np.float64)
+    header = {
+        "inputs": [BINARY_INPUT],
+        "outputs": [{"name": "predict_proba", "parameters": {"binary_data": True}}],
+    }
+    reply = await post_binary(client, header, x.tobytes())
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "application/octet-stream"
+    length = int(reply.headers["inference-header-content-length"])
+    head = orjson.loads(reply.content[:length])
+    (proba,) = head["outputs"]
+    assert proba["parameters"] == {"binary_data_size": 2 * 2 * 8} and "data" not in proba
+    values = np.frombuffer(reply.content[length:], dtype="<f8").reshape(2, 2)
+    np.testing.assert_allclose(values, trained.model.predict_proba(x))
+    assert len(reply.content) == length + 32
+
+
+async def test_the_server_declares_the_binary_extension(client: AsyncClient) -> None:
+    assert "binary_tensor_data" in (await client.get("/v2")).json()["extensions"]
+
+
+@pytest.mark.parametrize(
+    ("header", "raw", "length", "code"),
+    [
+        ({"inputs": [BINARY_INPUT]}, b"\x00" * 480, "-1", "invalid_inference_header_length"),
+        ({"inputs": [BINARY_INPUT]}, b"\x00" * 480, "10" * 15, "invalid_inference_header_length"),
+        ({"inputs": [BINARY_INPUT]}, b"\x00" * 480, "99999", "invalid_inference_header_length"),
+        ({"inputs": [BINARY_INPUT]}, b"\x00" * 479, None, "invalid_binary_data"),
+        ({"inputs": [BINARY_INPUT]}, b"\x00" * 481, None, "invalid_binary_data"),
+        (
+            {"inputs": [{**BINARY_INPUT, "shape": [2**62, 2**62]}]},
+            b"\x00" * 480,
+            None,
+            "invalid_binary_data",
+        ),
+        (
+            {"inputs": [{**BINARY_INPUT, "parameters": {"binary_data_size": 2**63 - 1}}]},
+            b"\x00" * 480,
+            None,
+            "invalid_binary_data",
+        ),
+        ({"inputs": [BINARY_INPUT]}, b"\xff" * 480, None, "invalid_input"),  # NaNs
+        ({"inputs": [BINARY_INPUT], "parameters": 7}, b"\x00" * 480, None, "invalid_request"),
+    ],
+)
+async def test_hostile_binary_requests_get_coded_errors(
+    client: AsyncClient, header: dict[str, Any], raw: bytes, length: str | None, code: str
+) -> None:
+    reply = await post_binary(client, header, raw, length)
+    assert reply.status_code in (400, 422), reply.text
+    assert reply.json()["code"] == code
+
+
+async def test_binary_data_without_the_header_is_named(client: AsyncClient) -> None:
+    head = orjson.dumps({"inputs": [BINARY_INPUT]})
+    reply = await client.post("/v2/models/cancer/infer", content=head)
+    assert reply.status_code == 400
+    assert reply.json()["code"] == "invalid_binary_data"
+    assert "Inference-Header-Content-Length" in reply.json()["error"]
+
+
+async def test_a_json_request_with_the_header_and_no_binary_data(
+    client: AsyncClient, trained: Trained
+) -> None:
+    x = trained.features.iloc[:1].to_numpy()
+    header = {"inputs": [{"name": "x", "shape": [1, 30], "datatype": "FP64", "data": x.tolist()}]}
+    reply = await post_binary(client, header, b"")
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["outputs"][0]["data"] == trained.model.predict(x).tolist()
+
+
+async def test_a_shape_of_booleans_is_refused(client: AsyncClient) -> None:
+    body = {"inputs": [{"name": "x", "shape": [True, 30], "datatype": "FP64", "data": [0.0] * 30}]}
+    reply = await client.post("/v2/models/cancer/infer", json=body)
+    assert reply.status_code == 400
+    assert "shape" in reply.json()["error"]

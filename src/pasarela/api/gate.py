@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pasarela.api.permissions import endpoint_of
 from pasarela.errors import Forbidden, RateLimited, Unauthenticated
 from pasarela.security.ratelimit.base import Limit, RateLimiter, headers
 from pasarela.security.roles import Principal
@@ -49,9 +50,11 @@ class Gate:
     ) -> Principal | None:
         """The caller of ``method path`` (None for a public route); Unauthenticated,
         Forbidden or RateLimited otherwise. ``request_headers`` have lower-case names; with
-        ``endpoint``, the caller must also be allowed that endpoint. The hot routes pass the
+        ``endpoint`` (or a path naming one, see ``endpoint_of``), the caller must also be
+        allowed that endpoint. The hot routes pass the
         ``need`` they know, sparing the table lookup."""
         need = need or self.table.need(method, path)
+        endpoint = endpoint or endpoint_of(path)
         if need == "public":
             return None
         auth = self.dataplane.auth

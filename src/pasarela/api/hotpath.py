@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from pasarela.api import v2
+from pasarela.api import v2, v2_binary
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.gate import Gate
 from pasarela.errors import InvalidRequest, PasarelaError
@@ -32,9 +32,13 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 _JSON = (b"content-type", b"application/json")
+_OCTETS = (b"content-type", b"application/octet-stream")
 _V1_PREFIX, _V1_SUFFIX = "/v1/endpoints/", "/predict"
 _V2_PREFIX, _V2_SUFFIX = "/v2/models/", "/infer"
 _MAX_ID = 128
+
+Reply = bytes | v2_binary.BinaryReply
+"""A hot route's 200 body: JSON, or a v2 reply with binary outputs."""
 
 
 class HotPath:
@@ -60,7 +64,7 @@ class HotPath:
             return True
         protocol, name, version = route
         handler = self._v1 if protocol == "v1" else self._v2
-        await self._serve(scope, receive, send, handler, name, version)
+        await self._serve(scope, receive, send, handler, name, version, binary=protocol == "v2")
         return True
 
     async def _serve(
@@ -68,9 +72,10 @@ class HotPath:
         scope: Scope,
         receive: Receive,
         send: Send,
-        handler: Callable[[RequestContext, Any, str | None], Awaitable[bytes]],
+        handler: Callable[[RequestContext, Any, str | None], Awaitable[Reply]],
         name: str,
         version: str | None,
+        binary: bool,
     ) -> None:
         headers = _headers(scope)
         request_id = _request_id(headers)
@@ -79,12 +84,16 @@ class HotPath:
                 "POST", scope["path"], headers, endpoint=name, need="predict"
             )
             body = await self._read_body(receive, headers)
-            try:
-                parsed = orjson.loads(body)
-            except orjson.JSONDecodeError as exc:
-                raise InvalidRequest(
-                    f"the body is not valid JSON: {exc}", code="invalid_json"
-                ) from None
+            header_length = headers.get(v2_binary.HEADER) if binary else None
+            if header_length is not None:  # v2's binary tensor data extension
+                parsed = v2_binary.parse_request(body, header_length)
+            else:
+                try:
+                    parsed = orjson.loads(body)
+                except orjson.JSONDecodeError as exc:
+                    raise InvalidRequest(
+                        f"the body is not valid JSON: {exc}", code="invalid_json"
+                    ) from None
             context = RequestContext(
                 request_id=request_id,
                 endpoint=name,
@@ -95,7 +104,12 @@ class HotPath:
                 timeout_s=_timeout(headers.get("x-request-timeout")),
             )
             payload = await handler(context, parsed, version)
-            await _respond(send, 200, payload, request_id)
+            if isinstance(payload, v2_binary.BinaryReply):
+                await _respond(
+                    send, 200, payload.body, request_id, payload.headers, content_type=_OCTETS
+                )
+            else:
+                await _respond(send, 200, payload, request_id)
         except PasarelaError as exc:
             await respond_error(send, exc, request_id, scope["path"])
         except Exception:  # never leak a stack trace to the client
@@ -134,7 +148,7 @@ class HotPath:
         prediction = await self.dataplane.predict(context, inputs)
         return _v1_reply(prediction)
 
-    async def _v2(self, context: RequestContext, body: Any, version: str | None) -> bytes:
+    async def _v2(self, context: RequestContext, body: Any, version: str | None) -> Reply:
         number: int | None = None
         if version is not None:
             if not version.isdigit():
@@ -146,16 +160,16 @@ class HotPath:
             raise InvalidRequest("'id' must be a string")
         rows = v2.decode_inputs(body)
         names = v2.requested_outputs(body)
+        binary = v2_binary.binary_outputs(body, names)
         prediction = await self.dataplane.predict_version(context, number, rows)
-        return orjson.dumps(
-            {
-                "model_name": context.endpoint,
-                "model_version": str(prediction.version.version),
-                "id": body.get("id") or context.request_id,
-                "parameters": _v2_parameters(context, prediction),
-                "outputs": v2.encode_outputs(prediction.outputs, names),
-            }
-        )
+        reply = {
+            "model_name": context.endpoint,
+            "model_version": str(prediction.version.version),
+            "id": body.get("id") or context.request_id,
+            "parameters": _v2_parameters(context, prediction),
+            "outputs": v2.encode_outputs(prediction.outputs, names),
+        }
+        return v2_binary.encode_reply(reply, binary) if binary else orjson.dumps(reply)
 
 
 def _v2_parameters(context: RequestContext, prediction: Prediction) -> dict[str, Any]:
@@ -275,6 +289,7 @@ def _headers(scope: Scope) -> dict[str, str]:
         b"x-subject-id",
         b"x-attributes",
         b"x-request-timeout",
+        b"inference-header-content-length",
     }
     return {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in wanted}
 
@@ -285,9 +300,10 @@ async def _respond(
     body: bytes,
     request_id: str,
     extra: list[tuple[bytes, bytes]] | None = None,
+    content_type: tuple[bytes, bytes] = _JSON,
 ) -> None:
     headers = [
-        _JSON,
+        content_type,
         (b"content-length", str(len(body)).encode()),
         (b"x-request-id", request_id.encode("latin-1")),
     ]

@@ -83,6 +83,15 @@ ROUTES: dict[tuple[str, str], Need] = {
 }
 
 _PARAM = re.compile(r"\{(\w+)(:path)?\}")
+# Routes about one endpoint (or model) by name, whose path says which: a key limited to some
+# endpoints reads the metadata and readiness of those only, as it may call only those.
+_ENDPOINT_ROUTE = re.compile(r"^/v2/models/([^/]+)(?:/|$)")
+
+
+def endpoint_of(path: str) -> str | None:
+    """The endpoint ``path`` is about, for the gate's endpoint scope; None for other routes."""
+    match = _ENDPOINT_ROUTE.match(path)
+    return match.group(1) if match else None
 
 
 def _regex(template: str) -> re.Pattern[str]:

@@ -124,7 +124,7 @@ def breakers(request: Request, endpoint: str | None = None) -> Response:
 # -- Open Inference Protocol v2 --------------------------------------------------------------
 @router.get("/v2", tags=["v2"])
 async def server_metadata() -> Response:
-    return _json({"name": "pasarela", "version": __version__, "extensions": []})
+    return _json({"name": "pasarela", "version": __version__, "extensions": ["binary_tensor_data"]})
 
 
 @router.get("/v2/health/live", tags=["v2"])

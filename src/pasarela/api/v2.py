@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pasarela.api.v2_binary import INVALID_BINARY_DATA
 from pasarela.errors import InvalidInput, InvalidRequest
 from pasarela.runtimes.outputs import dtype_of_values
 from pasarela.serving.snapshot import LoadedVersion
@@ -40,9 +41,20 @@ def _tensor_values(tensor: Mapping[str, Any], i: int) -> tuple[list[int], list[A
         raise InvalidRequest(f"inputs[{i}] must be an object with name, shape, datatype, data")
     for key in ("name", "shape", "datatype", "data"):
         if key not in tensor:
+            parameters = tensor.get("parameters")
+            if (
+                key == "data"
+                and isinstance(parameters, Mapping)
+                and "binary_data_size" in parameters
+            ):
+                raise InvalidRequest(
+                    f"inputs[{i}] has binary data but the request has no "
+                    "Inference-Header-Content-Length header saying where it starts",
+                    code=INVALID_BINARY_DATA,
+                )
             raise InvalidRequest(f"inputs[{i}] lacks {key!r}")
     shape, datatype = tensor["shape"], tensor["datatype"]
-    if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
+    if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
         raise InvalidRequest(f"inputs[{i}].shape must be a list of non-negative integers")
     accepts = _ACCEPTS.get(datatype) if isinstance(datatype, str) else None
     if accepts is None:
