@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/v2/health/ready"): "public",
     ("GET", "/ui/login"): "public",
     ("POST", "/ui/login"): "public",
+    ("POST", "/ui/logout"): "public",  # ends the session its cookie names, if any
     # calling models
     ("POST", "/v1/endpoints/{endpoint}/predict"): "predict",
     ("POST", "/v2/models/{name}/infer"): "predict",

@@ -59,6 +59,11 @@ def render_incident(view: dict[str, Any]) -> str:
     return _render("incident.html", incident=view)
 
 
+def render_login(problem: str | None, next_page: str) -> str:
+    """The sign-in form; ``problem`` says why the last try failed, ``next_page`` where to go."""
+    return _render("login.html", problem=problem, next=next_page)
+
+
 def render_error(status: int, title: str, message: str) -> str:
     """An error page (unknown endpoint, unknown page, a window not offered)."""
     return _render("error.html", status=status, title=title, message=message)
