@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
+from pasarela.ui.pages import render_rollout
 from pasarela.ui.rollouts import rollout_view
 from pasarela.ui.views import MIN_CHART_BUCKETS, chart_x, latency_chart
 
@@ -118,3 +119,25 @@ def test_a_rollback_verdict_shows_each_check_with_its_numbers() -> None:
         "step 2; weight 20 %; why",
         "step 1; weight 5 %; next 20 %; ok",
     ]
+
+
+def test_an_endpoint_without_a_rollout_has_a_page_too() -> None:
+    status = {
+        "endpoint": "plain",
+        "policy": "single",
+        "targets": ["plain@1"],
+        "state": None,
+        "history": [],
+        "revisions": [
+            {
+                "revision": 1,
+                "action": "apply",
+                "actor": "me",
+                "at": "2027-01-15T08:00:00+00:00",
+                "diff": "+name: plain\n",
+            }
+        ],
+    }
+    html = render_rollout(rollout_view(status))
+    assert 'data-field="phase">none<' in html and "No verdict yet." in html
+    assert "no rollout events" in html and "+name: plain" in html

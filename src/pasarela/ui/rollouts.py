@@ -90,8 +90,8 @@ def _describe(kind: str, detail: Mapping[str, Any]) -> str:
 
 
 def _state(state: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not state:
-        return {"phase": "none", "weight": DASH, "step": DASH, "reason": None, "allocation": []}
+    if not state:  # a single or blue-green endpoint: nothing rolls out by itself
+        state = {"phase": "none"}
     allocation = state.get("allocation") or {}
     return {
         "phase": str(state.get("phase", DASH)),
