@@ -72,6 +72,8 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not is_ui(parts.path) or parts.path == LOGIN_PATH:
         return "/ui"
+    if ".." in parts.path.split("/"):  # /ui/..//elsewhere would leave the dashboard
+        return "/ui"
     return target
 
 
