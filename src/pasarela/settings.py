@@ -199,6 +199,14 @@ class Settings(BaseSettings):
     default_key_rate_limit: str | None = None
     """The rate limit of keys that set none, e.g. ``100/s burst=200``; unset: none."""
 
+    ui_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    """How long a dashboard sign-in lasts (never longer than the key that signed in)."""
+
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of the reverse proxies in front of the server
+    (e.g. ``10.0.0.0/8``): only their ``X-Forwarded-Proto``/``X-Forwarded-Host`` are believed,
+    which makes the dashboard's cookie ``Secure`` behind a TLS proxy."""
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

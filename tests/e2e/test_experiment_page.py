@@ -137,7 +137,10 @@ def test_experiment_page_shows_the_report_and_the_effect_chart(
 
     # the chart: drawn from up to 12 cumulative windows, the band away from zero at the end
     tab.wait_for_selector("[data-effect-chart] canvas")
-    tab.wait_for_function("document.querySelector('[data-effect-chart]').dataset.points === '12'")
+    # a function, not an expression: the page's CSP (no 'unsafe-eval') refuses those
+    tab.wait_for_function(
+        "() => document.querySelector('[data-effect-chart]').dataset.points === '12'"
+    )
     legend = tab.locator("[data-effect-chart] .u-legend").inner_text()
     assert "treatment effect" in legend
     chart = httpx.get(f"{server.url}/ui/data/experiments/checkout-v2", timeout=30).json()["chart"]

@@ -18,12 +18,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from pasarela import __version__
-from pasarela.api import admin_routes, routes, security_routes, ui_routes
+from pasarela.api import admin_routes, login_routes, routes, security_routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.gate import Gate
 from pasarela.api.hotpath import HotPath, new_request_id, request_headers, respond_error
 from pasarela.api.permissions import RouteTable, check_complete
 from pasarela.api.schemas import HOT_ROUTES, add_hot_routes
+from pasarela.api.ui_security import (
+    is_ui,
+    login_location,
+    parse_proxies,
+    redirects_to_login,
+    send_redirect,
+    with_ui_headers,
+)
 from pasarela.control.backup import BackupJob
 from pasarela.control.bandit import BanditController
 from pasarela.control.canary import CanaryController
@@ -31,18 +39,20 @@ from pasarela.control.jobs import run_jobs
 from pasarela.control.leader import Leadership
 from pasarela.control.retention import RetentionJob
 from pasarela.control.workspace import open_registry
-from pasarela.errors import PasarelaError
+from pasarela.errors import ConfigurationError, PasarelaError, Unauthenticated
 from pasarela.guards.size import BodyLimit
 from pasarela.security.crypto import PayloadCipher
 from pasarela.security.ratelimit.base import Limit, RateLimiter
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.security.ratelimit.redis import RedisRateLimiter
+from pasarela.security.sessions import DashboardSessions
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
 from pasarela.storage.db import upgrade
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.incidents import IncidentRepository
+from pasarela.storage.sessions import SessionRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.feedback import FeedbackService
 from pasarela.telemetry.incidents import IncidentWatch
@@ -74,9 +84,19 @@ class PasarelaAPI(FastAPI):
             if await self.hot_path.handle(scope, receive, send):
                 return
             headers = request_headers(scope)
+            method, path = scope["method"], scope["path"]
+            if is_ui(path):
+                send = with_ui_headers(send)
             try:
-                principal = await self.gate.admit(scope["method"], scope["path"], headers)
+                principal = await self.gate.admit(method, path, headers)
                 self.body_limit.check_declared(headers.get("content-length"))
+            except Unauthenticated as exc:
+                if redirects_to_login(method, path):  # a browser: to the form, not to JSON
+                    query = scope.get("query_string", b"").decode("latin-1")
+                    await send_redirect(send, login_location(path, query))
+                else:
+                    await respond_error(send, exc, new_request_id(headers), path)
+                return
             except PasarelaError as exc:
                 await respond_error(send, exc, new_request_id(headers), scope["path"])
                 return
@@ -126,7 +146,12 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     default_limit = (
         Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
     )
-    gate = Gate(RouteTable(), dataplane, limiter, events, default_limit, metrics)
+    try:
+        parse_proxies(settings.trusted_proxies)
+    except ValueError as exc:
+        raise ConfigurationError(f"PASARELA_TRUSTED_PROXIES: {exc}") from exc
+    sessions = DashboardSessions(SessionRepository(engine), ttl_s=settings.ui_session_hours * 3600)
+    gate = Gate(RouteTable(), dataplane, limiter, events, default_limit, metrics, sessions)
     controller = CanaryController(registry)
     bandits = BanditController(registry)
     retention = RetentionJob(registry, settings.retention_days)
@@ -199,10 +224,12 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.incidents = incidents
     app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
     app.state.writer = writer
+    app.state.sessions = sessions
     app.include_router(routes.router)
     app.include_router(admin_routes.router)
     # Before the dashboard's router: its catch-all GET /ui/{path} would take /ui/login.
     app.include_router(security_routes.router)
+    app.include_router(login_routes.router)
     app.include_router(ui_routes.router)
     app.state.events = events
     _install_error_handlers(app)
@@ -224,7 +251,13 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
 def served_routes(app: FastAPI) -> list[tuple[str, str]]:
     """Every (method, path template) the app answers, the hot routes included."""
     served = [("POST", p) for p in HOT_ROUTES]
-    routers = [routes.router, admin_routes.router, ui_routes.router, security_routes.router]
+    routers = [
+        routes.router,
+        admin_routes.router,
+        ui_routes.router,
+        security_routes.router,
+        login_routes.router,
+    ]
     found: list[Any] = [r for router in routers for r in router.routes]
     found += [r for r in app.routes if isinstance(getattr(r, "path", None), str)]
     for route in found:

@@ -9,12 +9,17 @@ on admin routes, are counted as security events for the audit log.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from pasarela.api.permissions import endpoint_of
+from pasarela.api.ui_security import session_opens
 from pasarela.errors import Forbidden, RateLimited, Unauthenticated
+from pasarela.security.keys import ActiveKey
 from pasarela.security.ratelimit.base import Limit, RateLimiter, headers
 from pasarela.security.roles import Principal
+from pasarela.security.sessions import DashboardSessions, session_of
 
 if TYPE_CHECKING:
     from pasarela.api.permissions import Need, RouteTable
@@ -32,6 +37,7 @@ class Gate:
         events: SecurityEvents,
         default_key_limit: Limit | None = None,
         metrics: Metrics | None = None,
+        sessions: DashboardSessions | None = None,
     ) -> None:
         self.table = table
         self.dataplane = dataplane
@@ -39,6 +45,7 @@ class Gate:
         self.events = events
         self.default_key_limit = default_key_limit
         self.metrics = metrics
+        self.sessions = sessions
 
     async def admit(
         self,
@@ -57,11 +64,9 @@ class Gate:
         endpoint = endpoint or endpoint_of(path)
         if need == "public":
             return None
-        auth = self.dataplane.auth
         principal: Principal | None = None
         try:
-            reads_ui = method in ("GET", "HEAD") and path.startswith("/ui")
-            principal, key = auth.authenticate(request_headers, cookie_ok=reads_ui)
+            principal, key = await self._authenticate(method, path, request_headers)
             if need is not None and not principal.may(need):
                 raise Forbidden(f"the {principal.role} role may not {need} ({method} {path})")
             if endpoint is not None and not principal.may_call(endpoint):
@@ -83,3 +88,24 @@ class Gate:
         if principal.via != "anonymous" and path.startswith("/admin"):
             self.events.record(principal.subject, "admin.access", f"{method} {path}")
         return principal
+
+    async def _authenticate(
+        self, method: str, path: str, request_headers: Mapping[str, str]
+    ) -> tuple[Principal, ActiveKey | None]:
+        """Credentials in a header win; else, where a session may stand for them (dashboard
+        reads), the dashboard's session cookie."""
+        auth = self.dataplane.auth
+        sessions = self.sessions
+        if (
+            sessions is None
+            or auth.open
+            or "authorization" in request_headers
+            or "x-api-key" in request_headers
+            or not session_opens(method, path)
+            or (token := session_of(request_headers)) is None
+        ):
+            return auth.authenticate(request_headers)
+        hit, record = sessions.cached(token)
+        if not hit:  # read off the event loop; the cache spares most page refreshes this
+            record = await asyncio.to_thread(sessions.load, token)
+        return sessions.check(record, auth.keyring)

@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/v2/health/ready"): "public",
     ("GET", "/ui/login"): "public",
     ("POST", "/ui/login"): "public",
+    ("POST", "/ui/logout"): "public",  # ends the session its cookie names, if any
     # calling models
     ("POST", "/v1/endpoints/{endpoint}/predict"): "predict",
     ("POST", "/v2/models/{name}/infer"): "predict",
@@ -50,8 +51,10 @@ ROUTES: dict[tuple[str, str], Need] = {
     ("GET", "/admin/whoami"): "read",
     ("GET", "/ui"): "read",
     ("GET", "/ui/endpoints/{name}"): "read",
+    ("GET", "/ui/endpoints/{name}/rollout"): "read",
     ("GET", "/ui/data/overview"): "read",
     ("GET", "/ui/data/endpoints/{name}"): "read",
+    ("GET", "/ui/experiments"): "read",
     ("GET", "/ui/experiments/{experiment_id}"): "read",
     ("GET", "/ui/data/experiments/{experiment_id}"): "read",
     ("GET", "/ui/incidents"): "read",

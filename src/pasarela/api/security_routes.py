@@ -1,4 +1,4 @@
-"""Security routes: keys, the audit log, who am I, and the dashboard's login.
+"""Security routes: keys, the audit log and who am I (the dashboard's login: login_routes).
 
 ``POST /admin/keys`` answers the new key's secret once; nothing can show it again.
 """
@@ -6,20 +6,16 @@
 from __future__ import annotations
 
 import asyncio
-import html
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pasarela.api.admin_routes import _parse_json, _registry
 from pasarela.api.routes import _json, _plane
 from pasarela.control.compliance import compliance_report
-from pasarela.errors import InvalidRequest, Unauthenticated
+from pasarela.errors import InvalidRequest
 from pasarela.security.audit import verify
-from pasarela.security.auth import COOKIE
-from pasarela.security.keys import KeyService, looks_like_key
+from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS, Principal
 from pasarela.serving.dataplane import DataPlane
 from pasarela.storage.audit import AuditRepository
@@ -152,37 +148,3 @@ async def compliance(request: Request) -> Response:
         compliance_report, _registry(request), request.app.state.settings
     )
     return _json({"checks": [c.to_json() for c in checks]})
-
-
-_LOGIN = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>pasarela — sign in</title><link rel="stylesheet" href="/ui/static/dashboard.css"></head>
-<body><main class="login"><h1>pasarela</h1>{problem}
-<form method="post" action="/ui/login"><label>API key
-<input name="key" type="password" autocomplete="off" required></label>
-<button type="submit">Sign in</button></form></main></body></html>"""
-
-
-@router.get("/ui/login", include_in_schema=False)
-async def login_page() -> HTMLResponse:
-    return HTMLResponse(_LOGIN.format(problem=""))
-
-
-@router.post("/ui/login", include_in_schema=False)
-async def login(request: Request) -> Response:
-    """Check a key posted from the login form and keep it in an HttpOnly, SameSite=Strict
-    cookie, which the dashboard's GET requests send."""
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
-    key = (fields.get("key") or [""])[0].strip()
-    try:
-        if not looks_like_key(key):
-            raise Unauthenticated("that is not an API key", code="invalid_credentials")
-        principal, _ = _plane(request).auth.keyring.check(key)
-        if not principal.may("read"):
-            raise Unauthenticated(f"a {principal.role} key cannot open the dashboard")
-    except Unauthenticated as exc:
-        problem = f'<p class="problem">{html.escape(exc.message)}</p>'
-        return HTMLResponse(_LOGIN.format(problem=problem), status_code=401)
-    response = RedirectResponse("/ui", status_code=303)
-    secure = request.url.scheme == "https"
-    response.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=secure)
-    return response

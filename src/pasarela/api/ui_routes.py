@@ -10,18 +10,21 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
+from pasarela.control.experiments import list_experiments
+from pasarela.control.rollouts import rollout_status
 from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import ServedEndpoint
 from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.telemetry import TelemetryRepository
-from pasarela.telemetry.aggregates import endpoint_stats
+from pasarela.telemetry.aggregates import chart_span, endpoint_stats
 from pasarela.telemetry.feedback import FeedbackService
 from pasarela.ui import (
     DEFAULT_WINDOW,
@@ -35,7 +38,13 @@ from pasarela.ui import (
 )
 from pasarela.ui.experiments import effect_over_time, experiment_page
 from pasarela.ui.incidents import incident_view, incidents_view
-from pasarela.ui.pages import render_incident, render_incidents
+from pasarela.ui.pages import (
+    render_experiments,
+    render_incident,
+    render_incidents,
+    render_rollout,
+)
+from pasarela.ui.rollouts import rollout_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,14 +72,19 @@ def _view(request: Request, served: ServedEndpoint, window: str, *, detail: bool
     stats = endpoint_stats(repo, served.spec.name, span.seconds, now=now, feedback=feedback.repo)
     problem = None if served.error is None else served.error.message
     plane: DataPlane = request.app.state.dataplane
+    spec = served.spec
+    latency = repo.latency_series(spec.name, chart_span(span.seconds, now)) if detail else None
+    experiment = spec.options.get("experiment") if spec.policy == "experiment" else None
     return endpoint_view(
         stats,
         window=span,
         now=now,
-        policy=served.spec.policy,
+        policy=spec.policy,
         problem=problem,
         by_version=detail,
-        breakers=plane.breakers(served.spec.name) if detail else (),
+        breakers=plane.breakers(spec.name) if detail else (),
+        latency=latency,
+        experiment=experiment if isinstance(experiment, str) else None,
     )
 
 
@@ -108,6 +122,17 @@ def endpoint_page(request: Request, name: str, window: str = DEFAULT_WINDOW) -> 
         return _html(render_error(400, "Not a window offered here", exc.message), 400)
 
 
+@router.get("/ui/endpoints/{name}/rollout")
+def rollout_page(request: Request, name: str) -> Response:
+    """Where the endpoint's rollout stands, every verdict with its numbers, its history and
+    its revisions."""
+    try:
+        return _html(render_rollout(rollout_view(rollout_status(_registry(request), name))))
+    except NotFound:
+        message = f"No endpoint named {name!r} exists."
+        return _html(render_error(404, "Endpoint not found", message), 404)
+
+
 @router.get("/ui/data/overview")
 def overview_data(request: Request, window: str = DEFAULT_WINDOW) -> Response:
     """The overview's view as JSON, for its refresh."""
@@ -123,6 +148,23 @@ def endpoint_data(request: Request, name: str, window: str = DEFAULT_WINDOW) -> 
 def _registry(request: Request) -> Registry:
     registry: Registry = request.app.state.registry
     return registry
+
+
+@router.get("/ui/experiments")
+def experiments_page(request: Request) -> Response:
+    """Every experiment, linking to its page and its endpoint's."""
+    rows = [
+        {
+            "id": e.id,
+            "href": f"/ui/experiments/{quote(e.id, safe='')}",
+            "endpoint": e.spec.name,
+            "endpoint_href": f"/ui/endpoints/{quote(e.spec.name, safe='')}",
+            "phase": e.phase,
+            "variants": ", ".join(f"{v.name} ({v.target})" for v in e.options.variants),
+        }
+        for e in sorted(list_experiments(_registry(request)), key=lambda e: e.id)
+    ]
+    return _html(render_experiments(rows))
 
 
 @router.get("/ui/experiments/{experiment_id}")

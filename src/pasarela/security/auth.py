@@ -1,10 +1,9 @@
 """Who is calling: credentials from the request's headers, checked against the key ring and
 the token verifier of the current snapshot.
 
-Credentials come as ``Authorization: Bearer <key or token>`` or ``X-API-Key: <key>``; the
-dashboard, which a browser opens, may also send the key in the ``pasarela_key`` cookie set by
-its login page (for GET requests only, so a page elsewhere cannot make the browser change
-anything: the cookie is also ``SameSite=Strict``). Until the first key exists and with no token
+Credentials come as ``Authorization: Bearer <key or token>`` or ``X-API-Key: <key>``. The
+dashboard, which a browser opens, signs in once and then sends a session cookie, never the key
+(``security/sessions.py``; the gate reads it). Until the first key exists and with no token
 issuer configured, an install is open (``ANONYMOUS``, an admin): that is a fresh install, which
 ``pasarela serve`` closes at once by creating an admin key.
 """
@@ -18,10 +17,8 @@ from pasarela.security.jwt import JwtVerifier
 from pasarela.security.keys import ActiveKey, KeyRing, looks_like_key
 from pasarela.security.roles import ANONYMOUS, Principal
 
-COOKIE = "pasarela_key"
 
-
-def credential_of(headers: Mapping[str, str], *, cookie_ok: bool = False) -> str | None:
+def credential_of(headers: Mapping[str, str]) -> str | None:
     """The credential the request carries, or None. ``headers`` have lower-case names."""
     authorization = headers.get("authorization")
     if authorization is not None:
@@ -34,11 +31,6 @@ def credential_of(headers: Mapping[str, str], *, cookie_ok: bool = False) -> str
     key = headers.get("x-api-key")
     if key is not None:
         return key.strip()
-    if cookie_ok and (cookies := headers.get("cookie")):
-        for part in cookies.split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == COOKIE and value:
-                return value
     return None
 
 
@@ -50,11 +42,9 @@ class Authenticator:
         self.jwt = jwt
         self.open = len(self.keyring) == 0 and jwt is None
 
-    def authenticate(
-        self, headers: Mapping[str, str], *, cookie_ok: bool = False
-    ) -> tuple[Principal, ActiveKey | None]:
+    def authenticate(self, headers: Mapping[str, str]) -> tuple[Principal, ActiveKey | None]:
         """The caller and, for a key, the key; Unauthenticated, saying why, otherwise."""
-        credential = credential_of(headers, cookie_ok=cookie_ok)
+        credential = credential_of(headers)
         if credential is None:
             if self.open:
                 return ANONYMOUS, None

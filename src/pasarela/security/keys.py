@@ -70,6 +70,7 @@ class KeyRing:
                 revoked=r.revoked_at is not None,
                 rate_limit=Limit.parse(r.rate_limit) if r.rate_limit else None,
             )
+        self._by_id = {k.id: k for k in self._by_hash.values()}
 
     def __len__(self) -> int:
         return len(self._by_hash)
@@ -83,11 +84,23 @@ class KeyRing:
         # nothing about which key exists.
         if found is None or not hmac.compare_digest(found.id, key.split(".", 1)[0]):
             raise Unauthenticated("the API key is not valid", code="invalid_credentials")
-        if found.revoked:
-            raise Unauthenticated(f"key {found.id} was revoked", code="key_revoked")
-        if found.expires_at is not None and (now or time.time()) >= found.expires_at:
-            raise Unauthenticated(f"key {found.id} has expired", code="key_expired")
-        return Principal(found.id, found.role, found.endpoints, "key"), found
+        return _admit(found, now)
+
+    def check_id(self, key_id: str, now: float | None = None) -> tuple[Principal, ActiveKey]:
+        """The principal of the key called ``key_id`` (a dashboard session's key, which the
+        session already proved); Unauthenticated when it is gone, revoked or expired."""
+        found = self._by_id.get(key_id)
+        if found is None:
+            raise Unauthenticated(f"key {key_id} no longer exists", code="key_revoked")
+        return _admit(found, now)
+
+
+def _admit(found: ActiveKey, now: float | None) -> tuple[Principal, ActiveKey]:
+    if found.revoked:
+        raise Unauthenticated(f"key {found.id} was revoked", code="key_revoked")
+    if found.expires_at is not None and (now or time.time()) >= found.expires_at:
+        raise Unauthenticated(f"key {found.id} has expired", code="key_expired")
+    return Principal(found.id, found.role, found.endpoints, "key"), found
 
 
 class KeyService:

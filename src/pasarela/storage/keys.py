@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from pasarela.errors import NotFound
 from pasarela.storage import audit, schema
 from pasarela.storage.db import write
+from pasarela.storage.sessions import revoke_for_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ class KeyRepository:
                 raise NotFound(f"no key {key_id!r}", code="key_not_found")
             if row.revoked_at is None:
                 conn.execute(t.update().where(t.c.id == key_id).values(revoked_at=_now()))
+                revoke_for_key(conn, key_id, _now())  # its dashboard sessions end with it
                 audit.append(conn, actor=actor, action="key.revoke", target=key_id, detail={})
                 _bump(conn)
             row = conn.execute(sa.select(t).where(t.c.id == key_id)).one()

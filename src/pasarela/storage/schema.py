@@ -233,6 +233,21 @@ api_keys = sa.Table(
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )
 
+# Dashboard sessions: the browser's cookie holds a random session id, the table only its
+# SHA-256 (like keys: 256 random bits need no slow hash). A session belongs to the key that
+# signed in; revoking the key ends its sessions (storage/keys.py).
+ui_sessions = sa.Table(
+    "ui_sessions",
+    metadata,
+    sa.Column("id_sha256", sa.String(64), primary_key=True),
+    sa.Column("key_id", sa.String(40), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_ui_sessions_key_id", "key_id"),
+)
+
 # The audit log: each entry holds the hash of the one before it, so an edited, deleted or
 # reordered entry breaks the chain. Times are integer microseconds so the hash is exact.
 audit_log = sa.Table(

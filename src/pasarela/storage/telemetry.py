@@ -220,6 +220,19 @@ class TelemetryRepository:
                 for start, model, v, n, e in rows
             ]
 
+    def latency_series(self, endpoint: str, span: Span) -> list[dict[str, Any]]:
+        """Requests per latency bucket (``LATENCY_BUCKETS``, +Inf last) per time bucket of
+        ``span``, every version together, oldest first (for the latency chart)."""
+        b = schema.latency_buckets
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(b.c.start, b.c.bucket, sa.func.sum(b.c.requests))
+                .where(b.c.endpoint == endpoint, in_spans(b, [span]))
+                .group_by(b.c.start, b.c.bucket)
+                .order_by(b.c.start, b.c.bucket)
+            )
+            return [{"start": start, "bucket": i, "requests": int(n)} for start, i, n in rows]
+
     def count_records(self, endpoint: str | None = None) -> int:
         r = schema.prediction_records
         query = sa.select(sa.func.count()).select_from(r)

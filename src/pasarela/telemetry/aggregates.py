@@ -121,6 +121,15 @@ def _version_summary(v: VersionStats, total: int, found: dict[str, Any] | None) 
     }
 
 
+def chart_span(window_s: int, now: float) -> Span:
+    """The time buckets the charts of a ``window_s`` window show at ``now``: minutes up to
+    three hours, hours beyond, up to the end of the current minute."""
+    until = (int(now // 60) + 1) * 60
+    since = until - (window_s + 59) // 60 * 60
+    bucket = 60 if window_s <= 3 * 3600 else 3600
+    return Span(bucket, since // bucket * bucket, until)
+
+
 def endpoint_stats(
     repo: TelemetryRepository,
     endpoint: str,
@@ -137,9 +146,8 @@ def endpoint_stats(
     spans = cover(since, until)
     versions = repo.version_stats(endpoint, spans)
     found = feedback.version_feedback(endpoint, spans) if feedback is not None else {}
-    # Charts: minutes up to three hours, hours beyond.
-    series_bucket = 60 if window_s <= 3 * 3600 else 3600
-    series_span = Span(series_bucket, since // series_bucket * series_bucket, until)
+    series_span = chart_span(window_s, now)
+    series_bucket = series_span.bucket_s
     total = sum(v.requests for v in versions)
     errors = sum(v.errors for v in versions)
     merged = [sum(col) for col in zip(*(v.latency_buckets for v in versions), strict=True)]

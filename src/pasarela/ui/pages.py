@@ -49,6 +49,16 @@ def render_experiment(view: dict[str, Any]) -> str:
     return _render("experiment.html", experiment=view)
 
 
+def render_rollout(view: dict[str, Any]) -> str:
+    """An endpoint's rollout page; ``view`` is a ``rollout_view``."""
+    return _render("rollout.html", rollout=view)
+
+
+def render_experiments(experiments: list[dict[str, Any]]) -> str:
+    """The list of experiments, each linking to its page."""
+    return _render("experiments.html", experiments=experiments)
+
+
 def render_incidents(page: dict[str, Any]) -> str:
     """The incidents page; ``page`` is an ``incidents_view``."""
     return _render("incidents.html", page=page)
@@ -57,6 +67,11 @@ def render_incidents(page: dict[str, Any]) -> str:
 def render_incident(view: dict[str, Any]) -> str:
     """One incident's page; ``view`` is an ``incident_view``."""
     return _render("incident.html", incident=view)
+
+
+def render_login(problem: str | None, next_page: str) -> str:
+    """The sign-in form; ``problem`` says why the last try failed, ``next_page`` where to go."""
+    return _render("login.html", problem=problem, next=next_page)
 
 
 def render_error(status: int, title: str, message: str) -> str:

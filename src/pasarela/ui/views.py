@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import quote
 
 from pasarela.errors import InvalidRequest
+from pasarela.telemetry.aggregates import histogram_quantile
+from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def _fields(stats: Mapping[str, Any], window: Window) -> dict[str, str]:
         "accuracy_n": f"{labels:,} labels",
         "window": window.label,
         "chart_title": f"Requests and errors per {per}, {window.label}",
+        "latency_title": f"Latency per {per} (p50, p95, p99 in ms), {window.label}",
     }
 
 
@@ -158,17 +161,34 @@ def _version_row(v: Mapping[str, Any]) -> dict[str, Any]:
     return {"label": _label(v), "cells": cells}
 
 
+MIN_CHART_BUCKETS = 5
+"""A chart shows at least this many buckets and otherwise starts just before the window's first
+request: a fresh install's few minutes of traffic fill the chart instead of making one spike at
+the right edge of an empty hour."""
+
+LATENCY_LINES = (("p50", 0.50, "#2563eb"), ("p95", 0.95, "#d97706"), ("p99", 0.99, "#dc2626"))
+
+
+def chart_x(stats: Mapping[str, Any], now: float, data_starts: Sequence[int]) -> list[int]:
+    """The start of every bucket a chart shows, oldest first: from just before the first bucket
+    with data (at least ``MIN_CHART_BUCKETS`` back, never before the window) to now."""
+    bucket = int(stats["series_bucket_s"])
+    last = int(now // bucket) * bucket
+    window_first = last - (math.ceil(stats["window_s"] / bucket) - 1) * bucket
+    first_data = min(data_starts, default=last)
+    start = max(window_first, min(first_data - bucket, last - (MIN_CHART_BUCKETS - 1) * bucket))
+    start = min(start, first_data)  # never hide a bucket that holds data
+    return sorted(set(range(start, last + 1, bucket)) | set(data_starts))
+
+
 def chart(
     stats: Mapping[str, Any], now: float, colors: Mapping[str, str], *, by_version: bool
 ) -> dict[str, Any]:
-    """Requests (in all, or per version) and errors per bucket over the window, oldest first,
-    with empty buckets as zeros; ``x`` in seconds since the epoch."""
+    """Requests (in all, or per version) and errors per bucket, oldest first, with empty
+    buckets as zeros, over the buckets ``chart_x`` picks; ``x`` in seconds since the epoch."""
     bucket = int(stats["series_bucket_s"])
-    last = int(now // bucket) * bucket
-    starts = {last - i * bucket for i in range(math.ceil(stats["window_s"] / bucket))}
     rows = stats["series"]
-    starts.update(row["minute"] * 60 // bucket * bucket for row in rows)
-    x = sorted(starts)
+    x = chart_x(stats, now, [row["minute"] * 60 // bucket * bucket for row in rows])
     at = {start: i for i, start in enumerate(x)}
     labels = sorted(colors) if by_version else ["requests"]
     requests = {label: [0] * len(x) for label in labels}
@@ -190,6 +210,29 @@ def chart(
     return {"x": x, "series": series}
 
 
+def latency_chart(
+    stats: Mapping[str, Any], latency: Sequence[Mapping[str, Any]], x: Sequence[int]
+) -> dict[str, Any]:
+    """p50, p95 and p99 in milliseconds per bucket of ``x`` (None where nothing was served),
+    from ``latency``: the rows of ``TelemetryRepository.latency_series`` (requests per latency
+    bucket per time bucket, the same aggregates as the window's quantiles)."""
+    bucket = int(stats["series_bucket_s"])
+    at = {start: i for i, start in enumerate(x)}
+    histograms = [[0] * (len(LATENCY_BUCKETS) + 1) for _ in x]
+    for row in latency:
+        i = at.get(int(row["start"]) // bucket * bucket)
+        if i is not None:
+            histograms[i][row["bucket"]] += row["requests"]
+    series = []
+    for label, q, color in LATENCY_LINES:
+        values = []
+        for counts in histograms:
+            found = histogram_quantile(q, counts)
+            values.append(None if found is None else round(found * 1000, 3))
+        series.append({"label": label, "kind": "latency", "color": color, "values": values})
+    return {"x": list(x), "series": series}
+
+
 def endpoint_view(
     stats: Mapping[str, Any],
     *,
@@ -199,17 +242,28 @@ def endpoint_view(
     problem: str | None = None,
     by_version: bool = False,
     breakers: Sequence[Mapping[str, Any]] = (),
+    latency: Sequence[Mapping[str, Any]] | None = None,
+    experiment: str | None = None,
 ) -> dict[str, Any]:
     """Everything the dashboard shows of one endpoint: ``stats`` is what ``endpoint_stats``
     returned for ``window`` at ``now``; ``problem`` is why the endpoint cannot serve, if so;
-    ``breakers`` what ``DataPlane.breakers`` says of its versions (this server's view)."""
+    ``breakers`` what ``DataPlane.breakers`` says of its versions (this server's view);
+    ``latency`` the rows of its latency chart (none: no chart); ``experiment`` the id of the
+    experiment it runs, if any."""
     name = stats["endpoint"]
     versions = stats["versions"]
     seen = sorted({_label(v) for v in versions} | {_label(r) for r in stats["series"]})
     colors = {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(seen)}
+    requests_chart = chart(stats, now, colors, by_version=by_version)
+    href = f"/ui/endpoints/{quote(name, safe='')}"
     return {
         "name": name,
-        "href": f"/ui/endpoints/{quote(name, safe='')}",
+        "href": href,
+        "rollout_href": f"{href}/rollout",
+        "experiment": experiment,
+        "experiment_href": (
+            None if experiment is None else f"/ui/experiments/{quote(experiment, safe='')}"
+        ),
         "source": f"/ui/data/endpoints/{quote(name, safe='')}",
         "policy": policy,
         "status": "serving" if problem is None else "failed",
@@ -226,7 +280,10 @@ def endpoint_view(
         ],
         "versions": [_version_row(v) for v in versions],
         "breakers": [_breaker_row(b) for b in breakers],
-        "chart": chart(stats, now, colors, by_version=by_version),
+        "chart": requests_chart,
+        "latency_chart": (
+            None if latency is None else latency_chart(stats, latency, requests_chart["x"])
+        ),
     }
 
 

@@ -8,6 +8,8 @@
 (() => {
   const REFRESH_MS = 5000;
   const CHART_HEIGHT = 200;
+  // Buckets are whole minutes or hours: ticks too, never ":15" seconds on a few minutes' chart.
+  const TIME_TICKS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
   const root = document.querySelector("main[data-source]");
   const initial = document.getElementById("dashboard-data");
   if (!root || !initial) return;
@@ -17,6 +19,11 @@
   let windowName = root.dataset.window;
   let latest = 0; // the number of the newest refresh; older answers are dropped
   let timer = null;
+
+  const signIn = () => {
+    const here = window.location.pathname + window.location.search;
+    window.location.assign(`/ui/login?next=${encodeURIComponent(here)}`);
+  };
 
   const el = (tag, text) => {
     const node = document.createElement(tag);
@@ -101,20 +108,41 @@
           stroke: s.color,
           width: 2,
           fill: s.kind === "errors" ? "rgba(220, 38, 38, 0.08)" : undefined,
-          points: { show: false },
+          // dots where few buckets are shown, so a fresh endpoint's first minutes read clearly
+          points: { show: chart.x.length <= 30, size: 5 },
           value: (u, v) => (v == null ? "—" : v.toLocaleString()),
         })),
       ],
       scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-      axes: [{}, { size: 50 }],
+      axes: [{ incrs: TIME_TICKS }, { size: 50 }],
     };
   }
 
-  function renderChart(card, view) {
-    const box = card.querySelector("[data-chart]");
-    if (!box || typeof uPlot === "undefined") return;
-    const data = [view.chart.x, ...view.chart.series.map((s) => s.values)];
-    const key = view.chart.series.map((s) => `${s.label} ${s.color}`).join("\n");
+  // p50/p95/p99 in ms; buckets without requests are gaps, single points are drawn as dots.
+  function latencyOptions(width, chart) {
+    return {
+      width,
+      height: CHART_HEIGHT,
+      series: [
+        {},
+        ...chart.series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          points: { show: true, size: 4 },
+          value: (u, v) => (v == null ? "—" : `${v.toFixed(v < 10 ? 2 : 1)} ms`),
+        })),
+      ],
+      scales: { y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+      axes: [{ incrs: TIME_TICKS }, { size: 60 }],
+    };
+  }
+
+  function drawChart(box, chart, options) {
+    if (!box || !chart || typeof uPlot === "undefined") return;
+    const data = [chart.x, ...chart.series.map((s) => s.values)];
+    const key = chart.series.map((s) => `${s.label} ${s.color}`).join("\n");
+    box.dataset.points = String(chart.x.length);
     const known = charts.get(box);
     if (known && known.key === key) {
       known.plot.setData(data);
@@ -122,8 +150,13 @@
     }
     if (known) known.plot.destroy();
     box.replaceChildren();
-    const plot = new uPlot(chartOptions(box.clientWidth || 600, view.chart), data, box);
+    const plot = new uPlot(options(box.clientWidth || 600, chart), data, box);
     charts.set(box, { plot, key });
+  }
+
+  function renderChart(card, view) {
+    drawChart(card.querySelector("[data-chart]"), view.chart, chartOptions);
+    drawChart(card.querySelector("[data-latency-chart]"), view.latency_chart, latencyOptions);
   }
 
   function render(page) {
@@ -163,6 +196,7 @@
       const url = `${root.dataset.source}?window=${encodeURIComponent(windowName)}`;
       const reply = await fetch(url, { cache: "no-store", headers: { accept: "application/json" } });
       if (mine !== latest) return;
+      if (reply.status === 401) return signIn(); // the session ended: sign in again
       if (reply.status === 404) {
         setStatus("this endpoint is no longer served", true);
         return schedule();
@@ -270,6 +304,11 @@
         cache: "no-store",
         headers: { accept: "application/json" },
       });
+      if (reply.status === 401) {
+        const here = window.location.pathname + window.location.search;
+        window.location.assign(`/ui/login?next=${encodeURIComponent(here)}`);
+        return;
+      }
       if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
       const body = await reply.json();
       draw(body.chart);
