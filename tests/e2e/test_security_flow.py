@@ -107,11 +107,11 @@ def test_keys_list_shows_expired_and_revoked_keys_as_such(tmp_path: Path) -> Non
         made = ok(run_cli("keys", "create", "--name", name, "--expires-in-days", "1", env=env))
         ids[name] = KEY.findall(made)[0].split(".")[0]
     ok(run_cli("keys", "revoke", ids["gone"], env=env))
-    # A day passes for "lapsed": its stored expiry moves into the past.
+    # A day passes for "lapsed": its stored expiry (UTC, as SQLAlchemy writes it) moves back.
     with sqlite3.connect(tmp_path / "home" / "pasarela.db") as db:
         db.execute(
             "UPDATE api_keys SET expires_at = ? WHERE id = ?",
-            ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(" "), ids["lapsed"]),
+            (f"{datetime.now(UTC) - timedelta(minutes=1):%Y-%m-%d %H:%M:%S.%f}", ids["lapsed"]),
         )
     rows = table_rows(ok(run_cli("keys", "list", env=env)))
     states = {r[0]: r[-1] for r in rows}
