@@ -81,6 +81,17 @@ def test_messages_quote_at_most_a_bounded_excerpt_of_what_the_client_sent() -> N
     with pytest.raises(InvalidInput) as info:
         RowChecker(wide).check([{}])
     assert info.value.message.endswith("f19 and 980 more")
+    # A row missing most of a wide model's features is not a typo: no close-match search, whose
+    # cost grows with unknown × missing names.
+    with pytest.raises(InvalidInput) as info:
+        RowChecker(wide).check([{"f0x": 1.0}])
+    assert info.value.message.startswith("inputs[0] has unknown feature 'f0x'; missing")
+    near = {f"f{n}": 1.0 for n in range(1, 1000)} | {"f0x": 1.0}
+    with pytest.raises(InvalidInput) as info:
+        RowChecker(wide).check([near])
+    assert info.value.message == (
+        "inputs[0] has unknown feature 'f0x' (did you mean 'f0'?); missing features: f0"
+    )
 
 
 def test_uniform_numeric_signature_still_rejects_strings() -> None:

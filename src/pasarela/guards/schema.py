@@ -27,6 +27,10 @@ NAMED_UNKNOWN = 5
 """How many unknown feature names a message names (and looks up a close match for)."""
 NAMED_MISSING = 20
 """How many missing feature names a message names (a wide model has thousands)."""
+SUGGEST_AMONG = 100
+"""Close matches are looked for only when at most this many features are missing: the work
+(a difflib ratio per unknown × missing pair) stays a few milliseconds whatever a client
+sends, and a row missing more than this is not a typo."""
 
 
 # Which Python types a JSON value may have for each declared dtype. bool is a subclass of int in
@@ -90,7 +94,8 @@ class RowChecker:
         unknown = sorted(str(k) for k in row if k not in self._name_set)
         parts = []
         if unknown:
-            named = [_with_suggestion(name, missing) for name in unknown[:NAMED_UNKNOWN]]
+            candidates = missing if len(missing) <= SUGGEST_AMONG else []
+            named = [_with_suggestion(name, candidates) for name in unknown[:NAMED_UNKNOWN]]
             if len(unknown) > NAMED_UNKNOWN:
                 named.append(f"and {len(unknown) - NAMED_UNKNOWN} more")
             plural = "s" if len(unknown) > 1 else ""
