@@ -8,6 +8,7 @@ import re
 import sqlite3
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,7 @@ from tests.e2e.conftest import (
     prepare_home,
     run_cli,
     running_server,
+    table_rows,
     wait_for,
 )
 
@@ -95,6 +97,25 @@ def test_keys_cli_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
         assert result.returncode == 1, result.stdout
         match = ERROR_LINE.match(result.stderr.strip())
         assert match and match["code"] == code, result.stderr
+
+
+def test_keys_list_shows_expired_and_revoked_keys_as_such(tmp_path: Path) -> None:
+    """``keys list`` showed an expired key as active (issue 14, item 14)."""
+    env = pasarela_env(tmp_path / "home")
+    ids = {}
+    for name in ("lapsed", "later", "gone"):
+        made = ok(run_cli("keys", "create", "--name", name, "--expires-in-days", "1", env=env))
+        ids[name] = KEY.findall(made)[0].split(".")[0]
+    ok(run_cli("keys", "revoke", ids["gone"], env=env))
+    # A day passes for "lapsed": its stored expiry (UTC, as SQLAlchemy writes it) moves back.
+    with sqlite3.connect(tmp_path / "home" / "pasarela.db") as db:
+        db.execute(
+            "UPDATE api_keys SET expires_at = ? WHERE id = ?",
+            (f"{datetime.now(UTC) - timedelta(minutes=1):%Y-%m-%d %H:%M:%S.%f}", ids["lapsed"]),
+        )
+    rows = table_rows(ok(run_cli("keys", "list", env=env)))
+    states = {r[0]: r[-1] for r in rows}
+    assert states == {ids["lapsed"]: "expired", ids["later"]: "active", ids["gone"]: "revoked"}
 
 
 def test_a_key_rate_limit_holds_across_two_servers_sharing_redis(

@@ -9,6 +9,7 @@ import json
 import re
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from pasarela.registry.service import Registry
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS, GRANTS, ROLES
 from pasarela.settings import Settings
+from pasarela.storage import schema
 from pasarela.storage.keys import KeyRepository
 from tests.conftest import Trained, row
 
@@ -185,6 +187,38 @@ async def test_revoked_and_expired_keys_stop_working(
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
     reply = await client.get("/admin/whoami", headers={"X-API-Key": keys["analyst"]})
     assert reply.json()["error"]["code"] == "key_revoked"
+
+
+async def test_the_key_listing_names_each_keys_state(
+    app: PasarelaAPI, client: AsyncClient, keys: dict[str, str], served_registry: Registry
+) -> None:
+    """An expired key is listed as expired, not active (issue 14, item 14)."""
+    repo = KeyRepository(served_registry.repo.engine)
+    service = KeyService(repo)
+    lapsed, _ = await asyncio.to_thread(
+        service.create, name="lapsed", role="client", by=ANONYMOUS, expires_in_days=1
+    )
+    # A day has passed: the stored expiry moved into the past, as the clock would move it.
+    with served_registry.repo.engine.begin() as conn:
+        conn.execute(
+            schema.api_keys.update()
+            .where(schema.api_keys.c.id == lapsed.id)
+            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    await asyncio.to_thread(
+        service.create, name="later", role="client", by=ANONYMOUS, expires_in_days=1
+    )
+    gone, _ = await asyncio.to_thread(
+        service.create, name="gone", role="client", by=ANONYMOUS, expires_in_days=1
+    )
+    await asyncio.to_thread(service.revoke, gone.id, by=ANONYMOUS)
+    admin = {"Authorization": f"Bearer {keys['admin']}"}
+    listed = (await client.get("/admin/keys", headers=admin)).json()["keys"]
+    states = {k["name"]: k["state"] for k in listed}
+    assert states["lapsed"] == "expired"
+    assert states["later"] == "active"
+    assert states["gone"] == "revoked"
+    assert states["admin key"] == "active"
 
 
 async def test_operators_hand_out_client_keys_only(

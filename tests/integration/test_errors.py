@@ -47,7 +47,23 @@ async def test_wrong_type_names_the_feature(client: AsyncClient, trained: Traine
     bad = row(trained) | {"mean radius": "big"}
     reply = await client.post("/v1/endpoints/cancer/predict", json={"inputs": [bad]})
     assert reply.status_code == 422
-    assert "inputs[0].mean radius must be float, got str" in reply.json()["error"]["message"]
+    assert reply.json()["error"]["message"] == 'inputs[0].mean radius must be float, got str "big"'
+
+
+async def test_a_misspelt_feature_is_named_with_the_closest_known_one(
+    client: AsyncClient, trained: Trained
+) -> None:
+    """Issue 14, item 20: not only "missing features: mean radius"."""
+    bad = row(trained)
+    bad["mean radus"] = bad.pop("mean radius")
+    reply = await client.post("/v1/endpoints/cancer/predict", json={"inputs": [bad]})
+    assert reply.status_code == 422
+    error = _error(reply.json())
+    assert error["code"] == "invalid_input"
+    assert error["message"] == (
+        "inputs[0] has unknown feature 'mean radus' (did you mean 'mean radius'?); "
+        "missing features: mean radius"
+    )
 
 
 async def test_unknown_endpoint(client: AsyncClient, trained: Trained) -> None:

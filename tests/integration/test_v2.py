@@ -137,6 +137,15 @@ async def test_bad_v2_requests(
     assert reply.json()["code"] == code
 
 
+async def test_a_wrong_tensor_value_is_quoted_as_json(client: AsyncClient) -> None:
+    """Issue 14, item 20: ``true``, not Python's ``'True'``."""
+    data = [1.0] * 29 + [True]
+    body = {"inputs": [{"name": "x", "shape": [1, 30], "datatype": "FP64", "data": data}]}
+    reply = await client.post("/v2/models/cancer/infer", json=body)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["error"] == "inputs[0].data holds bool true, not a FP64 value"
+
+
 async def test_unknown_model_and_version(client: AsyncClient) -> None:
     body = {"inputs": [{"name": "x", "shape": [1, 30], "datatype": "FP64", "data": [0.0] * 30}]}
     reply = await client.post("/v2/models/ghost/infer", json=body)

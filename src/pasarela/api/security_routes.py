@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -44,9 +45,11 @@ async def whoami(request: Request) -> Response:
 
 @router.get("/admin/keys")
 async def list_keys(request: Request) -> Response:
-    """Every key (never a secret): id, name, role, endpoints, expiry, revocation."""
+    """Every key (never a secret): id, name, role, endpoints, expiry, revocation, and its
+    ``state`` now: ``active``, ``expired`` or ``revoked``."""
     records = await asyncio.to_thread(_keys(request).repo.list)
-    return _json({"keys": [r.to_json() for r in records]})
+    now = datetime.now(UTC)  # one instant for the whole listing
+    return _json({"keys": [r.to_json(now) for r in records]})
 
 
 @router.post("/admin/keys", status_code=201)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pasarela.api.v2_binary import INVALID_BINARY_DATA
 from pasarela.errors import InvalidInput, InvalidRequest
+from pasarela.guards.schema import json_excerpt
 from pasarela.runtimes.outputs import dtype_of_values
 from pasarela.serving.snapshot import LoadedVersion
 from pasarela.types import DType
@@ -67,7 +68,7 @@ def _tensor_values(tensor: Mapping[str, Any], i: int) -> tuple[list[int], list[A
     for value in values:
         if type(value) not in accepts:
             raise InvalidInput(
-                f"inputs[{i}].data holds {type(value).__name__} {str(value)[:40]!r}, "
+                f"inputs[{i}].data holds {type(value).__name__} {json_excerpt(value)}, "
                 f"not a {datatype} value"
             )
     return shape, values

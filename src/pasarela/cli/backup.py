@@ -41,7 +41,7 @@ def create(
     )
     err_console.print(
         "the master key is not in the backup: a restore needs the same PASARELA_MASTER_KEY "
-        "(or <home>/master.key)"
+        "(or <home>/master.key, or restore --master-key FILE)"
     )
 
 
@@ -66,11 +66,22 @@ def restore(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the database this install already has")
     ] = False,
+    master_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--master-key",
+            help="The backed-up install's master.key, when this one has none (installed as "
+            "<home>/master.key)",
+        ),
+    ] = None,
 ) -> None:
     """Rebuild this install (PASARELA_HOME / PASARELA_DATABASE_URL) from a backup: verified
-    first, then the database and artifacts put back, the schema migrated forward, the
-    restore audited. Then `pasarela serve`."""
-    summary = restore_backup(path, settings(), force=force, actor=actor())
+    first, refused unless this install's master key (PASARELA_MASTER_KEY, <home>/master.key
+    or --master-key) opens the backup's data keys, then the database and artifacts put back,
+    the schema migrated forward, the restore audited. Then `pasarela serve`."""
+    summary = restore_backup(
+        path, settings(), force=force, actor=actor(), master_key_file=master_key
+    )
     console.print(
         f"restored {summary.path}: {summary.files} files, {summary.bytes:,} bytes "
         f"in {summary.seconds:.2f} s"

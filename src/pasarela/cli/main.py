@@ -99,6 +99,12 @@ def serve(
 
     config = settings()
     upgrade(create_engine(config.resolved_database_url))
+    # Wrapped data keys need the master key that wrapped them: refuse here, in one line,
+    # rather than start, make a new master key, and fail on the first sealed payload.
+    from pasarela.security.crypto import PayloadCipher
+    from pasarela.storage.data_keys import DataKeyRepository
+
+    PayloadCipher(config, DataKeyRepository(registry().repo.engine)).reload()
     if config.bootstrap_admin_key and not JwtVerifier.configured(config):
         keys = KeyRepository(registry().repo.engine)
         if keys.count() == 0:  # a fresh install: close it at once

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -109,10 +110,11 @@ def create(
 @keys_app.command("list")
 @reports_errors
 def list_keys() -> None:
-    """Every key: id, name, role, endpoints, expiry, revocation. Never a secret."""
+    """Every key: id, name, role, endpoints, expiry, state (active, expired, revoked).
+    Never a secret."""
     table = Table("id", "name", "role", "endpoints", "rate limit", "created", "expires", "state")
+    now = datetime.now(UTC)  # one instant for the whole table
     for k in KeyRepository(registry().repo.engine).list():
-        state = "revoked" if k.revoked_at else "active"
         table.add_row(
             k.id,
             k.name,
@@ -121,7 +123,7 @@ def list_keys() -> None:
             k.rate_limit or "-",
             f"{k.created_at:%Y-%m-%d %H:%M} by {k.created_by}",
             f"{k.expires_at:%Y-%m-%d %H:%M}" if k.expires_at else "never",
-            state,
+            k.state(now),
         )
     console.print(table)
 

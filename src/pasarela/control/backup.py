@@ -19,6 +19,9 @@ audit log, whose chain the restored entries continue.
 The master key is **not** in the backup: the stored payloads are sealed with data keys it
 wraps, and a backup that held both would open everything it holds. Keep the key apart
 (``PASARELA_MASTER_KEY`` or ``<home>/master.key``); a restored install needs the same one.
+So before it writes anything, ``restore_backup`` reads the wrapped data keys out of the
+backup's database copy and refuses unless the target's master key (or the file passed as
+``master_key_file``, which it then installs as ``<home>/master.key``) opens every one.
 """
 
 from __future__ import annotations
@@ -41,7 +44,14 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 import sqlalchemy as sa
 
 from pasarela import __version__
+from pasarela.control.restore_keys import (
+    check_master_key,
+    install_master_key,
+    wrapped_in_pg_copy,
+    wrapped_in_sqlite,
+)
 from pasarela.errors import ConfigurationError
+from pasarela.security.crypto import existing_master_key, master_key_path, read_master_key
 from pasarela.security.file_crypto import backup_key, open_file, seal_file
 from pasarela.settings import Settings
 from pasarela.storage import audit, schema
@@ -189,9 +199,15 @@ def _plain(
 
 
 def restore_backup(
-    path: Path, settings: Settings, *, force: bool = False, actor: str = "local"
+    path: Path,
+    settings: Settings,
+    *,
+    force: bool = False,
+    actor: str = "local",
+    master_key_file: Path | None = None,
 ) -> BackupSummary:
-    """Rebuild the install of ``settings`` from the backup at ``path`` (module docstring)."""
+    """Rebuild the install of ``settings`` from the backup at ``path`` (module docstring);
+    ``master_key_file``: the backed-up install's ``master.key``, when the target has none."""
     started = time.perf_counter()
     manifest = _manifest(path)
     key = backup_key(settings) if manifest.get("encrypted") else None
@@ -213,8 +229,10 @@ def restore_backup(
             )
     finally:
         engine.dispose()
+    given = read_master_key(master_key_file) if master_key_file is not None else None
     with tempfile.TemporaryDirectory() as scratch:
         copy = _plain(path, manifest, manifest["files"][0], key, Path(scratch))
+        check_master_key(settings, _wrapped_data_keys(kind, copy), given, master_key_file)
         if kind == "sqlite":
             database = Path(_sqlite_path(url))
             database.parent.mkdir(parents=True, exist_ok=True)
@@ -248,8 +266,18 @@ def restore_backup(
             )
     finally:
         engine.dispose()
+    if given is not None and existing_master_key(settings) is None:
+        install_master_key(master_key_path(settings), given)
     size = sum(int(f["bytes"]) for f in manifest["files"])
     return BackupSummary(path, restored, size, time.perf_counter() - started)
+
+
+def _wrapped_data_keys(kind: str, database: Path) -> list[str]:
+    """The wrapped data keys in a backup's database copy, read without restoring it."""
+    if kind == "sqlite":
+        return wrapped_in_sqlite(database)
+    argv = ["pg_restore", "--data-only", "--table=data_keys", "--file=-", str(database)]
+    return wrapped_in_pg_copy(_run(argv, dict(os.environ)))
 
 
 class BackupJob:
@@ -349,9 +377,9 @@ def _libpq(url: str) -> tuple[str, dict[str, str], str | None]:
     return urlunsplit((scheme, netloc, parts.path, parts.query, "")), env, schema_name
 
 
-def _run(argv: list[str], env: dict[str, str]) -> None:
-    """Run a PostgreSQL client tool (found on the PATH); ConfigurationError when it is missing
-    or fails, with its own message."""
+def _run(argv: list[str], env: dict[str, str]) -> str:
+    """Run a PostgreSQL client tool (found on the PATH); its output, or ConfigurationError when
+    it is missing or fails, with its own message."""
     tool = shutil.which(argv[0])
     if tool is None:
         raise ConfigurationError(f"{argv[0]} is not installed (PostgreSQL's client tools)")
@@ -361,3 +389,4 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
     )
     if done.returncode != 0:
         raise ConfigurationError(f"{argv[0]} failed: {done.stderr.strip()[:500]}")
+    return done.stdout

@@ -1,8 +1,10 @@
 """Encryption at rest for payloads: AES-256-GCM with data keys wrapped by a master key.
 
 - The **master key** (32 bytes) comes from ``PASARELA_MASTER_KEY`` (base64url), or from
-  ``<home>/master.key``, created on first use with mode 0600. It never enters the database:
-  a copy of the database alone decrypts nothing.
+  ``<home>/master.key``, created with mode 0600 when the first data key is made, and only
+  then: where wrapped data keys exist, a missing master key is an error, since a new one
+  would not open them. It never enters the database: a copy of the database alone decrypts
+  nothing.
 - **Data keys** (32 random bytes each) are stored wrapped (AES-GCM under the master key) in
   ``data_keys``; one is active. Payloads are sealed with the active one, and each envelope
   names its key: ``{"enc": "aes-256-gcm", "kid": "dk_…", "nonce": …, "ct": …}``.
@@ -20,6 +22,8 @@ import base64
 import os
 import secrets
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -44,8 +48,37 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def master_key(settings: Settings) -> bytes:
-    """The master key: from the setting, else ``<home>/master.key`` (made once, mode 0600)."""
+def master_key(settings: Settings, *, create: bool = False) -> bytes:
+    """The master key: from the setting, else ``<home>/master.key``; made there (once, mode
+    0600) only with ``create``, which only the first data key asks for: a new master key
+    never opens data keys that exist, so where they do a missing key is an error."""
+    found = existing_master_key(settings)
+    if found is not None:
+        return found
+    path = master_key_path(settings)
+    if not create:
+        raise ConfigurationError(
+            f"no master key: set PASARELA_MASTER_KEY or put this database's master.key at {path} "
+            "(a new one would not open the data keys it holds)"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # another process made it first: read theirs
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(_b64(secrets.token_bytes(32)) + "\n")
+    return read_master_key(path)
+
+
+def master_key_path(settings: Settings) -> Path:
+    return settings.home / "master.key"
+
+
+def existing_master_key(settings: Settings) -> bytes | None:
+    """The master key this install is configured with (the setting, else the file), or None
+    when it has none yet."""
     if settings.master_key is not None:
         raw = settings.master_key.get_secret_value()
         try:
@@ -55,20 +88,29 @@ def master_key(settings: Settings) -> bytes:
         if len(key) != 32:
             raise ConfigurationError("PASARELA_MASTER_KEY must hold 32 bytes (base64url)")
         return key
-    path = settings.home / "master.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: read theirs
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(_b64(secrets.token_bytes(32)) + "\n")
-    key = _unb64(path.read_text().strip())
+    path = master_key_path(settings)
+    return read_master_key(path) if path.exists() else None
+
+
+def read_master_key(path: Path) -> bytes:
+    """A master key file: base64url of 32 bytes on one line."""
+    try:
+        key = _unb64(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"{path} cannot be read as a master key: {exc}") from exc
     if len(key) != 32:
         raise ConfigurationError(f"{path} must hold a 32-byte key (base64url)")
     return key
+
+
+def opens_data_keys(master: bytes, wrapped: Iterable[str]) -> bool:
+    """Whether ``master`` unwraps every one of ``wrapped``."""
+    try:
+        for blob in wrapped:
+            unwrap(master, blob)
+    except (ConfigurationError, ValueError):
+        return False
+    return True
 
 
 def wrap(master: bytes, key: bytes) -> str:
@@ -116,13 +158,15 @@ class PayloadCipher:
             self.reload()
         return self._active
 
-    def _master_key(self) -> bytes:
+    def _master_key(self, *, create: bool = False) -> bytes:
         if self._master is None:
-            self._master = master_key(self.settings)
+            self._master = master_key(self.settings, create=create)
         return self._master
 
     def reload(self) -> None:
-        """Read the data keys again (at start, and after a rotation)."""
+        """Read the data keys again (at start, and after a rotation); ConfigurationError, in
+        one line, when they exist and the master key is missing (never made here) or is not
+        theirs."""
         records = self.repo.list()
         master = self._master_key() if records else b""
         keys = {r.id: AESGCM(unwrap(master, r.wrapped)) for r in records}
@@ -164,7 +208,10 @@ class PayloadCipher:
 def rotate_data_key(cipher: PayloadCipher, *, actor: str) -> str:
     """Add a data key and make it the active one (every older key stays, for reading); its id."""
     kid = "dk_" + secrets.token_hex(4)
-    cipher.repo.add(kid, wrap(cipher._master_key(), secrets.token_bytes(32)), actor=actor)
+    # Only the first data key may bring a new master key into being; later ones need the one
+    # that wraps the keys before them.
+    master = cipher._master_key(create=not cipher.repo.list())
+    cipher.repo.add(kid, wrap(master, secrets.token_bytes(32)), actor=actor)
     cipher.reload()
     return kid
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
@@ -16,6 +16,8 @@ from pasarela.errors import NotFound
 from pasarela.storage import audit, schema
 from pasarela.storage.db import write
 from pasarela.storage.sessions import revoke_for_key
+
+KeyState = Literal["active", "expired", "revoked"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,17 @@ class KeyRecord:
     expires_at: datetime | None
     revoked_at: datetime | None
 
-    def to_json(self) -> dict[str, Any]:
+    def state(self, now: datetime | None = None) -> KeyState:
+        """Whether the key opens doors ``now``: revoked wins over expired (revocation is the
+        deliberate act); expired from ``expires_at`` on, the instant ``KeyRing.check`` starts
+        refusing it. A key made with ``expires_in_days=1`` reads ``"expired"`` a day later."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and (now or datetime.now(UTC)) >= self.expires_at:
+            return "expired"
+        return "active"
+
+    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -44,6 +56,7 @@ class KeyRecord:
             "created_at": self.created_at.isoformat(),
             "expires_at": self.expires_at.isoformat() if self.expires_at else None,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "state": self.state(now),
         }
 
 
