@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pasarela.errors import ConfigurationError, InvalidRequest
 from pasarela.guards.config import GuardsConfig
+from pasarela.names import NAME_MAX_LENGTH, NAME_PATTERN
 from pasarela.retry import RetryConfig
 from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
@@ -22,8 +23,6 @@ from pasarela.security.ratelimit.base import Limit
 from pasarela.serving.breaker import BreakerConfig
 from pasarela.serving.cache import CacheConfig
 from pasarela.types import BatchingConfig, EndpointSpec, Isolation, ShadowSpec
-
-NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
 
 
 class _Strict(BaseModel):
@@ -57,7 +56,7 @@ class CachedLink(_Strict):
 
 class EndpointManifest(_Strict):
     kind: Literal["Endpoint"] = "Endpoint"
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=NAME_MAX_LENGTH)
     description: str = Field("", max_length=2000)
     policy: dict[str, Any]
     shadow: ShadowManifest | None = None

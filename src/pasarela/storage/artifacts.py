@@ -36,6 +36,11 @@ class ArtifactStore(ABC):
     @abstractmethod
     def exists(self, sha256: str) -> bool: ...
 
+    @abstractmethod
+    def discard(self, sha256: str) -> None:
+        """Remove an artifact that no version refers to (a registration that failed after
+        storing it); nothing if it is absent."""
+
 
 class LocalArtifactStore(ArtifactStore):
     """Artifacts as files named by their hash under one directory.
@@ -94,3 +99,6 @@ class LocalArtifactStore(ArtifactStore):
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
+
+    def discard(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)
