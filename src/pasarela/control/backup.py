@@ -42,6 +42,7 @@ import sqlalchemy as sa
 
 from pasarela import __version__
 from pasarela.errors import ConfigurationError
+from pasarela.private_files import private_dir, private_file
 from pasarela.security.file_crypto import backup_key, open_file, seal_file
 from pasarela.settings import Settings
 from pasarela.storage import audit, schema
@@ -74,7 +75,7 @@ def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) ->
     key = backup_key(settings) if encrypt else None
     if target.exists() and any(target.iterdir()):
         raise ConfigurationError(f"{target} is not empty: back up into a new directory")
-    target.mkdir(parents=True, exist_ok=True)
+    private_dir(target)
     url = settings.resolved_database_url
     engine = create_engine(url)
     try:
@@ -85,7 +86,7 @@ def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) ->
     if url.startswith("sqlite"):
         database = target / SQLITE_FILE
         source = sqlite3.connect(_sqlite_path(url))
-        copy = sqlite3.connect(database)
+        copy = sqlite3.connect(private_file(database))
         try:
             source.backup(copy)
         finally:
@@ -101,7 +102,7 @@ def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) ->
     files = [_stored(target, database, key)]
     store = settings.resolved_artifacts_dir
     if store.is_dir():
-        (target / "artifacts").mkdir()
+        private_dir(target / "artifacts")
         for artifact in sorted(store.iterdir()):
             if artifact.is_file() and not artifact.name.startswith("."):
                 copied = target / "artifacts" / artifact.name
@@ -217,23 +218,22 @@ def restore_backup(
         copy = _plain(path, manifest, manifest["files"][0], key, Path(scratch))
         if kind == "sqlite":
             database = Path(_sqlite_path(url))
-            database.parent.mkdir(parents=True, exist_ok=True)
             for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
                 stale.unlink(missing_ok=True)
-            shutil.copyfile(copy, database)
+            shutil.copyfile(copy, private_file(database))
         else:
             libpq, env, _ = _libpq(url)
             _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "-d", libpq,
                   str(copy)], env)  # fmt: skip
         store = settings.resolved_artifacts_dir
-        store.mkdir(parents=True, exist_ok=True)
+        private_dir(store)
         restored = 1
         for entry in manifest["files"][1:]:
             artifact = _plain(path, manifest, entry, key, Path(scratch))
             destination = store / artifact.name
             if not destination.exists():
                 shutil.copyfile(artifact, destination)
-                os.chmod(destination, 0o444)
+                os.chmod(destination, 0o400)
             restored += 1
     engine = create_engine(url)
     try:

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pasarela.errors import ConfigurationError
 from pasarela.guards.pii import Pseudonymizer
+from pasarela.private_files import private_dir
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 
@@ -57,7 +58,7 @@ def master_key(settings: Settings) -> bytes:
         return key
     path = settings.home / "master.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
