@@ -14,6 +14,7 @@ import httpx
 import joblib
 import numpy as np
 import pytest
+import skops.io
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sklearn.linear_model import LogisticRegression
@@ -63,7 +64,8 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory, trained: Trained) -> Iterator[World]:
     workdir = tmp_path_factory.mktemp("cli")
     env = pasarela_env(workdir / "home")
-    joblib.dump(trained.model, workdir / "model.joblib")
+    # the champion as skops (the safe default), the challenger as joblib (needs --trust-pickle)
+    skops.io.dump(trained.model, workdir / "model.skops")
     challenger = make_pipeline(StandardScaler(), LogisticRegression(C=0.01, max_iter=1000))
     challenger.fit(trained.features, trained.frame["target"])
     joblib.dump(challenger, workdir / "challenger.joblib")
@@ -77,11 +79,19 @@ def world(tmp_path_factory: pytest.TempPathFactory, trained: Trained) -> Iterato
     owner = ("--tag", "owner=ml")
     # The first command creates the database; the server starts after it (starting both on a
     # fresh home at once is a known migration race, see test_concurrent_first_run.py).
-    first = cli(*register, "model.joblib", *common, "--metric", "accuracy=0.97", *owner)
+    first = cli(*register, "model.skops", *common, "--metric", "accuracy=0.97", *owner)
     server = start_server(env, workdir / "server.log")
     try:
         # registering needs no server: let it overlap the server's start
-        second = cli(*register, "challenger.joblib", *common, "--metric", "accuracy=0.95", *owner)
+        second = cli(
+            *register,
+            "challenger.joblib",
+            "--trust-pickle",
+            *common,
+            "--metric",
+            "accuracy=0.95",
+            *owner,
+        )
         alias = cli("alias", "set", "cancer", "champion", "2")
         server.wait_ready()
         before = httpx.post(
@@ -238,9 +248,22 @@ ERROR_CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "artifact {workdir}/no-such-model.joblib is not a file",
     ),
     "bad-train-data-extension": (
-        ("models", "register", "model.joblib", "--name", "cancer", "--train-data", "t.xlsx"),
+        ("models", "register", "model.skops", "--name", "cancer", "--train-data", "t.xlsx"),
         "invalid_request",
         "training data must be .csv or .parquet, not '.xlsx'",
+    ),
+    "pickle-without-trust": (
+        ("models", "register", "challenger.joblib", "--name", "cancer"),
+        "untrusted_pickle",
+        "challenger.joblib is a pickle (joblib): loading a pickle runs any code inside it; only "
+        "for files you trust. Save the model with skops (skops.io.dump, a .skops file) or as "
+        "ONNX, or register it with trust_pickle (CLI: --trust-pickle)",
+    ),
+    "name-with-a-slash": (
+        ("models", "register", "model.skops", "--name", "../cancer"),
+        "invalid_name",
+        "model name '../cancer' (9 characters) is not valid: 1 to 200 letters, digits, '_', "
+        "'-' and single '.', starting with a letter or a digit",
     ),
 }
 

@@ -39,7 +39,7 @@ def test_serve_register_predict_on_postgres(
     engine.dispose()
     server = start_server(env, tmp_path / "server.log")
     try:
-        register = ("models", "register", "model.joblib", "--name", "cancer")
+        register = ("models", "register", "model.joblib", "--trust-pickle", "--name", "cancer")
         frame = ("--train-data", "train.csv", "--target", "target")
         registered = ok(run_cli(*register, *frame, env=env, cwd=tmp_path))
         assert registered.startswith("registered cancer@1 (sklearn, 30 features, sha256 ")

@@ -20,6 +20,7 @@ from pasarela.registry.service import Registry
 from pasarela.settings import Settings
 from pasarela.storage.telemetry import TelemetryRepository
 from tests.conftest import Trained, row
+from tests.yaml_bombs import alias_bomb
 
 pytestmark = pytest.mark.anyio
 
@@ -244,6 +245,17 @@ async def test_unknown_top_level_field_and_broken_yaml(client: AsyncClient) -> N
     twice = SINGLE.format(version=1) + "---\n" + SINGLE.format(version=2)
     message = error_of(await apply_yaml(client, twice), 400, "invalid_manifest")
     assert message == "manifest: an endpoint is declared twice"
+
+
+async def test_an_alias_bomb_is_refused_with_422_and_nothing_applied(
+    client: AsyncClient,
+) -> None:
+    message = error_of(await apply_yaml(client, alias_bomb()), 422, "yaml_too_complex")
+    assert message.startswith("manifest:")
+    assert (await client.get("/admin/endpoints/bomb")).status_code == 404
+    # anchors within the budget are fine: the same shape with three levels applies
+    changes = await applied(client, alias_bomb(levels=3))
+    assert [c["endpoint"] for c in changes] == ["bomb"]
 
 
 async def test_invalid_json_manifest_names_the_field(client: AsyncClient) -> None:

@@ -73,7 +73,8 @@ async def apply(request: Request) -> Response:
             raise InvalidRequest(
                 "the manifest is not UTF-8 text", code="invalid_manifest"
             ) from None
-        specs = parse_manifests(text, "manifest")
+        # Off the event loop: parsing is bounded (safe_yaml) but not free.
+        specs = await asyncio.to_thread(parse_manifests, text, "manifest")
     registry = _registry(request)
     changes = await asyncio.to_thread(apply_specs, registry, specs, actor=actor(request))
     await _plane(request).refresh()

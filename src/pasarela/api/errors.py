@@ -25,7 +25,7 @@ STATUS_BY_ERROR: tuple[tuple[type[errors.PasarelaError], int], ...] = (
     (errors.PasarelaError, 500),
 )
 # Codes whose status differs from their class's.
-STATUS_BY_CODE = {"payload_too_large": 413, "method_not_allowed": 405}
+STATUS_BY_CODE = {"payload_too_large": 413, "method_not_allowed": 405, "yaml_too_complex": 422}
 
 
 def status_for(error: errors.PasarelaError) -> int:

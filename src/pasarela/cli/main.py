@@ -39,6 +39,7 @@ from pasarela.cli.security import (
     subjects_app,
 )
 from pasarela.control.endpoints import put_endpoint
+from pasarela.private_files import private_dir, restrict_umask
 from pasarela.security.jwt import JwtVerifier
 from pasarela.storage.db import create_engine, current_revision, upgrade
 from pasarela.storage.keys import KeyRepository
@@ -75,6 +76,8 @@ app.add_typer(db_app, name="db")
 def main(
     home: Annotated[Path | None, typer.Option(help="Data directory (env PASARELA_HOME)")] = None,
 ) -> None:
+    # everything the CLI and the server it starts write is the owner's only (private_files)
+    restrict_umask()
     home_option(home)
 
 
@@ -114,7 +117,7 @@ def serve(
         # Workers share their metrics through files; set before any worker imports the client.
         metrics_dir = config.home / "metrics"
         shutil.rmtree(metrics_dir, ignore_errors=True)
-        metrics_dir.mkdir(parents=True)
+        private_dir(metrics_dir)
         os.environ[MULTIPROCESS_ENV] = str(metrics_dir.resolve())
     options: dict[str, Any] = {
         "factory": True,

@@ -21,7 +21,8 @@ alias_app = typer.Typer(help="Point aliases (name@champion) at versions.", no_ar
 def register(
     name: Annotated[str, typer.Option("--name", "-n", help="Model name")],
     path: Annotated[
-        Path | None, typer.Argument(help="Model file: .joblib, .pkl, .skops, .onnx")
+        Path | None,
+        typer.Argument(help="Model file: .skops, .onnx (.joblib, .pkl with --trust-pickle)"),
     ] = None,
     train_data: Annotated[
         Path | None,
@@ -46,6 +47,13 @@ def register(
     trust_skops_types: Annotated[
         bool, typer.Option(help="Trust the non-default types in a .skops file")
     ] = False,
+    trust_pickle: Annotated[
+        bool,
+        typer.Option(
+            help="Allow a .joblib/.pkl file: loading a pickle runs any code inside it; "
+            "only for files you trust"
+        ),
+    ] = False,
 ) -> None:
     """Register a new version of a model."""
     with console.status(f"registering {name} …"):
@@ -60,6 +68,7 @@ def register(
             params=parse_pairs(param),
             tags=parse_pairs(tag),
             trust_skops_types=trust_skops_types,
+            trust_pickle=trust_pickle,
             actor=actor(),
         )
     features = len(version.signature.features) if version.signature else 0

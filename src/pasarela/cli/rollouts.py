@@ -17,6 +17,7 @@ from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests, to_yaml
 from pasarela.control.rollouts import rollout_status, run_action, spec_of
 from pasarela.errors import InvalidRequest
+from pasarela.safe_yaml import read_yaml_text
 from pasarela.storage.windows import shadow_rows
 from pasarela.telemetry.aggregates import parse_window
 from pasarela.telemetry.shadows import shadow_report
@@ -38,11 +39,12 @@ def apply(
     specs = []
     for path in files:
         if str(path) == "-":
-            specs += parse_manifests(sys.stdin.read(), "<stdin>")
+            specs += parse_manifests(read_yaml_text(sys.stdin.buffer, "<stdin>"), "<stdin>")
             continue
         if not path.is_file():
             raise InvalidRequest(f"{path} does not exist")
-        specs += parse_manifests(path.read_text(), str(path))
+        with path.open("rb") as stream:
+            specs += parse_manifests(read_yaml_text(stream, str(path)), str(path))
     for change in apply_specs(registry(), specs, actor=actor()):
         revision = f" (revision {change.revision})" if change.revision else ""
         console.print(f"endpoint [bold]{change.endpoint}[/] {change.action}{revision}")

@@ -46,12 +46,17 @@ import sqlalchemy as sa
 from pasarela import __version__
 from pasarela.control.restore_keys import (
     check_master_key,
-    install_master_key,
     wrapped_in_pg_copy,
     wrapped_in_sqlite,
 )
 from pasarela.errors import ConfigurationError
-from pasarela.security.crypto import existing_master_key, master_key_path, read_master_key
+from pasarela.private_files import private_dir, private_file
+from pasarela.security.crypto import (
+    existing_master_key,
+    master_key_path,
+    read_master_key,
+    write_master_key,
+)
 from pasarela.security.file_crypto import backup_key, open_file, seal_file
 from pasarela.settings import Settings
 from pasarela.storage import audit, schema
@@ -84,7 +89,7 @@ def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) ->
     key = backup_key(settings) if encrypt else None
     if target.exists() and any(target.iterdir()):
         raise ConfigurationError(f"{target} is not empty: back up into a new directory")
-    target.mkdir(parents=True, exist_ok=True)
+    private_dir(target)
     url = settings.resolved_database_url
     engine = create_engine(url)
     try:
@@ -95,7 +100,7 @@ def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) ->
     if url.startswith("sqlite"):
         database = target / SQLITE_FILE
         source = sqlite3.connect(_sqlite_path(url))
-        copy = sqlite3.connect(database)
+        copy = sqlite3.connect(private_file(database))
         try:
             source.backup(copy)
         finally:
@@ -111,7 +116,7 @@ def create_backup(settings: Settings, target: Path, *, encrypt: bool = False) ->
     files = [_stored(target, database, key)]
     store = settings.resolved_artifacts_dir
     if store.is_dir():
-        (target / "artifacts").mkdir()
+        private_dir(target / "artifacts")
         for artifact in sorted(store.iterdir()):
             if artifact.is_file() and not artifact.name.startswith("."):
                 copied = target / "artifacts" / artifact.name
@@ -235,23 +240,22 @@ def restore_backup(
         check_master_key(settings, _wrapped_data_keys(kind, copy), given, master_key_file)
         if kind == "sqlite":
             database = Path(_sqlite_path(url))
-            database.parent.mkdir(parents=True, exist_ok=True)
             for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
                 stale.unlink(missing_ok=True)
-            shutil.copyfile(copy, database)
+            shutil.copyfile(copy, private_file(database))
         else:
             libpq, env, _ = _libpq(url)
             _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "-d", libpq,
                   str(copy)], env)  # fmt: skip
         store = settings.resolved_artifacts_dir
-        store.mkdir(parents=True, exist_ok=True)
+        private_dir(store)
         restored = 1
         for entry in manifest["files"][1:]:
             artifact = _plain(path, manifest, entry, key, Path(scratch))
             destination = store / artifact.name
             if not destination.exists():
                 shutil.copyfile(artifact, destination)
-                os.chmod(destination, 0o444)
+                os.chmod(destination, 0o400)
             restored += 1
     engine = create_engine(url)
     try:
@@ -267,7 +271,7 @@ def restore_backup(
     finally:
         engine.dispose()
     if given is not None and existing_master_key(settings) is None:
-        install_master_key(master_key_path(settings), given)
+        write_master_key(master_key_path(settings), given)
     size = sum(int(f["bytes"]) for f in manifest["files"])
     return BackupSummary(path, restored, size, time.perf_counter() - started)
 

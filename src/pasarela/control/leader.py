@@ -14,6 +14,8 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from pasarela.private_files import private_dir
+
 _LOCK_ID = 0x7061_736C  # "pasl"; not the migration lock's key (storage.db)
 
 
@@ -50,7 +52,7 @@ class Leadership:
             else:
                 connection.close()
             return bool(got)
-        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.lock_file.parent)
         handle = self.lock_file.open("ab")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -14,15 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pasarela.errors import ConfigurationError, InvalidRequest
 from pasarela.guards.config import GuardsConfig
+from pasarela.names import NAME_MAX_LENGTH, NAME_PATTERN
 from pasarela.retry import RetryConfig
 from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
+from pasarela.safe_yaml import read_yaml
 from pasarela.security.ratelimit.base import Limit
 from pasarela.serving.breaker import BreakerConfig
 from pasarela.serving.cache import CacheConfig
 from pasarela.types import BatchingConfig, EndpointSpec, Isolation, ShadowSpec
-
-NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$"
 
 
 class _Strict(BaseModel):
@@ -56,7 +56,7 @@ class CachedLink(_Strict):
 
 class EndpointManifest(_Strict):
     kind: Literal["Endpoint"] = "Endpoint"
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=NAME_MAX_LENGTH)
     description: str = Field("", max_length=2000)
     policy: dict[str, Any]
     shadow: ShadowManifest | None = None
@@ -99,23 +99,16 @@ class EndpointManifest(_Strict):
 
 def parse_manifests(text: str, source: str = "<manifest>") -> list[EndpointSpec]:
     """Every endpoint in a YAML (or JSON) text of one or more ``---``-separated documents."""
-    try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        documents = list(yaml.safe_load_all(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidRequest(
-            f"{where}: not valid YAML: {problem}", code="invalid_manifest"
-        ) from exc
+    # The one safe reader: bounded size, alias expansion and depth (see safe_yaml).
+    documents = read_yaml(text, source, invalid_code="invalid_manifest")
     specs: list[EndpointSpec] = []
     problems: list[str] = []
-    for node, document in zip(nodes, documents, strict=True):
-        if document is None:
+    for document in documents:
+        if document.value is None:
             continue
+        node = document.node
         try:
-            specs.append(manifest_spec(document))
+            specs.append(manifest_spec(document.value))
         except _Invalid as exc:
             problems.extend(
                 f"{source}:{_line(node, loc)}: {_dotted(loc)}: {message}"

@@ -5,8 +5,6 @@ it. Otherwise ``serve`` would start on payloads nobody can open."""
 
 from __future__ import annotations
 
-import base64
-import os
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from pasarela.errors import ConfigurationError
 from pasarela.security.crypto import existing_master_key, master_key_path, opens_data_keys
 from pasarela.settings import Settings
 
-__all__ = ["check_master_key", "install_master_key", "wrapped_in_pg_copy", "wrapped_in_sqlite"]
+__all__ = ["check_master_key", "wrapped_in_pg_copy", "wrapped_in_sqlite"]
 
 
 def check_master_key(
@@ -45,15 +43,6 @@ def check_master_key(
             f"the master key in {where} does not open the backup's data keys: it is not the "
             "master key of the install backed up"
         )
-
-
-def install_master_key(path: Path, key: bytes) -> None:
-    """Write the master key a restore was given where ``serve`` reads it (mode 0600, never
-    over an existing file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(base64.urlsafe_b64encode(key).decode().rstrip("=") + "\n")
 
 
 def wrapped_in_sqlite(database: Path) -> list[str]:

@@ -30,12 +30,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from pasarela.errors import InvalidRequest
+from pasarela.safe_yaml import read_yaml
 
 __all__ = ["RULES", "RULES_PATH", "Rule", "load_rules"]
 
@@ -76,9 +72,12 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
     """
     path = RULES_PATH if path is None else path
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+        documents = read_yaml(path.read_text(encoding="utf-8"), str(path))
+    except InvalidRequest as exc:
+        raise ValueError(exc.message) from exc
+    if len(documents) != 1:
+        raise ValueError(f"{path}: expected one YAML document, found {len(documents)}")
+    doc = documents[0].value
     if not isinstance(doc, Mapping) or not set(doc) <= {"vocabulary", "rules"}:
         raise ValueError(f"{path}: expected a mapping with 'vocabulary' and 'rules' only")
     vocabulary = _vocabulary(doc.get("vocabulary") or {}, path)

@@ -10,11 +10,12 @@ from typing import Any
 import pandas as pd
 
 from pasarela.errors import ArtifactError, Conflict, InvalidRequest, PasarelaError
+from pasarela.names import check_name
 from pasarela.registry.baseline import compute_baseline, fingerprint
 from pasarela.registry.signature import infer_signature
 from pasarela.runtimes import create_runtime
-from pasarela.runtimes.sklearn import SKOPS_TRUSTED_TAG
-from pasarela.storage.artifacts import ArtifactStore
+from pasarela.runtimes.sklearn import PICKLE_WARNING, SKOPS_TRUSTED_TAG, is_pickle
+from pasarela.storage.artifacts import ArtifactStore, sha256_file
 from pasarela.storage.repository import Repository
 from pasarela.types import (
     Isolation,
@@ -89,11 +90,19 @@ class Registry:
         params: dict[str, Any] | None = None,
         tags: dict[str, str] | None = None,
         trust_skops_types: bool = False,
+        trust_pickle: bool = False,
         actor: str = "local",
     ) -> ModelVersion:
         """Store the artifact, infer signature and baseline from ``train_data`` (its ``target``
         column left out), check that the model loads and predicts on a few training rows, and
-        record the next version."""
+        record the next version.
+
+        A joblib or pickle file (``.joblib``, ``.pkl``) is refused (code ``untrusted_pickle``)
+        unless ``trust_pickle``: loading a pickle runs any code inside it, and the check above
+        loads it. skops and ONNX files need no such trust. A registration that fails leaves
+        nothing behind: no version, and no artifact that was not stored before.
+        """
+        check_name(name, "model")
         kind = kind or _infer_kind(artifact, entrypoint)
         params = dict(params or {})
         frame = read_table(train_data) if isinstance(train_data, Path) else train_data
@@ -104,13 +113,53 @@ class Registry:
                     raise InvalidRequest(f"target column {target!r} is not in the training data")
                 frame = frame.drop(columns=[target])
             features = frame
-        sha = None
-        if artifact is not None:
-            if kind == "sklearn" and artifact.suffix == ".skops":
-                params[SKOPS_TRUSTED_TAG] = _skops_types(artifact, trust_skops_types)
-            sha = self.store.put(artifact)
-        elif kind != "python":
+        if artifact is None and kind != "python":
             raise InvalidRequest(f"a {kind} model needs an artifact file")
+        if artifact is not None and kind == "sklearn":
+            if not artifact.is_file():
+                raise ArtifactError(f"artifact {artifact} is not a file", code="artifact_missing")
+            # Before anything stores or loads it: unpickling is running the file's code.
+            if is_pickle(artifact) and not trust_pickle:
+                raise InvalidRequest(
+                    f"{artifact.name} is a pickle (joblib): {PICKLE_WARNING}. Save the model "
+                    "with skops (skops.io.dump, a .skops file) or as ONNX, or register it "
+                    "with trust_pickle (CLI: --trust-pickle)",
+                    code="untrusted_pickle",
+                )
+            if not is_pickle(artifact):
+                params[SKOPS_TRUSTED_TAG] = _skops_types(artifact, trust_skops_types)
+        sha, added = self._store(artifact) if artifact is not None else (None, False)
+        try:
+            return self._add_version(
+                name, kind, sha, entrypoint, features, metrics, params, tags, actor
+            )
+        except BaseException:
+            if sha is not None and added:
+                self.store.discard(sha)
+            raise
+
+    def _store(self, artifact: Path) -> tuple[str, bool]:
+        """Store ``artifact``: its hash, and whether this call added it (its bytes were not in
+        the store before), so that a failed registration removes only what it brought and
+        never an artifact another version refers to."""
+        before = sha256_file(artifact) if artifact.is_file() else None
+        existed = before is not None and self.store.exists(before)
+        sha = self.store.put(artifact)
+        # a file rewritten while it was copied: we cannot tell what was there, keep it
+        return sha, sha == before and not existed
+
+    def _add_version(
+        self,
+        name: str,
+        kind: str,
+        sha: str | None,
+        entrypoint: str | None,
+        features: pd.DataFrame | None,
+        metrics: dict[str, float] | None,
+        params: dict[str, Any],
+        tags: dict[str, str] | None,
+        actor: str,
+    ) -> ModelVersion:
         signature = infer_signature(features) if features is not None else None
         candidate = ModelVersion(
             model=name,
@@ -138,9 +187,14 @@ class Registry:
         )
 
     def register_estimator(self, name: str, estimator: Any, **kwargs: Any) -> ModelVersion:
-        """Register an in-memory scikit-learn estimator (saved with joblib)."""
+        """Register an in-memory scikit-learn estimator, saved with joblib.
+
+        The pickle is trusted: it is written here from an object already alive in this
+        process, so loading it runs no code the caller does not already run. (A file from
+        elsewhere goes through ``register(..., trust_pickle=True)`` or, better, skops.)"""
         import joblib
 
+        kwargs.setdefault("trust_pickle", True)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "model.joblib"
             joblib.dump(estimator, path)

@@ -23,9 +23,21 @@ FEATURE_NAMES_WARNING = "X does not have valid feature names"
 warnings.filterwarnings("ignore", message=FEATURE_NAMES_WARNING, category=UserWarning)
 
 
+PICKLE_WARNING = "loading a pickle runs any code inside it; only for files you trust"
+"""What ``--trust-pickle`` and ``trust_pickle=`` say: joblib and pickle files are programs."""
+
+
+def is_pickle(path: Path) -> bool:
+    """Whether ``load_estimator`` would unpickle ``path`` (joblib, pickle): anything that is
+    not a skops file (a zip archive) is handed to joblib."""
+    return not (path.suffix == ".skops" or _is_zip(path))
+
+
 def load_estimator(path: Path, trusted: list[str] | None = None) -> Any:
-    """Load an estimator; skops files only with the types the registry recorded as trusted."""
-    if path.suffix == ".skops" or _is_zip(path):
+    """Load an estimator; skops files only with the types the registry recorded as trusted.
+    A joblib or pickle file runs whatever code it holds: the registry lets one in only with
+    ``trust_pickle``."""
+    if not is_pickle(path):
         try:
             import skops.io as sio
         except ImportError as exc:

@@ -19,6 +19,7 @@ below 2⁻³² up to about 2³² envelopes; rotate well before (a billion record
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import threading
@@ -32,6 +33,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pasarela.errors import ConfigurationError
 from pasarela.guards.pii import Pseudonymizer
+from pasarela.private_files import private_dir
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 
@@ -61,15 +63,18 @@ def master_key(settings: Settings, *, create: bool = False) -> bytes:
             f"no master key: set PASARELA_MASTER_KEY or put this database's master.key at {path} "
             "(a new one would not open the data keys it holds)"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass  # another process made it first: read theirs
-    else:
-        with os.fdopen(fd, "w") as out:
-            out.write(_b64(secrets.token_bytes(32)) + "\n")
+    with contextlib.suppress(FileExistsError):  # another process made it first: read theirs
+        write_master_key(path, secrets.token_bytes(32))
     return read_master_key(path)
+
+
+def write_master_key(path: Path, key: bytes) -> None:
+    """Write ``key`` as a master key file (0600 in a private directory); never over an existing
+    file (FileExistsError)."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(_b64(key) + "\n")
 
 
 def master_key_path(settings: Settings) -> Path:

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from pasarela.errors import ArtifactError
+from pasarela.private_files import private_dir
 
 _CHUNK = 1024 * 1024
 
@@ -36,6 +37,11 @@ class ArtifactStore(ABC):
     @abstractmethod
     def exists(self, sha256: str) -> bool: ...
 
+    @abstractmethod
+    def discard(self, sha256: str) -> None:
+        """Remove an artifact that no version refers to (a registration that failed after
+        storing it); nothing if it is absent."""
+
 
 class LocalArtifactStore(ArtifactStore):
     """Artifacts as files named by their hash under one directory.
@@ -58,7 +64,7 @@ class LocalArtifactStore(ArtifactStore):
     def put(self, source: Path) -> str:
         if not source.is_file():
             raise ArtifactError(f"artifact {source} is not a file", code="artifact_missing")
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         # Copy first, hash the copy: what is stored is exactly what was hashed.
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         os.close(fd)
@@ -70,7 +76,7 @@ class LocalArtifactStore(ArtifactStore):
             if target.exists():
                 tmp.unlink()
             else:
-                os.chmod(tmp, 0o444)
+                os.chmod(tmp, 0o400)  # read-only: content-addressed; the owner's only
                 tmp.replace(target)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -94,3 +100,6 @@ class LocalArtifactStore(ArtifactStore):
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
+
+    def discard(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)

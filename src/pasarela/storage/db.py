@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pasarela.errors import ConfigurationError
+from pasarela.private_files import PRIVATE_FILE_MODE, narrow, private_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,8 +29,11 @@ def create_engine(url: str) -> sa.Engine:
     try:
         if url.startswith("sqlite"):
             database = sa.make_url(url).database
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            if database and database != ":memory:" and not database.startswith("file:"):
+                # 0600 before SQLite opens it: its -wal, -shm and -journal copy its mode
+                private_file(Path(database))
+                for companion in ("-wal", "-shm", "-journal"):
+                    narrow(Path(database + companion))
             engine = sa.create_engine(
                 url, connect_args={"timeout": 30}, json_serializer=_json_dumps
             )
@@ -117,7 +122,8 @@ def _migration_lock(engine: sa.Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "a+b") as lock:
+    fd = os.open(f"{database}.migrate-lock", os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

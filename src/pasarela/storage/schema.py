@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from pasarela.names import NAME_MAX_LENGTH
+
 metadata = sa.MetaData()
 
 models = sa.Table(
     "models",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(NAME_MAX_LENGTH), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
 )
@@ -60,7 +62,7 @@ alias_moves = sa.Table(
 endpoints = sa.Table(
     "endpoints",
     metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(NAME_MAX_LENGTH), primary_key=True),
     sa.Column("spec", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

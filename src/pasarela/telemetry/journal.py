@@ -30,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pasarela.private_files import private_dir
+
 log = logging.getLogger(__name__)
 
 _SEGMENT = "segment-{:012d}.jsonl"
@@ -108,10 +110,8 @@ class Journal:
     ) -> Journal:
         """The first slot under ``root`` no other live process holds; ``segment_bytes`` is
         capped at a sixteenth of ``max_bytes``."""
-        root.mkdir(parents=True, exist_ok=True)
         for slot in range(_MAX_SLOTS):
-            directory = root / str(slot)
-            directory.mkdir(exist_ok=True)
+            directory = private_dir(root / str(slot))
             fd = os.open(directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
