@@ -81,12 +81,13 @@ class HotPath:
     ) -> None:
         headers = _headers(scope)
         request_id = _request_id()
-        correlation_id: str | None = None
+        # Echoed on every reply when usable; refused (below, once the caller is known) when not.
+        echo = correlation_headers(headers)
         try:
-            correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
             principal = await self.gate.admit(
                 "POST", scope["path"], headers, endpoint=name, need="predict"
             )
+            correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
             body = await self._read_body(receive, headers)
             try:
                 parsed = orjson.loads(body)
@@ -105,11 +106,9 @@ class HotPath:
                 correlation_id=correlation_id,
             )
             payload = await handler(context, parsed, version)
-            await _respond(send, 200, payload, request_id, _correlation_header(correlation_id))
+            await _respond(send, 200, payload, request_id, echo)
         except PasarelaError as exc:
-            await respond_error(
-                send, exc, request_id, scope["path"], _correlation_header(correlation_id)
-            )
+            await respond_error(send, exc, request_id, scope["path"], echo)
         except Exception:  # never leak a stack trace to the client
             log.exception("unexpected error serving %s (request %s)", scope["path"], request_id)
             await _respond(
@@ -117,6 +116,7 @@ class HotPath:
                 500,
                 error_body("internal_error", "internal error", request_id, path=scope["path"]),
                 request_id,
+                echo,
             )
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
@@ -298,19 +298,14 @@ def _request_id() -> str:
 
 
 def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    """``X-Correlation-Id`` echoing the client's ``X-Request-Id``, for replies that do not
-    check it (errors of other routes): nothing when it is not a usable id."""
+    """``X-Correlation-Id`` echoing the client's ``X-Request-Id``; nothing when there is none
+    or it is not a usable id (too long, control characters: never echoed)."""
     try:
-        return (
-            _correlation_header(_header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)) or []
-        )
+        correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
     except InvalidRequest:
         return []
-
-
-def _correlation_header(correlation_id: str | None) -> list[tuple[bytes, bytes]] | None:
     if correlation_id is None:
-        return None
+        return []
     return [(b"x-correlation-id", correlation_id.encode("latin-1"))]
 
 
