@@ -15,14 +15,18 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+from pasarela.control.retention import RetentionJob
+from pasarela.registry.service import Registry
 from pasarela.storage import schema
 from pasarela.storage.db import create_engine, upgrade
 from pasarela.storage.incidents import IncidentRepository
+from pasarela.storage.repository import Repository
 from pasarela.storage.telemetry import TelemetryRepository, subject_hash
 from pasarela.telemetry.incidents import IncidentWatch
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.writer import QUARANTINED_FILE, RecordWriter
+from pasarela.types import EndpointSpec
 
 
 def record(i: int, **extra: Any) -> dict[str, Any]:
@@ -190,3 +194,21 @@ def test_failing_batches_log_no_parameters(
     assert "records left in the journal" in caplog.text
     assert "subject-secret-77" not in caplog.text and "payload-secret" not in caplog.text
     assert len(journal.read(100)[0]) == 1  # kept for the next start
+
+
+def test_quarantined_records_age_out_with_their_endpoints_records(
+    tmp_path: Path, journal: Journal, engines: list[sa.Engine]
+) -> None:
+    writer = writer_on(f"sqlite:///{tmp_path / 'p.db'}", journal, engines)
+    engine = writer.repo.engine
+    writer.store([record(0, endpoint=None), record(1, latency_s=None)])  # the second has "e"
+    repo = Repository(engine)
+    repo.put_endpoint(
+        EndpointSpec("e", "single", ("m@1",), {"target": "m@1"}, retention_days=7), actor="ana"
+    )
+    registry = Registry(repo, store=None)  # type: ignore[arg-type]  # no artifacts
+    job = RetentionJob(registry, default_days=None, clock=time.time)
+    job.purge("e", time.time() - 60)  # kept: quarantined a moment ago
+    assert len(quarantined(engine)) == 2
+    job.purge("e", time.time() + 60)
+    assert [q["endpoint"] for q in quarantined(engine)] == [None]  # only e's went
