@@ -114,6 +114,7 @@ def test_a_value_over_its_column_bound_is_quarantined_and_the_rest_stored(
     # a replay of the same lines (a crash before the checkpoint) quarantines it once
     writer.store([record(4, subject_id=long_subject)])
     assert len(quarantined(repo.engine)) == 1
+    assert writer.quarantined == 1
     # and it is an incident (P2, group "records")
     watch = IncidentWatch(
         IncidentRepository(repo.engine),

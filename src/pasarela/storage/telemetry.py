@@ -232,9 +232,9 @@ class TelemetryRepository:
                 for start, model, v, n, e in rows
             ]
 
-    def quarantine(self, record: dict[str, Any], reason: str) -> int:
-        """Keep aside a record the database refused (see ``schema.quarantined_records``);
-        its row id. A replayed record already quarantined is not kept twice."""
+    def quarantine(self, record: dict[str, Any], reason: str) -> tuple[int, bool]:
+        """Keep aside a record the database refused (see ``schema.quarantined_records``):
+        its row id, and whether it is new (a replayed record is not kept twice)."""
         q = schema.quarantined_records
         row = _quarantine_row(record, reason)
         with self.engine.begin() as conn:
@@ -243,10 +243,10 @@ class TelemetryRepository:
                     sa.select(q.c.id).where(q.c.request_id == row["request_id"]).limit(1)
                 ).scalar_one_or_none()
                 if found is not None:
-                    return int(found)
+                    return int(found), False
             key = conn.execute(q.insert().values(row)).inserted_primary_key
             assert key is not None  # an INSERT of one row always has one
-            return int(key[0])
+            return int(key[0]), True
 
     def quarantined_since(self, since: datetime) -> int:
         """How many records were quarantined at or after ``since``."""

@@ -118,7 +118,9 @@ class RecordWriter:
 
     def _quarantine(self, record: dict[str, Any], exc: DataRejected) -> None:
         reason = "; ".join(violations(record)) or exc.message
-        row = self.repo.quarantine(record, reason)
+        row, new = self.repo.quarantine(record, reason)
+        if not new:  # replayed after a crash: counted and told the first time
+            return
         self.quarantined += 1
         _write_count(self.journal.directory / QUARANTINED_FILE, self.quarantined)
         # The row's number and why: never the record's ids or payload.
