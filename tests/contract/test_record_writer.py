@@ -106,6 +106,7 @@ def test_a_value_over_its_column_bound_is_quarantined_and_the_rest_stored(
     assert kept["subject_sha256"] == subject_hash(long_subject)
     assert long_subject not in str(kept)  # no id in clear
     assert kept["caller"] == "pk_1a2b3c4d"
+    assert kept["inputs"] is None and kept["outputs"] is None  # in clear: not kept
     # counted for the metric, across the slots of the journal
     assert (journal.directory / QUARANTINED_FILE).read_text() == "1"
     metrics = Metrics()
@@ -143,6 +144,11 @@ def test_missing_and_malformed_fields_are_quarantined_on_every_backend(
     reasons = {q["request_id"]: q["reason"] for q in quarantined(writer.repo.engine)}
     assert reasons == {"r1": "endpoint is missing", "r2": "latency_s is missing"}
     assert writer.quarantined == 2
+    # sealed payloads (encryption on, the default) are kept, as records keep them
+    sealed = {"enc": "aes-256-gcm", "kid": "k1", "nonce": "bm9uY2U", "data": "c2VhbGVk"}
+    writer.store([record(5, endpoint=None, inputs=sealed, outputs=sealed)])
+    (kept,) = [q for q in quarantined(writer.repo.engine) if q["request_id"] == "r5"]
+    assert kept["inputs"] == sealed and kept["outputs"] == sealed
 
 
 def test_an_outage_keeps_every_record_in_the_journal(

@@ -157,8 +157,9 @@ prediction_records = sa.Table(
 )
 
 # Records the writer could not store (a value the database refuses): kept aside so that the
-# records after them are stored, with why. Only what is safe to keep: no payloads, no unit or
-# subject id in clear (the subject's hash, as in ``erasures``, so an erasure removes them too).
+# records after them are stored, with why. Only what is safe to keep: payloads only when sealed
+# (as records hold them with encryption on), no unit or subject id in clear (the subject's
+# hash, as in ``erasures``, so an erasure removes them too).
 quarantined_records = sa.Table(
     "quarantined_records",
     metadata,
@@ -172,6 +173,8 @@ quarantined_records = sa.Table(
     sa.Column("caller", sa.String(MAX_CALLER_CHARS)),
     sa.Column("subject_sha256", sa.String(64)),
     sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("inputs", sa.JSON),
+    sa.Column("outputs", sa.JSON),
     sa.Index("ix_quarantined_records_quarantined_at", "quarantined_at"),
 )
 

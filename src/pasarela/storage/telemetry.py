@@ -232,11 +232,23 @@ class TelemetryRepository:
                 for start, model, v, n, e in rows
             ]
 
-    def quarantine(self, record: dict[str, Any], reason: str) -> tuple[int, bool]:
+    def quarantine(
+        self, record: dict[str, Any], reason: str, *, keep_payloads: bool = False
+    ) -> tuple[int, bool]:
         """Keep aside a record the database refused (see ``schema.quarantined_records``):
-        its row id, and whether it is new (a replayed record is not kept twice)."""
+        its row id, and whether it is new (a replayed record is not kept twice). Its inputs
+        and outputs are kept only with ``keep_payloads`` (the caller knows they are sealed),
+        and dropped if the database refuses them too."""
+        try:
+            with _rejections():
+                return self._quarantine(_quarantine_row(record, reason, keep_payloads))
+        except DataRejected:
+            if not keep_payloads:
+                raise
+            return self._quarantine(_quarantine_row(record, reason, False))
+
+    def _quarantine(self, row: dict[str, Any]) -> tuple[int, bool]:
         q = schema.quarantined_records
-        row = _quarantine_row(record, reason)
         with self.engine.begin() as conn:
             if row["request_id"] is not None:
                 found = conn.execute(
@@ -323,9 +335,9 @@ def violations(record: dict[str, Any]) -> list[str]:
     return found
 
 
-def _quarantine_row(record: dict[str, Any], reason: str) -> dict[str, Any]:
-    """What is safe and sure to keep of ``record``: no payloads, no unit id, the subject by its
-    hash; every text clipped to its column and rid of NULs."""
+def _quarantine_row(record: dict[str, Any], reason: str, keep_payloads: bool) -> dict[str, Any]:
+    """What is safe and sure to keep of ``record``: payloads only when told (sealed), no unit
+    id, the subject by its hash; every text clipped to its column and rid of NULs."""
     q = schema.quarantined_records
 
     def text(name: str) -> str | None:
@@ -348,6 +360,8 @@ def _quarantine_row(record: dict[str, Any], reason: str) -> dict[str, Any]:
         "caller": text("caller"),
         "subject_sha256": subject_hash(subject) if isinstance(subject, str) else None,
         "reason": reason[: q.c.reason.type.length],  # type: ignore[attr-defined]
+        "inputs": record.get("inputs") if keep_payloads else None,
+        "outputs": record.get("outputs") if keep_payloads else None,
     }
 
 

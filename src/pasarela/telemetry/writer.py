@@ -37,7 +37,7 @@ import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
 from pasarela.errors import DataRejected
-from pasarela.security.crypto import PayloadCipher
+from pasarela.security.crypto import PayloadCipher, is_envelope
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 from pasarela.storage.db import create_engine, database_problem
@@ -118,7 +118,10 @@ class RecordWriter:
 
     def _quarantine(self, record: dict[str, Any], exc: DataRejected) -> None:
         reason = "; ".join(violations(record)) or exc.message
-        row, new = self.repo.quarantine(record, reason)
+        # Payloads go along only sealed (encryption on, the default), as records keep them.
+        sealed = [record.get(k) for k in ("inputs", "outputs") if record.get(k) is not None]
+        keep = bool(sealed) and all(is_envelope(p) for p in sealed)
+        row, new = self.repo.quarantine(record, reason, keep_payloads=keep)
         if not new:  # replayed after a crash: counted and told the first time
             return
         self.quarantined += 1

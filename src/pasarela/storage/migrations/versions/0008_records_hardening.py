@@ -48,6 +48,8 @@ def upgrade() -> None:
         sa.Column("caller", sa.String(_CALLER)),
         sa.Column("subject_sha256", sa.String(64)),
         sa.Column("reason", sa.String(500), nullable=False),
+        sa.Column("inputs", sa.JSON),
+        sa.Column("outputs", sa.JSON),
     )
     op.create_index(
         "ix_quarantined_records_quarantined_at", "quarantined_records", ["quarantined_at"]
