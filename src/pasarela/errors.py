@@ -3,7 +3,7 @@
     PasarelaError                      code: internal_error
     ├── ClientError                    the caller can fix it
     │   ├── InvalidRequest             invalid_json, invalid_request, payload_too_large,
-    │   │                              invalid_timeout
+    │   │                              invalid_timeout, invalid_header
     │   ├── InvalidInput               invalid_input: features, types or shape do not match;
     │   │                              too_many_rows, text_too_long
     │   ├── NotFound                   endpoint_not_found, model_not_found, version_not_found, …
@@ -16,6 +16,7 @@
     ├── ModelError                     model_error: the model raised while predicting
     │   └── ModelTimeout               model_timeout
     ├── ArtifactError                  artifact_missing, artifact_tampered
+    ├── DataRejected                   data_rejected: the database refuses a value (not down)
     └── ConfigurationError             configuration_error, missing_dependency
 
 `api/errors.py` maps this tree to HTTP status codes in one table. Third-party exceptions are
@@ -104,6 +105,13 @@ class ModelTimeout(ModelError):
 
 class ArtifactError(PasarelaError):
     code = "artifact_error"
+
+
+class DataRejected(PasarelaError):
+    """The database refused what it was given (a value too long for its column, a NUL in
+    text, a missing field), as opposed to being unreachable: trying again cannot help."""
+
+    code = "data_rejected"
 
 
 class ConfigurationError(PasarelaError):

@@ -177,7 +177,8 @@ class Settings(BaseSettings):
     """Fallback links answering this share of requests or more is a fallback storm (P1)."""
 
     incident_canary_hold_s: float = Field(default=900.0, gt=0)
-    """A canary rolled back keeps its incident (P2) open this long."""
+    """A canary rolled back keeps its incident (P2) open this long; so does a record quarantined
+    because the database refused it (group ``records``)."""
 
     incident_notifiers: list[str] = Field(default_factory=lambda: ["log"])
     """Notifiers told when an incident opens, escalates or closes: ``log``, ``webhook``, or

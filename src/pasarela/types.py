@@ -272,6 +272,9 @@ class RequestContext:
     """Who is calling: the key's id or the token's subject (for security events)."""
     timeout_s: float | None = None
     """The caller's own deadline (``X-Request-Timeout``); the endpoint's applies when shorter."""
+    correlation_id: str | None = None
+    """The client's own id for the request (``X-Request-Id``, a v2 request's ``id``), kept with
+    its record; ``request_id`` is always made by the server."""
 
 
 @dataclass(frozen=True, slots=True)

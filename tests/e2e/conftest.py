@@ -230,8 +230,9 @@ ERROR_LINE = re.compile(r"^error \[(?P<code>[a-z_]+)\] (?P<message>\S.*)$")
 
 def error_problem(reply: httpx.Response, request_id: str | None = None) -> str | None:
     """What is wrong with ``reply`` as a client error (None when nothing): a 4xx status, a
-    JSON body ``{"error": {"code", "message", "request_id"}}`` and no stack trace; the
-    ``request_id`` echoed when the request sent one."""
+    JSON body ``{"error": {"code", "message", "request_id"}}`` and no stack trace; when the
+    request sent an X-Request-Id (``request_id``), a server-made ``request_id`` and the
+    client's echoed as ``X-Correlation-Id``."""
     where = f"{reply.request.method} {reply.request.url.path} → {reply.status_code}"
     problem = _error_problem(reply, request_id)
     return None if problem is None else f"{where}: {problem}: {reply.text[:300]!r}"
@@ -257,8 +258,10 @@ def _error_problem(reply: httpx.Response, request_id: str | None) -> str | None:
         return "error.message is empty"
     if not isinstance(error["request_id"], str) or not error["request_id"]:
         return "error.request_id is empty"
-    if request_id is not None and error["request_id"] != request_id:
-        return f"error.request_id is not the X-Request-Id sent ({request_id})"
+    if request_id is not None and error["request_id"] == request_id:
+        return f"error.request_id is the client's X-Request-Id ({request_id}), not the server's"
+    if request_id is not None and reply.headers.get("x-correlation-id") != request_id:
+        return f"X-Correlation-Id does not echo the X-Request-Id sent ({request_id})"
     return None
 
 

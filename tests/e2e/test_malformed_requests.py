@@ -315,7 +315,7 @@ ERROR_ROUTES = {
 
 
 @pytest.mark.parametrize("case", list(ERROR_ROUTES))
-def test_error_replies_echo_the_request_id(http: httpx.Client, case: str) -> None:
+def test_error_replies_echo_the_client_id_as_correlation_id(http: httpx.Client, case: str) -> None:
     method, url, body = ERROR_ROUTES[case]
     reply = http.request(method, url, content=body, headers={"x-request-id": f"e2e-{case}"})
     error_of(reply, request_id=f"e2e-{case}")

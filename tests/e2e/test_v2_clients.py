@@ -203,7 +203,8 @@ def test_one_tensor_per_feature_with_a_feature_missing(server: Server, trained: 
     assert reply.status_code == 422
     assert error["code"] == "invalid_input"
     assert "mean area" in error["message"]
-    assert error["request_id"] == "e2e-missing"
+    assert error["request_id"] != "e2e-missing"  # the server's own id
+    assert reply.headers["x-correlation-id"] == "e2e-missing"
 
 
 # -- the binary tensor data extension: tritonclient's default -----------------------------------

@@ -37,10 +37,19 @@ async def test_predict_positional_rows(client: AsyncClient, trained: Trained) ->
     assert reply.json()["outputs"][0]["probabilities"]["1"] == pytest.approx(expected, rel=1e-9)
 
 
-async def test_client_request_id_is_echoed(client: AsyncClient, trained: Trained) -> None:
-    reply = await client.post(
-        "/v1/endpoints/cancer/predict",
-        json={"inputs": [row(trained)]},
-        headers={"X-Request-Id": "abc-123"},
-    )
-    assert reply.json()["request_id"] == "abc-123"
+async def test_client_request_id_is_a_correlation_id(client: AsyncClient, trained: Trained) -> None:
+    """Two clients sending the same X-Request-Id get two requests of their own: the id is
+    the server's, the client's is echoed as X-Correlation-Id (issue 14, item 6)."""
+    replies = [
+        await client.post(
+            "/v1/endpoints/cancer/predict",
+            json={"inputs": [row(trained)]},
+            headers={"X-Request-Id": "abc-123"},
+        )
+        for _ in range(2)
+    ]
+    ids = {r.json()["request_id"] for r in replies}
+    assert len(ids) == 2 and "abc-123" not in ids
+    for reply in replies:
+        assert reply.headers["x-request-id"] == reply.json()["request_id"]
+        assert reply.headers["x-correlation-id"] == "abc-123"

@@ -53,7 +53,8 @@ async def test_errors_take_the_protocol_shape(client: AsyncClient) -> None:
     body = reply.json()
     assert isinstance(body["error"], str) and body["error"]
     assert body["code"] == "invalid_request"
-    assert body["request_id"] == "r-9"
+    assert body["request_id"] == reply.headers["x-request-id"] != "r-9"  # the server's
+    assert reply.headers["x-correlation-id"] == "r-9"
 
 
 async def test_infer_one_tensor(client: AsyncClient, trained: Trained) -> None:

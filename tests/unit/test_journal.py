@@ -25,6 +25,18 @@ def test_lines_come_back_in_order_and_commit_moves_on(tmp_path: Path) -> None:
     journal.close()
 
 
+def test_a_read_stops_at_its_byte_bound_but_always_takes_one_line(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path, max_bytes=1 << 30)
+    for size in (3000, 10, 10, 10, 10):
+        journal.append(b"x" * size)
+    lines, position = journal.read(100, max_bytes=1000)
+    assert [len(line) for line in lines] == [3000]  # alone, however long
+    journal.commit(position)
+    lines, _ = journal.read(100, max_bytes=22)  # each line is 11 bytes with its newline
+    assert [len(line) for line in lines] == [10, 10]
+    journal.close()
+
+
 def test_a_reopened_slot_replays_what_was_not_committed(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path, max_bytes=1 << 20)
     journal.append(b"a")

@@ -21,7 +21,13 @@ from pasarela import __version__
 from pasarela.api import admin_routes, login_routes, routes, security_routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.gate import Gate
-from pasarela.api.hotpath import HotPath, new_request_id, request_headers, respond_error
+from pasarela.api.hotpath import (
+    HotPath,
+    correlation_headers,
+    new_request_id,
+    request_headers,
+    respond_error,
+)
 from pasarela.api.permissions import RouteTable, check_complete
 from pasarela.api.schemas import HOT_ROUTES, add_hot_routes
 from pasarela.api.ui_security import (
@@ -98,7 +104,9 @@ class PasarelaAPI(FastAPI):
                     await respond_error(send, exc, new_request_id(headers), path)
                 return
             except PasarelaError as exc:
-                await respond_error(send, exc, new_request_id(headers), scope["path"])
+                await respond_error(
+                    send, exc, new_request_id(headers), scope["path"], correlation_headers(headers)
+                )
                 return
             scope.setdefault("state", {})["principal"] = principal
             receive = self.body_limit.wrap(receive)
@@ -132,6 +140,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     codec = SealingPayloadCodec(cipher) if settings.encrypt_payloads and cipher else None
     recorder = Recorder(journal, codec=codec) if journal is not None else None
     writer = WriterProcess(journal.directory, settings) if journal is not None else None
+    if journal is not None:
+        metrics.count_quarantined(journal.directory.parent)
     limiter: RateLimiter = (
         RedisRateLimiter(
             settings.rate_limit_redis_url, on_fallback=metrics.rate_limit_fallbacks.inc
@@ -164,6 +174,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
         build_notifiers(settings),
         clear_s=settings.incident_clear_s,
         canary_hold_s=settings.incident_canary_hold_s,
+        quarantined=telemetry.quarantined_since,
     )
 
     @asynccontextmanager
@@ -275,11 +286,17 @@ async def _flush_events(events: SecurityEvents, stop: asyncio.Event) -> None:
 
 def _install_error_handlers(app: FastAPI) -> None:
     def request_id(request: Request) -> str:
-        return request.headers.get("x-request-id") or uuid.uuid4().hex
+        del request  # a client's X-Request-Id never becomes a request's id: it is echoed
+        return uuid.uuid4().hex
+
+    def correlation(request: Request) -> dict[str, str]:
+        given = request.headers.get("x-request-id")
+        echo = correlation_headers({"x-request-id": given} if given else {})
+        return {k.decode(): v.decode("latin-1") for k, v in echo}
 
     @app.exception_handler(PasarelaError)
     async def domain_error(request: Request, exc: PasarelaError) -> Response:
-        headers = {k.decode(): v.decode() for k, v in error_headers(exc)}
+        headers = {k.decode(): v.decode() for k, v in error_headers(exc)} | correlation(request)
         return Response(
             error_body(exc.code, exc.message, request_id(request), path=request.url.path),
             status_code=status_for(exc),
@@ -295,7 +312,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             error_body(code, message, request_id(request), path=request.url.path),
             status_code=exc.status_code,
             media_type="application/json",
-            headers=exc.headers,  # a 405's Allow
+            headers={**(exc.headers or {}), **correlation(request)},  # a 405's Allow
         )
 
     @app.exception_handler(RequestValidationError)
@@ -307,6 +324,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             error_body("invalid_request", problems, request_id(request), path=request.url.path),
             status_code=400,
             media_type="application/json",
+            headers=correlation(request),
         )
 
     @app.exception_handler(Exception)
@@ -318,4 +336,5 @@ def _install_error_handlers(app: FastAPI) -> None:
             ),
             status_code=500,
             media_type="application/json",
+            headers=correlation(request),
         )

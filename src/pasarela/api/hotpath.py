@@ -19,6 +19,13 @@ import orjson
 from pasarela.api import v2, v2_binary
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.gate import Gate
+from pasarela.bounds import (
+    MAX_ATTRIBUTES_BYTES,
+    MAX_CORRELATION_ID_CHARS,
+    MAX_ID_CHARS,
+    MAX_REQUEST_TIMEOUT_S,
+    check_id,
+)
 from pasarela.errors import InvalidRequest, PasarelaError
 from pasarela.guards.size import BodyLimit
 from pasarela.serving.dataplane import DataPlane
@@ -35,7 +42,6 @@ _JSON = (b"content-type", b"application/json")
 _OCTETS = (b"content-type", b"application/octet-stream")
 _V1_PREFIX, _V1_SUFFIX = "/v1/endpoints/", "/predict"
 _V2_PREFIX, _V2_SUFFIX = "/v2/models/", "/infer"
-_MAX_ID = 128
 
 Reply = bytes | v2_binary.BinaryReply
 """A hot route's 200 body: JSON, or a v2 reply with binary outputs."""
@@ -57,10 +63,11 @@ class HotPath:
         if route is None:
             return False
         if scope["method"] != "POST":
-            request_id = _request_id(_headers(scope))
+            request_id = _request_id()
             message = f"{scope['method']} is not allowed here; use POST"
             body = error_body("method_not_allowed", message, request_id, path=scope["path"])
-            await _respond(send, 405, body, request_id, [(b"allow", b"POST")])
+            extra = [(b"allow", b"POST"), *correlation_headers(_headers(scope))]
+            await _respond(send, 405, body, request_id, extra)
             return True
         protocol, name, version = route
         handler = self._v1 if protocol == "v1" else self._v2
@@ -78,11 +85,14 @@ class HotPath:
         binary: bool,
     ) -> None:
         headers = _headers(scope)
-        request_id = _request_id(headers)
+        request_id = _request_id()
+        # Echoed on every reply when usable; refused (below, once the caller is known) when not.
+        echo = correlation_headers(headers)
         try:
             principal = await self.gate.admit(
                 "POST", scope["path"], headers, endpoint=name, need="predict"
             )
+            correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
             body = await self._read_body(receive, headers)
             header_length = headers.get(v2_binary.HEADER) if binary else None
             if header_length is not None:  # v2's binary tensor data extension
@@ -97,21 +107,27 @@ class HotPath:
             context = RequestContext(
                 request_id=request_id,
                 endpoint=name,
-                unit_id=headers.get("x-unit-id"),
-                subject_id=headers.get("x-subject-id"),
+                unit_id=_header_id(headers, "X-Unit-Id", MAX_ID_CHARS),
+                subject_id=_header_id(headers, "X-Subject-Id", MAX_ID_CHARS),
                 attributes=_attributes(headers.get("x-attributes")),
                 caller=principal.subject if principal is not None else "anonymous",
                 timeout_s=_timeout(headers.get("x-request-timeout")),
+                correlation_id=correlation_id,
             )
             payload = await handler(context, parsed, version)
             if isinstance(payload, v2_binary.BinaryReply):
                 await _respond(
-                    send, 200, payload.body, request_id, payload.headers, content_type=_OCTETS
+                    send,
+                    200,
+                    payload.body,
+                    request_id,
+                    payload.headers + echo,
+                    content_type=_OCTETS,
                 )
             else:
-                await _respond(send, 200, payload, request_id)
+                await _respond(send, 200, payload, request_id, echo)
         except PasarelaError as exc:
-            await respond_error(send, exc, request_id, scope["path"])
+            await respond_error(send, exc, request_id, scope["path"], echo)
         except Exception:  # never leak a stack trace to the client
             log.exception("unexpected error serving %s (request %s)", scope["path"], request_id)
             await _respond(
@@ -119,6 +135,7 @@ class HotPath:
                 500,
                 error_body("internal_error", "internal error", request_id, path=scope["path"]),
                 request_id,
+                echo,
             )
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
@@ -151,13 +168,20 @@ class HotPath:
     async def _v2(self, context: RequestContext, body: Any, version: str | None) -> Reply:
         number: int | None = None
         if version is not None:
-            if not version.isdigit():
+            if not (version.isascii() and version.isdigit()):  # int() takes "²" otherwise
                 raise InvalidRequest(
                     f"version {version!r} must be a number", code="invalid_request"
                 )
             number = int(version)
-        if isinstance(body, dict) and not isinstance(body.get("id", ""), str):
-            raise InvalidRequest("'id' must be a string")
+        given = body.get("id") if isinstance(body, dict) else None
+        if given is not None:
+            # The protocol echoes the client's id; it is kept as the correlation id, never as
+            # the record's key (clients choose it, so it cannot name one request alone).
+            if not isinstance(given, str):
+                raise InvalidRequest("'id' must be a string")
+            context = replace(
+                context, correlation_id=_body_id("'id'", given, MAX_CORRELATION_ID_CHARS) or None
+            )
         rows = v2.decode_inputs(body)
         names = v2.requested_outputs(body)
         binary = v2_binary.binary_outputs(body, names)
@@ -212,9 +236,6 @@ def _v1_reply(prediction: Prediction) -> bytes:
     return orjson.dumps(body)
 
 
-MAX_REQUEST_TIMEOUT_S = 600.0
-
-
 def _timeout(header: str | None) -> float | None:
     """``X-Request-Timeout: 1.5`` (seconds): the caller's deadline for this request."""
     if header is None:
@@ -235,6 +256,11 @@ def _attributes(header: str | None) -> dict[str, Any]:
     """``X-Attributes: {"country": "MX", "plan": "pro"}``: what flag rules target."""
     if not header:
         return {}
+    if len(header) > MAX_ATTRIBUTES_BYTES:
+        raise InvalidRequest(
+            f"X-Attributes must be at most {MAX_ATTRIBUTES_BYTES} bytes (it has {len(header)})",
+            code="invalid_header",
+        )
     try:
         parsed = orjson.loads(header)
     except orjson.JSONDecodeError:
@@ -252,21 +278,66 @@ def _with_body_context(context: RequestContext, body: dict[str, Any]) -> Request
     unit_id = body.get("unit_id", context.unit_id)
     if not isinstance(attributes, dict):
         raise InvalidRequest("'attributes' must be an object", code="invalid_attributes")
-    if unit_id is not None and not isinstance(unit_id, str):
-        raise InvalidRequest("'unit_id' must be a string", code="invalid_request")
-    return replace(context, attributes={**context.attributes, **attributes}, unit_id=unit_id)
+    if unit_id is not None:
+        if not isinstance(unit_id, str):
+            raise InvalidRequest("'unit_id' must be a string", code="invalid_request")
+        unit_id = _body_id("'unit_id'", unit_id, MAX_ID_CHARS) or None
+    merged = {**context.attributes, **attributes}
+    if attributes and len(orjson.dumps(merged)) > MAX_ATTRIBUTES_BYTES:
+        raise InvalidRequest(
+            f"'attributes' must be at most {MAX_ATTRIBUTES_BYTES} bytes as JSON",
+            code="invalid_attributes",
+        )
+    return replace(context, attributes=merged, unit_id=unit_id)
 
 
-def _request_id(headers: dict[str, str]) -> str:
-    """The client's ``X-Request-Id`` when it is usable, else a new random one."""
-    given = headers.get("x-request-id")
-    return given if given and len(given) <= _MAX_ID else os.urandom(16).hex()
+def _header_id(headers: dict[str, str], name: str, limit: int) -> str | None:
+    """The id in header ``name`` (None when absent or empty); ``invalid_header`` naming the
+    header and its limit when it is too long or holds control characters."""
+    value = headers.get(name.lower())
+    if not value:
+        return None
+    try:
+        return check_id(name, value, limit)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), code="invalid_header") from None
 
 
-async def respond_error(send: Send, exc: PasarelaError, request_id: str, path: str) -> None:
+def _body_id(name: str, value: str, limit: int) -> str:
+    try:
+        return check_id(name, value, limit)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), code="invalid_request") from None
+
+
+def _request_id() -> str:
+    """A new id for one request, made here: a client's ``X-Request-Id`` is only its
+    correlation id, so no client can choose (and collide with) another request's key."""
+    return os.urandom(16).hex()
+
+
+def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """``X-Correlation-Id`` echoing the client's ``X-Request-Id``; nothing when there is none
+    or it is not a usable id (too long, control characters: never echoed)."""
+    try:
+        correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
+    except InvalidRequest:
+        return []
+    if correlation_id is None:
+        return []
+    return [(b"x-correlation-id", correlation_id.encode("latin-1"))]
+
+
+async def respond_error(
+    send: Send,
+    exc: PasarelaError,
+    request_id: str,
+    path: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     """The JSON error reply for ``exc``: its status, code, message and headers."""
     body = error_body(exc.code, exc.message, request_id, path=path)
-    await _respond(send, status_for(exc), body, request_id, error_headers(exc))
+    await _respond(send, status_for(exc), body, request_id, [*error_headers(exc), *(extra or ())])
 
 
 def request_headers(scope: Scope) -> dict[str, str]:
@@ -275,7 +346,8 @@ def request_headers(scope: Scope) -> dict[str, str]:
 
 
 def new_request_id(headers: dict[str, str]) -> str:
-    return _request_id(headers)
+    del headers  # a client's X-Request-Id never becomes a request's id
+    return _request_id()
 
 
 def _headers(scope: Scope) -> dict[str, str]:

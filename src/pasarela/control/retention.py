@@ -56,7 +56,8 @@ class RetentionJob:
         return deleted
 
     def purge(self, endpoint: str, before: float) -> int:
-        """Delete ``endpoint``'s records made before ``before`` and their feedback."""
+        """Delete ``endpoint``'s records made before ``before``, their feedback, and its
+        quarantined records set aside before then."""
         r, f = schema.prediction_records, schema.feedback
         cutoff = datetime.fromtimestamp(before, UTC)
         records = feedback = 0
@@ -74,6 +75,10 @@ class RetentionJob:
                     break
                 feedback += conn.execute(f.delete().where(f.c.request_id.in_(ids))).rowcount
                 records += conn.execute(r.delete().where(r.c.request_id.in_(ids))).rowcount
+        # Records the database refused, kept aside (telemetry/writer.py): they age out alike.
+        q = schema.quarantined_records
+        with write(engine) as conn:
+            conn.execute(q.delete().where(q.c.endpoint == endpoint, q.c.quarantined_at < cutoff))
         if records:
             with write(engine) as conn:
                 audit.append(

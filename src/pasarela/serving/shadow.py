@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from pasarela.errors import ClientError, PasarelaError
@@ -67,9 +68,8 @@ async def call_shadow(
     gate = endpoint.shadow_gate
     vid = served.id
     started = time.perf_counter()
-    shadow_request = RequestContext(
-        f"{request.request_id}~{vid}", request.endpoint, request.unit_id, request.subject_id
-    )
+    # The primary's context under the shadow's own key: same caller, subject and correlation.
+    shadow_request = replace(request, request_id=f"{request.request_id}~{vid}")
     outputs: list[Any] | None = None
     status, server_error = "ok", False
     queue_s = model_s = 0.0

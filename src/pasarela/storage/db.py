@@ -23,7 +23,10 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_engine(url: str) -> sa.Engine:
-    """An engine for ``url``; SQLite files get WAL mode, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite files get WAL mode, foreign keys and a busy timeout.
+
+    Its errors never carry their statement's parameters (``hide_parameters``): they hold
+    subject ids and payloads, and error texts end up in logs."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
@@ -35,11 +38,16 @@ def create_engine(url: str) -> sa.Engine:
                 for companion in ("-wal", "-shm", "-journal"):
                     narrow(Path(database + companion))
             engine = sa.create_engine(
-                url, connect_args={"timeout": 30}, json_serializer=_json_dumps
+                url,
+                connect_args={"timeout": 30},
+                json_serializer=_json_dumps,
+                hide_parameters=True,
             )
             sa.event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return sa.create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+        return sa.create_engine(
+            url, pool_pre_ping=True, json_serializer=_json_dumps, hide_parameters=True
+        )
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise ConfigurationError(f"cannot use database URL: {exc}") from exc
 

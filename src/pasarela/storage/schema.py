@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from pasarela.bounds import (
+    MAX_CALLER_CHARS,
+    MAX_CORRELATION_ID_CHARS,
+    MAX_ID_CHARS,
+    MAX_RECORD_KEY_CHARS,
+)
 from pasarela.names import NAME_MAX_LENGTH
 
 metadata = sa.MetaData()
@@ -121,7 +127,7 @@ control_revision = sa.Table(
 prediction_records = sa.Table(
     "prediction_records",
     metadata,
-    sa.Column("request_id", sa.String(128), primary_key=True),
+    sa.Column("request_id", sa.String(MAX_RECORD_KEY_CHARS), primary_key=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("endpoint", sa.String(200), nullable=False),
     sa.Column("model", sa.String(200), nullable=False),
@@ -132,19 +138,45 @@ prediction_records = sa.Table(
     sa.Column("queue_s", sa.Float, nullable=False),
     sa.Column("model_s", sa.Float, nullable=False),
     sa.Column("batch_size", sa.Integer, nullable=False),
-    sa.Column("unit_id", sa.String(200)),
-    sa.Column("subject_id", sa.String(200)),
+    sa.Column("unit_id", sa.String(MAX_ID_CHARS)),
+    sa.Column("subject_id", sa.String(MAX_ID_CHARS)),
     sa.Column("inputs", sa.JSON),
     sa.Column("outputs", sa.JSON),
     # Failures that count against the version (model errors, timeouts), not the client's.
     sa.Column("server_error", sa.Boolean),
     # A shadow call's record: the primary's request id, and how its answer compared with the
     # primary's (agreement 1/0 for labels; absolute error for numbers).
-    sa.Column("shadow_of", sa.String(128)),
+    sa.Column("shadow_of", sa.String(MAX_RECORD_KEY_CHARS)),
     sa.Column("agreement", sa.Float),
     sa.Column("abs_error", sa.Float),
+    # Who called (the key's id or the token's subject), and the client's own id for the
+    # request (its X-Request-Id or v2 ``id``): ``request_id`` is always the server's.
+    sa.Column("caller", sa.String(MAX_CALLER_CHARS)),
+    sa.Column("correlation_id", sa.String(MAX_CORRELATION_ID_CHARS)),
     sa.Index("ix_prediction_records_endpoint_at", "endpoint", "at"),
     sa.Index("ix_prediction_records_subject", "subject_id"),
+)
+
+# Records the writer could not store (a value the database refuses): kept aside so that the
+# records after them are stored, with why. Only what is safe to keep: payloads only when sealed
+# (as records hold them with encryption on), no unit or subject id in clear (the subject's
+# hash, as in ``erasures``, so an erasure removes them too).
+quarantined_records = sa.Table(
+    "quarantined_records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True)),
+    sa.Column("request_id", sa.String(MAX_RECORD_KEY_CHARS)),
+    sa.Column("endpoint", sa.String(200)),
+    sa.Column("model", sa.String(200)),
+    sa.Column("version", sa.Integer),
+    sa.Column("caller", sa.String(MAX_CALLER_CHARS)),
+    sa.Column("subject_sha256", sa.String(64)),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("inputs", sa.JSON),
+    sa.Column("outputs", sa.JSON),
+    sa.Index("ix_quarantined_records_quarantined_at", "quarantined_at"),
 )
 
 

@@ -47,6 +47,8 @@ class SubjectRepository:
                     "version": row.version,
                     "status": row.status,
                     "unit_id": row.unit_id,
+                    "caller": row.caller,
+                    "correlation_id": row.correlation_id,
                     "inputs": self.decode(row.inputs),
                     "outputs": self.decode(row.outputs),
                 }
@@ -74,6 +76,9 @@ class SubjectRepository:
             ids = sa.select(r.c.request_id).where(r.c.subject_id == subject_id)
             feedback = conn.execute(f.delete().where(f.c.request_id.in_(ids))).rowcount
             records = conn.execute(r.delete().where(r.c.subject_id == subject_id)).rowcount
+            # Quarantined records keep the subject only by this hash; they go too.
+            q = schema.quarantined_records
+            conn.execute(q.delete().where(q.c.subject_sha256 == digest))
             if conn.execute(
                 sa.select(e.c.subject_sha256).where(e.c.subject_sha256 == digest)
             ).first():

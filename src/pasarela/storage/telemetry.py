@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from pasarela.errors import DataRejected
 from pasarela.storage import schema
 from pasarela.storage.db import upsert_insert
 from pasarela.storage.payloads import Decode, as_stored
@@ -93,9 +96,18 @@ class TelemetryRepository:
 
     def store_records(self, records: Sequence[dict[str, Any]]) -> int:
         """Insert records not stored yet and fold them into the aggregates; returns how many
-        were new. Safe to call again with the same records (a replay after a crash)."""
+        were new. Safe to call again with the same records (a replay after a crash).
+
+        ``DataRejected`` when the database refuses one of them (a value too long for its
+        column, a NUL in text, a missing field): nothing of the batch is stored, and storing
+        it again cannot help. An unreachable database raises SQLAlchemy's errors as they are:
+        the same records stored later will do."""
         if not records:
             return 0
+        with _rejections():
+            return self._store_records(records)
+
+    def _store_records(self, records: Sequence[dict[str, Any]]) -> int:
         unique = list({r["request_id"]: r for r in records}.values())
         table = schema.prediction_records
         with self.engine.begin() as conn:
@@ -233,6 +245,41 @@ class TelemetryRepository:
             )
             return [{"start": start, "bucket": i, "requests": int(n)} for start, i, n in rows]
 
+    def quarantine(
+        self, record: dict[str, Any], reason: str, *, keep_payloads: bool = False
+    ) -> tuple[int, bool]:
+        """Keep aside a record the database refused (see ``schema.quarantined_records``):
+        its row id, and whether it is new (a replayed record is not kept twice). Its inputs
+        and outputs are kept only with ``keep_payloads`` (the caller knows they are sealed),
+        and dropped if the database refuses them too."""
+        try:
+            with _rejections():
+                return self._quarantine(_quarantine_row(record, reason, keep_payloads))
+        except DataRejected:
+            if not keep_payloads:
+                raise
+            return self._quarantine(_quarantine_row(record, reason, False))
+
+    def _quarantine(self, row: dict[str, Any]) -> tuple[int, bool]:
+        q = schema.quarantined_records
+        with self.engine.begin() as conn:
+            if row["request_id"] is not None:
+                found = conn.execute(
+                    sa.select(q.c.id).where(q.c.request_id == row["request_id"]).limit(1)
+                ).scalar_one_or_none()
+                if found is not None:
+                    return int(found), False
+            key = conn.execute(q.insert().values(row)).inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            return int(key[0]), True
+
+    def quarantined_since(self, since: datetime) -> int:
+        """How many records were quarantined at or after ``since``."""
+        q = schema.quarantined_records
+        query = sa.select(sa.func.count()).where(q.c.quarantined_at >= since)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def count_records(self, endpoint: str | None = None) -> int:
         r = schema.prediction_records
         query = sa.select(sa.func.count()).select_from(r)
@@ -261,6 +308,74 @@ def _record_row(record: dict[str, Any]) -> dict[str, Any]:
     row = {k: record.get(k) for k in _COLUMNS}
     row["at"] = datetime.fromtimestamp(record["at"], UTC)
     return row
+
+
+@contextmanager
+def _rejections() -> Iterator[None]:
+    """SQLAlchemy's and our own row building's data errors as ``DataRejected``; an
+    unreachable or locked database (OperationalError, InterfaceError) passes as it is."""
+    try:
+        yield
+    except (sa.exc.DataError, sa.exc.IntegrityError) as exc:
+        raise DataRejected(f"the database refused a record ({type(exc.orig).__name__})") from exc
+    except sa.exc.DBAPIError:
+        raise
+    except sa.exc.StatementError as exc:  # a value refused before it reached the database
+        raise DataRejected(f"a record could not be sent ({type(exc.orig).__name__})") from exc
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:  # a malformed record
+        raise DataRejected(f"a record is malformed ({type(exc).__name__})") from exc
+
+
+_LIMITS = {
+    c.name: c.type.length
+    for c in schema.prediction_records.columns
+    if isinstance(c.type, sa.String) and c.type.length
+}
+_REQUIRED = [c.name for c in schema.prediction_records.columns if not c.nullable and c.name != "at"]
+
+
+def violations(record: dict[str, Any]) -> list[str]:
+    """What in ``record`` its columns cannot take, naming fields and sizes, never values."""
+    found = [f"{name} is missing" for name in [*_REQUIRED, "at"] if record.get(name) is None]
+    for name, value in record.items():
+        if not isinstance(value, str):
+            continue
+        limit = _LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            found.append(f"{name} has {len(value)} characters, over its limit of {limit}")
+        if "\x00" in value:
+            found.append(f"{name} holds a NUL character")
+    return found
+
+
+def _quarantine_row(record: dict[str, Any], reason: str, keep_payloads: bool) -> dict[str, Any]:
+    """What is safe and sure to keep of ``record``: payloads only when told (sealed), no unit
+    id, the subject by its hash; every text clipped to its column and rid of NULs."""
+    q = schema.quarantined_records
+
+    def text(name: str) -> str | None:
+        value = record.get(name)
+        if not isinstance(value, str):
+            return None
+        length = q.c[name].type.length  # type: ignore[attr-defined]
+        return value.replace("\x00", "")[:length] or None
+
+    at, version, subject = record.get("at"), record.get("version"), record.get("subject_id")
+    return {
+        "quarantined_at": datetime.now(UTC),
+        "at": datetime.fromtimestamp(at, UTC)
+        if isinstance(at, int | float) and math.isfinite(at) and 0 <= at < 1e11
+        else None,
+        "request_id": text("request_id"),
+        "endpoint": text("endpoint"),
+        "model": text("model"),
+        "version": version if isinstance(version, int) and 0 <= version < 2**31 else None,
+        "caller": text("caller"),
+        "subject_sha256": subject_hash(subject) if isinstance(subject, str) else None,
+        "reason": reason[: q.c.reason.type.length],  # type: ignore[attr-defined]
+        "inputs": record.get("inputs") if keep_payloads else None,
+        "outputs": record.get("outputs") if keep_payloads else None,
+    }
 
 
 def subject_hash(subject_id: str) -> str:

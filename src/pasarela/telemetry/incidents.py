@@ -6,7 +6,8 @@ Where conditions come from:
 - this server's endpoints (``serving/health.py``): open breakers, error rates above the
   objective, fallback storms, endpoints that cannot serve, fallback versions not loaded;
 - the database: canaries the controller rolled back (P2, held ``incident_canary_hold_s``: a
-  rollback is an event, and its incident is how people learn of it).
+  rollback is an event, and its incident is how people learn of it), and records the writer
+  quarantined because the database refused them (P2, group ``records``, held as long).
 
 Every server runs the watch, not just the leader: breakers and counters live in each process.
 Two servers seeing the same trouble join one incident (one open incident per group); an
@@ -33,7 +34,7 @@ from pasarela.storage.incidents import Change, IncidentRepository
 from pasarela.telemetry.notifiers import Notifier
 from pasarela.types import Condition
 
-__all__ = ["IncidentWatch", "canary_conditions"]
+__all__ = ["IncidentWatch", "canary_conditions", "quarantine_conditions"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,21 @@ def canary_conditions(
     return found
 
 
+def quarantine_conditions(count: int, hold_s: float) -> list[Condition]:
+    """The ``count`` records quarantined in the last ``hold_s`` seconds, as a condition."""
+    if count <= 0:
+        return []
+    return [
+        Condition(
+            "records",
+            "quarantined",
+            "P2",
+            f"{count} request records quarantined in the last {hold_s:g} s: the database "
+            "refused them (see quarantined_records for why)",
+        )
+    ]
+
+
 class IncidentWatch:
     """Runs the watch (module docstring). ``local`` gives this server's conditions and is
     called on the event loop (it reads the live snapshot); ``rollouts`` reads the rollout
@@ -81,6 +97,7 @@ class IncidentWatch:
         clear_s: float,
         canary_hold_s: float,
         clock: Callable[[], float] = time.time,
+        quarantined: Callable[[datetime], int] | None = None,
     ) -> None:
         self.repo = repo
         self.local = local
@@ -89,12 +106,17 @@ class IncidentWatch:
         self.clear_s = clear_s
         self.canary_hold_s = canary_hold_s
         self.clock = clock
+        self.quarantined = quarantined
+        """How many records were quarantined since a moment (blocking, run in a thread)."""
         self._deliveries: set[asyncio.Task[None]] = set()
 
     def tick(self, local: Sequence[Condition]) -> list[Change]:
         """Report ``local`` and the database's conditions; the changes made. Blocking."""
         now = self.clock()
         seen = [*local, *canary_conditions(self.rollouts(), now, self.canary_hold_s)]
+        if self.quarantined is not None:
+            since = datetime.fromtimestamp(now - self.canary_hold_s, UTC)
+            seen += quarantine_conditions(self.quarantined(since), self.canary_hold_s)
         return self.repo.observe(seen, datetime.fromtimestamp(now, UTC), self.clear_s)
 
     async def run(self, stop: asyncio.Event, poll_s: float) -> None:

@@ -202,9 +202,12 @@ class Journal:
         return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     # -- reading (the background writer) -----------------------------------------------------
-    def read(self, limit: int) -> tuple[list[bytes], Position]:
-        """Up to ``limit`` complete lines after the checkpoint, and the position after them."""
+    def read(self, limit: int, max_bytes: int | None = None) -> tuple[list[bytes], Position]:
+        """Up to ``limit`` complete lines after the checkpoint, and the position after them;
+        with ``max_bytes``, no more lines once they reach that many bytes (the first line is
+        always read, however long), so a batch's size does not grow with its lines' size."""
         lines: list[bytes] = []
+        size = 0
         position = self._checkpoint
         for segment in self._segments():
             if segment < position.segment:
@@ -217,7 +220,8 @@ class Journal:
                         break  # a line still being written, or torn by a crash
                     lines.append(raw[:-1])
                     offset += len(raw)
-                    if len(lines) >= limit:
+                    size += len(raw)
+                    if len(lines) >= limit or (max_bytes is not None and size >= max_bytes):
                         return lines, Position(segment, offset)
             position = Position(segment, offset)
         return lines, position

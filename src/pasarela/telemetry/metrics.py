@@ -8,7 +8,9 @@ than the increment itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from prometheus_client import (
     CollectorRegistry,
@@ -18,7 +20,9 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (
     0.0005,
@@ -162,6 +166,15 @@ class Metrics:
             registry=self.registry,
         )
 
+        self._collectors: list[Collector] = []
+
+    def count_quarantined(self, journal_root: Path) -> None:
+        """Expose ``pasarela_records_quarantined_total``: the records the writers of this
+        home's journal slots quarantined (each writer keeps its count in its slot)."""
+        collector = QuarantineCollector(journal_root)
+        self.registry.register(collector)
+        self._collectors.append(collector)
+
     def bind(self, endpoint: str, model: str, version: int) -> BoundMetrics:
         labels = (endpoint, model, str(version))
         return BoundMetrics(self.requests.labels(*labels), self.duration.labels(*labels))
@@ -187,5 +200,29 @@ class Metrics:
         if os.environ.get(MULTIPROCESS_ENV):
             combined = CollectorRegistry()
             multiprocess.MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+            for collector in self._collectors:  # they read files every worker shares
+                combined.register(collector)
             return generate_latest(combined)
         return generate_latest(self.registry)
+
+
+class QuarantineCollector(Collector):
+    """Sums the ``quarantined`` counts the record writers keep in their journal slots: the
+    writers run in processes of their own, and a file survives their restarts."""
+
+    def __init__(self, journal_root: Path) -> None:
+        self.journal_root = journal_root
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        total = 0
+        for path in self.journal_root.glob("*/quarantined"):
+            try:
+                total += int(path.read_text())
+            except (OSError, ValueError):  # being replaced, or gone with its slot
+                continue
+        yield CounterMetricFamily(
+            "pasarela_records_quarantined",
+            "Request records the database refused (a value it cannot store) and the writer "
+            "kept aside in quarantined_records, so that the records after them were stored.",
+            value=total,
+        )

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from pasarela.bounds import MAX_CALLER_CHARS
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.payloads import PayloadCodec, PlainPayloadCodec
 from pasarela.types import RequestContext, VersionId
@@ -77,6 +78,10 @@ class Recorder:
                 "batch_size": batch_size,
                 "unit_id": request.unit_id,
                 "subject_id": request.subject_id,
+                # Clipped, not refused: a token's ``sub`` is the issuer's choice, not the
+                # request's, and the record must still fit its column.
+                "caller": request.caller[:MAX_CALLER_CHARS],
+                "correlation_id": request.correlation_id,
                 "inputs": inputs,
                 "outputs": outputs,
                 "shadow_of": shadow_of,

@@ -6,6 +6,15 @@ on disk, and the writer retries with backoff; lines are stored idempotently, so 
 storing and checkpointing only replays them. The writer drains what is left and exits when told
 to (SIGTERM) or when its server is gone.
 
+A record the database refuses (``DataRejected``: a value too long for its column, say), unlike
+an unreachable database, would fail for ever and hold every record after it back. The writer
+finds it by halving the batch, stores the rest, and quarantines it (``quarantined_records``,
+with why), counting it in ``<slot>/quarantined`` for ``pasarela_records_quarantined_total``.
+
+Batches are bounded by bytes as well as lines (``batch_bytes``), so the writer's memory does not
+grow with the size of the records. Its logs never hold payloads or identifiers: SQL parameters
+are hidden by the engine (``storage/db.py``), and it logs one line per problem.
+
     python -m pasarela.telemetry.writer --journal DIR --database-url URL --parent-pid PID
 """
 
@@ -25,19 +34,26 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import SQLAlchemyError
 
-from pasarela.security.crypto import PayloadCipher
+from pasarela.errors import DataRejected
+from pasarela.security.crypto import PayloadCipher, is_envelope
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
-from pasarela.storage.db import create_engine
+from pasarela.storage.db import create_engine, database_problem
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.payloads import Decode, as_stored
-from pasarela.storage.telemetry import TelemetryRepository
+from pasarela.storage.telemetry import TelemetryRepository, violations
 from pasarela.telemetry.journal import Journal
 
 log = logging.getLogger(__name__)
 
 WRITER_NICENESS = 10
+BATCH_BYTES = 8 << 20
+"""Journal bytes read per batch at most (a single larger line is read alone): a batch holds
+them several times over while parsed and sent, whatever the size of each record."""
+QUARANTINED_FILE = "quarantined"
+"""In the journal's slot: how many records its writer has quarantined, for the metric."""
 
 
 class RecordWriter:
@@ -53,6 +69,7 @@ class RecordWriter:
         repo: TelemetryRepository,
         *,
         batch: int = 500,
+        batch_bytes: int = BATCH_BYTES,
         idle_s: float = 0.2,
         max_backoff_s: float = 5.0,
         decode: Decode = as_stored,
@@ -60,14 +77,17 @@ class RecordWriter:
         self.journal = journal
         self.repo = repo
         self.batch = batch
+        self.batch_bytes = batch_bytes
         self.idle_s = idle_s
         self.max_backoff_s = max_backoff_s
         self.failing = False
         self.feedback = FeedbackRepository(repo.engine, decode=decode)
+        self.quarantined = _read_count(journal.directory / QUARANTINED_FILE)
+        self.more = False
 
     def flush_once(self) -> int:
-        """Store up to ``batch`` pending lines; how many were read."""
-        lines, position = self.journal.read(self.batch)
+        """Store up to ``batch`` pending lines (and ``batch_bytes``); how many were read."""
+        lines, position = self.journal.read(self.batch, max_bytes=self.batch_bytes)
         if not lines:
             return 0
         records: list[dict[str, Any]] = []
@@ -75,10 +95,39 @@ class RecordWriter:
         for line in lines:
             entry = orjson.loads(line)
             (feedback if entry.pop("type", "record") == "feedback" else records).append(entry)
-        self.repo.store_records(records)
+        # A batch cut short by its bytes leaves more to read at once, as a full one does.
+        self.more = len(lines) >= self.batch or sum(map(len, lines)) >= self.batch_bytes
+        del lines  # the parsed entries are what is needed from here on
+        self.store(records)
         self.feedback.store(feedback)
         self.journal.commit(position)
-        return len(lines)
+        return len(records) + len(feedback)
+
+    def store(self, records: list[dict[str, Any]]) -> None:
+        """Store ``records``; those the database refuses are found by halving and quarantined,
+        so they never hold the others back. An outage raises (the caller retries it all)."""
+        try:
+            self.repo.store_records(records)
+        except DataRejected as exc:
+            if len(records) == 1:
+                self._quarantine(records[0], exc)
+                return
+            half = len(records) // 2
+            self.store(records[:half])
+            self.store(records[half:])
+
+    def _quarantine(self, record: dict[str, Any], exc: DataRejected) -> None:
+        reason = "; ".join(violations(record)) or exc.message
+        # Payloads go along only sealed (encryption on, the default), as records keep them.
+        sealed = [record.get(k) for k in ("inputs", "outputs") if record.get(k) is not None]
+        keep = bool(sealed) and all(is_envelope(p) for p in sealed)
+        row, new = self.repo.quarantine(record, reason, keep_payloads=keep)
+        if not new:  # replayed after a crash: counted and told the first time
+            return
+        self.quarantined += 1
+        _write_count(self.journal.directory / QUARANTINED_FILE, self.quarantined)
+        # The row's number and why: never the record's ids or payload.
+        log.warning("quarantined a record the database refused (#%d): %s", row, reason)
 
     def fold_feedback(self) -> int:
         """Fold feedback whose record has arrived into the aggregates."""
@@ -98,7 +147,7 @@ class RecordWriter:
                 if not self.failing:
                     log.warning(
                         "cannot store records (%s); keeping them in the journal and retrying",
-                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                        _problem(exc),
                     )
                     self.failing = True
                 backoff = min(backoff * 2, self.max_backoff_s)
@@ -108,7 +157,7 @@ class RecordWriter:
                 log.warning("storing records again; the journal holds %d bytes", self.journal.size)
                 self.failing = False
             backoff = self.idle_s
-            if read < self.batch:
+            if not read or not self.more:
                 stop.wait(self.idle_s)
         self.drain(timeout_s=10)
 
@@ -120,8 +169,29 @@ class RecordWriter:
                     self.fold_feedback()
                     return
             except Exception as exc:  # noqa: BLE001 - left in the journal for the next start
-                log.warning("records left in the journal: %s", exc)
+                log.warning("records left in the journal: %s", _problem(exc))
                 return
+
+
+def _problem(exc: Exception) -> str:
+    """One line about ``exc`` for the log: the driver's first line, never the statement or
+    its parameters (payloads, subject ids)."""
+    if isinstance(exc, SQLAlchemyError):
+        return database_problem(exc)
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def _read_count(path: Path) -> int:
+    try:
+        return int(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _write_count(path: Path, count: int) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(str(count))
+    os.replace(tmp, path)  # a reader never sees half a number
 
 
 class WriterProcess:
