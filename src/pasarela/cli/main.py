@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from typer import _click as click
 from typer.core import TyperGroup, TyperOption
 
 from pasarela import __version__
@@ -62,7 +61,7 @@ ORDER = (
 class OrderedGroup(TyperGroup):
     """Lists its commands in ORDER (typer lists plain commands before groups otherwise)."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:  # a click.Context (typer vendors click)
         names = super().list_commands(ctx)
         known = [n for n in ORDER if n in names]
         return known + [n for n in names if n not in known]
@@ -97,11 +96,17 @@ app.add_typer(db_app, name="db", rich_help_panel=OPERATIONS)
 
 def _flags_take_no_value() -> None:
     """typer's rich help tags every flag ``<bool>`` (its plain help does not), as if it took a
-    value: show flags without a type, as ``--help`` itself is meant to read."""
-    display_type_rich = TyperOption.display_type_rich
+    value: show flags without a type, as ``--help`` itself is meant to read. (typer before
+    0.29 has no display_type_rich and shows no type on flags.)"""
+    display_type_rich = getattr(TyperOption, "display_type_rich", None)
+    if display_type_rich is None:
+        return
 
-    def without_flag_type(self: TyperOption, ctx: click.Context) -> str | None:
-        return None if self.is_flag or self.count else display_type_rich(self, ctx)
+    def without_flag_type(self: TyperOption, ctx: Any) -> str | None:
+        if self.is_flag or self.count:
+            return None
+        shown: str | None = display_type_rich(self, ctx)
+        return shown
 
     TyperOption.display_type_rich = without_flag_type  # type: ignore[method-assign]
 
