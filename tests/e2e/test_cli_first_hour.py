@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,18 @@ import pytest
 from pasarela.cli.main import ORDER
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
-from tests.e2e.conftest import ACTOR, ERROR_LINE, ok, pasarela_env, run_cli, table_rows
+from tests.e2e.conftest import (
+    ACTOR,
+    ERROR_LINE,
+    PASARELA,
+    Server,
+    assert_clean_exit,
+    free_port,
+    ok,
+    pasarela_env,
+    run_cli,
+    table_rows,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -130,3 +142,22 @@ def test_rollout_says_what_it_did_and_where_the_endpoint_stands(home: Path, tmp_
         "invalid_request",
         "--output is table or json",
     )
+
+
+def test_serve_takes_its_port_from_pasarela_port(home: Path, tmp_path: Path) -> None:
+    """``PASARELA_PORT`` chooses the port of ``serve`` as of ``demo`` (test_demo.py), so the
+    README's ``PASARELA_PORT=8001`` works for both (issue 14 item 15)."""
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(PASARELA), "serve"],
+            env=pasarela_env(home, PASARELA_PORT=str(port)),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(port, process, log_path)
+    try:
+        server.wait_ready()  # fails the test if nothing answers on PASARELA_PORT
+    finally:
+        assert_clean_exit(server, server.stop())
