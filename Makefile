@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# make demo PORT=8001 serves on another port (so does PASARELA_PORT=8001).
 demo: $(STAMP)
-	$(VENV)/bin/pasarela demo
+	$(VENV)/bin/pasarela demo $(if $(PORT),--port $(PORT))
 
 # The dashboard's browser test drives Debian's chromium: Playwright downloads no browser here.
 test: $(STAMP)

@@ -205,3 +205,26 @@ def test_rollout_state_moves_only_from_the_generation_it_was_read_at(repo: Repos
     assert events[0]["detail"]["revision"] == 1
     repo.delete_endpoint("c", actor="ana")
     assert "c" not in repo.rollout_states()
+
+
+def test_head_check_reads_alembic_version_without_alembic(database_url: str) -> None:
+    """``upgrade`` skips Alembic when the schema is at the newest migration (every CLI command
+    would pay 0.2 s for it): the head read from the file names must be Alembic's own."""
+    from alembic.script import ScriptDirectory
+
+    from pasarela.storage.db import alembic_config, at_head, head_revision
+
+    engine = create_engine(database_url)
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == (
+        head_revision()
+    )
+    assert not at_head(engine)  # a new database: no alembic_version table yet
+    upgrade(engine)
+    assert at_head(engine)
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), "0009")
+    assert not at_head(engine)
+    upgrade(engine)  # not at head: Alembic runs and brings it there
+    assert current_revision(engine) == head_revision()
+    engine.dispose()

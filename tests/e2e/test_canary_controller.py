@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -357,6 +358,7 @@ def test_cli_shows_the_rollouts_and_the_manifests(outcome: Outcome) -> None:
         "equal": ("rollout", "status", "equal"),
         "worse": ("rollout", "status", "worse"),
         "yaml": ("get", "endpoint", "equal", "-o", "yaml"),
+        "worse json": ("rollout", "status", "worse", "-o", "json"),
         "reapply": ("apply", "-f", "canaries.yaml"),
     }
     results = dict(
@@ -369,13 +371,21 @@ def test_cli_shows_the_rollouts_and_the_manifests(outcome: Outcome) -> None:
     equal = ok(results["equal"])
     assert "endpoint equal (canary: sums@1, sums@2)" in equal
     assert "phase promoted, candidate weight 100 %" in equal
-    rows = table_rows(equal)
-    events = [r[1] for r in rows if len(r) == 4 and r[1] in ("start", "step", "promote", "hold")]
+    rows = table_rows(equal)  # at, event, step, weight, verdict, by
+    events = [r[1] for r in rows if len(r) == 6 and r[1] in ("start", "step", "promote", "hold")]
     assert [e for e in events if e != "hold"] == ["start", "step", "step", "promote"]
-    assert any("sums@champion → sums@2" in r[3] for r in rows), rows
+    assert any("sums@champion → sums@2" in r[4] for r in rows), rows
+    assert any(r[1] == "step" and r[3] == "5 % → 20 %" for r in rows), rows
     worse = ok(results["worse"])
     assert "phase rolled_back, candidate weight 0 % — failed: error_rate_vs_baseline" in worse
+    # every verdict with its numbers (issue 14 item 19): the failed check's test and p-value
+    verdict = "\n".join(r[4] for r in table_rows(worse) if len(r) == 6)
+    assert re.search(r"fail +candidate error rate .* p=\S+ < ", verdict), verdict
+    as_json = json.loads(ok(results["worse json"]))
+    assert (as_json["phase"], as_json["live"]) == ("rolled_back", True)
+    assert as_json["history"][-1]["kind"] == "rollback"
 
+    assert "  - 5\n" in ok(results["yaml"])  # steps as written, not 5.0
     manifest = yaml.safe_load(ok(results["yaml"]))
     assert manifest["name"] == "equal"
     assert manifest["policy"]["type"] == "canary"

@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pasarela.cli.demo_security import ensure_keys
 from pasarela.control.workspace import open_registry
@@ -25,7 +26,7 @@ from pasarela.security.keys import KeyService
 from pasarela.security.roles import Principal
 from pasarela.settings import Settings
 from pasarela.storage.keys import KeyRepository
-from tests.e2e.conftest import free_port, ok, pasarela_env, run_cli
+from tests.e2e.conftest import PASARELA, free_port, ok, pasarela_env, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -193,3 +194,41 @@ def test_demo_keys_replaced_only_when_missing_or_refused(
     assert SECRET.search(output.out + output.err) is None
     # joined: rich wraps the line at the terminal's width
     assert "was revoked; replacing it with a new admin key" in " ".join(output.out.split())
+
+
+def test_demo_on_postgres_in_a_narrow_terminal(tmp_path: Path, postgres_url: str) -> None:
+    """Issue 14 items 15, 16 and 23, as a newcomer meets them: the database on PostgreSQL
+    (the home, where the keys go, is then made by nobody else), the port from PASARELA_PORT,
+    a 40-column terminal, and ``pasarela`` not on the PATH."""
+    port = free_port()
+    env = pasarela_env(
+        None,
+        PASARELA_DATABASE_URL=postgres_url,
+        PASARELA_PORT=str(port),
+        COLUMNS="40",
+        PATH="/usr/bin:/bin",
+    )
+    output = ok(run_cli("demo", "--no-serve", "--requests", "10", env=env, cwd=tmp_path))
+    home = tmp_path / ".pasarela"
+    assert not (home / "pasarela.db").exists()  # the records went to PostgreSQL
+    assert_closed(output, home)
+    assert f"http://127.0.0.1:{port}/v1/endpoints/breast-cancer/predict" in output
+
+    # what is meant to be copied is printed whole: each manifest verbatim, and it parses
+    for manifest in ("demo-canaries.yaml", "demo-experiment.yaml"):
+        text = (home / manifest).read_text()
+        assert f"pasarela apply -f .pasarela/{manifest}\n{text}" in output, output
+        assert list(yaml.safe_load_all(text))
+    curl = [line for line in output.splitlines() if line.startswith("curl ")]
+    assert curl == [
+        f"curl -s http://127.0.0.1:{port}/v1/endpoints/breast-cancer/predict "
+        f'-H "{CURL_KEY}" '
+        "-H 'content-type: application/json' -d @.pasarela/demo-request.json"
+    ], output
+    assert "│" not in "".join(line for line in output.splitlines() if "curl" in line)
+
+    # how to run the commands it names, since the shell would not find them
+    source = re.search(r"^source (\S+)/activate$", output, flags=re.MULTILINE)
+    assert source is not None, output
+    assert Path(source[1]).resolve() == PASARELA.parent.resolve()
+    assert f"(or type {source[1]}/pasarela wherever these lines say pasarela)" in output

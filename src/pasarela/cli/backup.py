@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from pasarela.cli.common import actor, console, err_console, reports_errors, settings
-from pasarela.control.backup import create_backup, restore_backup, verify_backup
-from pasarela.security.file_crypto import backup_key
 
 backup_app = typer.Typer(
     help="Online backups of the database and the artifacts, and their check.",
@@ -31,6 +29,8 @@ def create(
 ) -> None:
     """Back up while the server keeps serving: a consistent copy of the database and every
     artifact, with a manifest of their SHA-256. The master key is not in it: keep it apart."""
+    from pasarela.control.backup import create_backup
+
     config = settings()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = path or config.home / "backups" / stamp
@@ -50,6 +50,9 @@ def create(
 def verify(path: Annotated[Path, typer.Argument(help="A backup directory")]) -> None:
     """Recompute every file's SHA-256 and check the database copy (an encrypted backup's
     files are opened too when PASARELA_BACKUP_KEY is set); exit 1 naming any problem."""
+    from pasarela.control.backup import verify_backup
+    from pasarela.security.file_crypto import backup_key
+
     config = settings()
     key = backup_key(config) if config.backup_key is not None else None
     problems = verify_backup(path, key)
@@ -79,6 +82,8 @@ def restore(
     first, refused unless this install's master key (PASARELA_MASTER_KEY, <home>/master.key
     or --master-key) opens the backup's data keys, then the database and artifacts put back,
     the schema migrated forward, the restore audited. Then `pasarela serve`."""
+    from pasarela.control.backup import restore_backup
+
     summary = restore_backup(
         path, settings(), force=force, actor=actor(), master_key_file=master_key
     )

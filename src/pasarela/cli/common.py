@@ -1,24 +1,31 @@
-"""What every command shares: settings, the registry, the actor and error reporting."""
+"""What every command shares: settings, the registry, the actor and error reporting.
+
+The CLI imports lazily: this module and every command module import only typer, rich and
+pasarela's light leaves at module level, and each command imports what it needs (the registry,
+SQLAlchemy, pandas, the web framework) when it runs. ``pasarela --help`` and ``pasarela models
+list`` then pay only for what they use (tests/e2e/test_cli_imports.py guards it).
+"""
 
 from __future__ import annotations
 
 import functools
 import getpass
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
-from pasarela.control.workspace import open_registry
 from pasarela.errors import PasarelaError
-from pasarela.registry.service import Registry
-from pasarela.settings import Settings
-from pasarela.storage.db import database_problem
+
+if TYPE_CHECKING:
+    from pasarela.registry.service import Registry
+    from pasarela.settings import Settings
+    from pasarela.storage.repository import Repository
 
 console = Console()
 # Errors stay on one line whatever the terminal width, so logs and pipes keep them whole.
@@ -27,11 +34,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def settings() -> Settings:
+    from pasarela.settings import Settings
+
     return Settings()
 
 
 def registry() -> Registry:
+    """The registry (migrated), for commands that register, load or resolve models."""
+    from pasarela.control.workspace import open_registry
+
     return open_registry(settings())
+
+
+def repository() -> Repository:
+    """The registry's tables alone (migrated), for commands that only read or move names:
+    no model libraries, no payload cipher."""
+    from pasarela.storage.db import create_engine, upgrade
+    from pasarela.storage.repository import Repository
+
+    engine = create_engine(settings().resolved_database_url)
+    upgrade(engine)
+    return Repository(engine)
 
 
 def actor() -> str:
@@ -50,7 +73,17 @@ def reports_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except PasarelaError as exc:
             code, message = exc.code, exc.message
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            # Only a command that opened the database can raise SQLAlchemy's errors; importing
+            # it here for the others would cost every command its import.
+            if "sqlalchemy" not in sys.modules:
+                raise
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from pasarela.storage.db import database_problem
+
+            if not isinstance(exc, SQLAlchemyError):
+                raise
             code, message = "database_error", database_problem(exc)
         err_console.print(
             Text.assemble(("error", "bold red"), f" [{code}] {message}"), highlight=False
@@ -58,6 +91,13 @@ def reports_errors(fn: F) -> F:
         raise typer.Exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def print_copyable(text: str) -> None:
+    """Print what people copy and paste (a command, a manifest) as it is: no markup, no colour,
+    and never wrapped at the terminal's width, so a narrow terminal or a log keeps every line
+    whole and the YAML still parses."""
+    console.print(text, soft_wrap=True, markup=False, highlight=False, emoji=False)
 
 
 def parse_pairs(pairs: list[str] | None, *, numeric: bool = False) -> dict[str, Any]:

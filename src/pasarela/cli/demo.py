@@ -17,8 +17,11 @@ carries the client key.
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -31,11 +34,10 @@ import orjson
 import pandas as pd
 import skops.io
 import uvicorn
-from rich.panel import Panel
 from rich.progress import Progress
 
 from pasarela.api.app import create_app
-from pasarela.cli.common import actor, console, registry, settings
+from pasarela.cli.common import actor, console, print_copyable, registry, settings
 from pasarela.cli.demo_canary import (
     CANARIES,
     GOOD_CANARY,
@@ -132,7 +134,13 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
     )
     host = config.host
     if not _port_free(host, port):
-        raise ConfigurationError(f"port {port} on {host} is taken; run: pasarela demo --port 8001")
+        raise ConfigurationError(
+            f"port {port} on {host} is taken; choose another: pasarela demo --port {port + 1} "
+            f"(or PASARELA_PORT={port + 1}, or make demo PORT={port + 1})"
+        )
+    # The demo keeps its keys and sample request in the home, which the database does not
+    # create when it lives elsewhere (PASARELA_DATABASE_URL).
+    config.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     reg = registry()
     # Closed, as in production: the keys exist before the server takes its first snapshot, so
     # from its first request on it answers nothing but the health checks without one.
@@ -173,25 +181,30 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
     sample.write_bytes(orjson.dumps({"inputs": [rows[0]]}, option=orjson.OPT_INDENT_2))
     audit = audit_summary(reg.repo.engine)
     console.print(
-        Panel.fit(
-            f"[bold]{ENDPOINT}[/] serves {MODEL}@{best.version} (champion, accuracy "
-            f"{best.metrics.get('accuracy')})\n"
-            f"sent {requests} requests: {correct}/{requests} correct, "
-            f"median latency {sorted(latencies)[len(latencies) // 2] * 1000:.1f} ms\n\n"
-            f"predict   {base}/v1/endpoints/{ENDPOINT}/predict\n"
-            f"v2 infer  {base}/v2/models/{ENDPOINT}/infer\n"
-            f"dashboard {base}/ui: sign in at /ui/login with the admin key in {keys.admin_file}\n"
-            f"metrics   {base}/metrics (admin key)\n"
-            f"API docs  {base}/docs (admin key)\n"
-            f"canaries  pasarela rollout status {GOOD_CANARY}\n"
-            f"report    pasarela experiments report {EXPERIMENT}\n"
-            f"audit     {audit} (pasarela audit verify)\n\n"
-            f"predictions and feedback take the client key, {keys.client_file}:\n"
-            f"curl -s {base}/v1/endpoints/{ENDPOINT}/predict \\\n"
-            f'  -H "Authorization: Bearer $(cat {keys.client_file})" \\\n'
-            f"  -H 'content-type: application/json' -d @{sample}",
-            title="pasarela demo",
-        )
+        f"\n[bold]{ENDPOINT}[/] serves {MODEL}@{best.version} (champion, accuracy "
+        f"{best.metrics.get('accuracy')})\n"
+        f"sent {requests} requests: {correct}/{requests} correct, "
+        f"median latency {sorted(latencies)[len(latencies) // 2] * 1000:.1f} ms\n"
+    )
+    # Plain lines, never wrapped or boxed: they are copied into a browser, a shell, a script.
+    print_copyable(
+        f"predict   {base}/v1/endpoints/{ENDPOINT}/predict\n"
+        f"v2 infer  {base}/v2/models/{ENDPOINT}/infer\n"
+        f"dashboard {base}/ui: sign in at /ui/login with the admin key in {keys.admin_file}\n"
+        f"metrics   {base}/metrics (admin key)\n"
+        f"API docs  {base}/docs (admin key)\n"
+        f"canaries  pasarela rollout status {GOOD_CANARY}\n"
+        f"report    pasarela experiments report {EXPERIMENT}\n"
+        f"audit     {audit} (pasarela audit verify)\n"
+    )
+    hint = command_hint()
+    if hint:
+        print_copyable(hint)
+    print_copyable(
+        f"predictions and feedback take the client key, {keys.client_file}:\n"
+        f"curl -s {base}/v1/endpoints/{ENDPOINT}/predict "
+        f'-H "Authorization: Bearer $(cat {keys.client_file})" '
+        f"-H 'content-type: application/json' -d @{sample}\n"
     )
     if not serve_forever:
         server.should_exit = True
@@ -216,6 +229,26 @@ def run_demo(*, port: int, requests: int, serve_forever: bool) -> None:
         stop.set()
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def command_hint() -> str | None:
+    """How to run ``pasarela`` when the shell would not find it: ``make demo`` installs it in
+    ``.venv/bin``, which is on nobody's PATH until the virtualenv is activated."""
+    bin_dir = Path(sys.executable).parent
+    installed = bin_dir / "pasarela"
+    found = shutil.which("pasarela")
+    if found is not None and Path(found).resolve() == installed.resolve():
+        return None
+    shown = os.path.relpath(bin_dir)
+    if shown.startswith(".."):
+        shown = str(bin_dir)
+    if (bin_dir / "activate").is_file():
+        return (
+            f"the pasarela command is in {shown}, not on your PATH; in your shell run\n"
+            f"source {shown}/activate\n"
+            f"(or type {shown}/pasarela wherever these lines say pasarela)\n"
+        )
+    return f"the pasarela command is in {shown}, not on your PATH: add {shown} to PATH\n"
 
 
 def _wait_ready(base: str) -> None:

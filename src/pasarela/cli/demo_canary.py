@@ -19,8 +19,9 @@ import pandas as pd
 from rich.progress import Progress
 from rich.table import Table
 
-from pasarela.cli.common import actor, console
+from pasarela.cli.common import actor, console, print_copyable
 from pasarela.cli.demo_names import MODEL
+from pasarela.cli.rollout_view import step_of, verdict_of, weight_of
 from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests
 from pasarela.errors import NotFound
@@ -111,8 +112,9 @@ def apply_canaries(registry: Registry, home: Path, flaky: str) -> float:
         console.print(
             f"[dim]deleted the previous run's endpoint {name}, to start its canary over[/]"
         )
-    console.print(f"\n[bold]pasarela apply -f {path}[/]")
-    console.print(text, markup=False, highlight=False)
+    console.print()
+    print_copyable(f"pasarela apply -f {path}")
+    print_copyable(text)
     applied_at = time.time()
     for change in apply_specs(registry, specs, actor=actor()):
         console.print(
@@ -210,13 +212,12 @@ def print_canary(
     )
     for event in events[starts[-1] if starts else 0 :]:
         detail = event["detail"]
-        step = str(int(detail.get("step", 0)) + 1)
-        weight = f"{detail.get('weight', 0):g} %"
-        if "next_weight" in detail:
-            weight += f" → {detail['next_weight']:g} %"
-        elif event["kind"] in ("promote", "rollback"):
-            weight += f" → {100 if event['kind'] == 'promote' else 0} %"
-        table.add_row(event["kind"], step, weight, _verdict(event["kind"], detail))
+        table.add_row(
+            event["kind"],
+            step_of(detail),
+            weight_of(event["kind"], detail),
+            verdict_of(event["kind"], detail),
+        )
     console.print(table)
     phase = state["phase"] if state else "missing"
     if phase == "promoted":
@@ -227,17 +228,3 @@ def print_canary(
         outcome = f"still {phase}"
     took = ((state.get("ended_at") if state else None) or time.time()) - applied_at
     console.print(f"canary [bold]{name}[/]: {outcome} ({took:.1f} s)\n")
-
-
-def _verdict(kind: str, detail: dict[str, Any]) -> str:
-    """The verdict's summary and, for a judged step, every check with its numbers."""
-    if kind == "start":
-        return f"applied (revision {detail.get('revision')})"
-    checks = detail.get("checks", [])
-    if kind == "hold":  # every check waits on the same thing; the traffic check says what
-        checks = [c for c in checks if c["name"] == "traffic"]
-    lines = [detail.get("summary", "")]
-    lines += [f"{c['status']:<4} {c['detail']}" for c in checks]
-    if detail.get("alias"):
-        lines.append(detail["alias"])
-    return "\n".join(line for line in lines if line)

@@ -14,7 +14,7 @@ import httpx
 from rich.progress import Progress
 from rich.table import Table
 
-from pasarela.cli.common import actor, console
+from pasarela.cli.common import actor, console, print_copyable
 from pasarela.cli.demo_names import MODEL
 from pasarela.control.apply import apply_specs
 from pasarela.control.experiment_report import experiment_report
@@ -75,14 +75,15 @@ def run_experiment(
         )
     except NotFound:
         pass
-    console.print(f"\n[bold]pasarela apply -f {path}[/]")
-    console.print(EXPERIMENT_MANIFEST, markup=False, highlight=False)
+    console.print()
+    print_copyable(f"pasarela apply -f {path}")
+    print_copyable(EXPERIMENT_MANIFEST)
     for change in apply_specs(registry, specs, actor=actor()):
         console.print(
             f"endpoint [bold]{change.endpoint}[/] {change.action} (revision {change.revision})"
         )
     start_experiment(registry, EXPERIMENT, actor=actor())
-    console.print(f"[bold]pasarela experiments start {EXPERIMENT}[/]")
+    print_copyable(f"pasarela experiments start {EXPERIMENT}")
     task = progress.add_task("running the experiment", total=EXPERIMENT_UNITS)
     deadline = time.monotonic() + EXPERIMENT_TIMEOUT_S
     rng = random.Random(11)

@@ -9,10 +9,7 @@ import typer
 from rich.table import Table
 
 from pasarela.cli.common import actor, console, registry, reports_errors
-from pasarela.control.experiment_report import experiment_report
-from pasarela.control.experiments import list_experiments, start, stop
 from pasarela.errors import InvalidRequest
-from pasarela.stats.design import duration_days, sample_size
 
 experiments_app = typer.Typer(help="A/B/n experiments.", no_args_is_help=True)
 
@@ -23,6 +20,8 @@ Id = Annotated[str, typer.Argument(help="Experiment id")]
 @reports_errors
 def list_command() -> None:
     """Every experiment, its endpoint and phase."""
+    from pasarela.control.experiments import list_experiments
+
     table = Table("experiment", "endpoint", "phase", "variants")
     for e in list_experiments(registry()):
         variants = ", ".join(f"{v.name}={v.target} ({v.weight:g} %)" for v in e.options.variants)
@@ -34,6 +33,8 @@ def list_command() -> None:
 @reports_errors
 def start_command(experiment: Id) -> None:
     """draft → running: traffic splits from now on."""
+    from pasarela.control.experiments import start
+
     result = start(registry(), experiment, actor=actor())
     console.print(f"experiment [bold]{experiment}[/] {result['phase']}")
 
@@ -49,6 +50,8 @@ def stop_command(
     conclusion: Annotated[str, typer.Option(help="What was learned, for the history")] = "",
 ) -> None:
     """running → stopped, with a winner or none."""
+    from pasarela.control.experiments import stop
+
     result = stop(
         registry(),
         experiment,
@@ -70,6 +73,8 @@ def report_command(
     output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
 ) -> None:
     """Effects per variant, the sample-ratio check and what can be concluded yet."""
+    from pasarela.control.experiment_report import experiment_report
+
     report = experiment_report(registry(), experiment)
     if output == "json":
         print(json.dumps(report, indent=2))
@@ -120,6 +125,19 @@ def size_command(
 
     pasarela experiments size --baseline 0.10 --mde 0.05 --daily-units 20000
     """
+    from pasarela.stats.design import duration_days, sample_size
+
+    # The checks that name a command-line option; sample_size's own name its arguments.
+    if kind not in ("rate", "mean"):
+        raise InvalidRequest(f"--kind is rate or mean, not {kind!r}")
+    if kind == "rate" and sd is not None:
+        raise InvalidRequest("--sd applies to --kind mean; a rate's follows from its mean")
+    if kind == "mean" and (sd is None or not sd > 0):
+        raise InvalidRequest("--kind mean needs a positive --sd (the mean's standard deviation)")
+    if daily_units is not None and not daily_units > 0:
+        raise InvalidRequest(f"--daily-units must be positive, not {daily_units:g}")
+    if not 0 < share <= 1:
+        raise InvalidRequest(f"--share must be in (0, 1], not {share:g}")
     try:
         units = sample_size(
             kind=kind,  # type: ignore[arg-type]  # checked by sample_size

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from pasarela.cli.common import actor, console, registry, reports_errors
-from pasarela.storage.incidents import IncidentRepository
+
+if TYPE_CHECKING:
+    from pasarela.storage.incidents import IncidentRepository
 
 incidents_app = typer.Typer(
     help="Incidents: open breakers, fallback storms, error rates above the objective, failed "
@@ -20,6 +22,8 @@ Id = Annotated[int, typer.Argument(help="Incident number")]
 
 
 def _repo() -> IncidentRepository:
+    from pasarela.storage.incidents import IncidentRepository
+
     return IncidentRepository(registry().repo.engine)
 
 

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich.table import Table
+from typer.core import TyperGroup, TyperOption
 
 from pasarela import __version__
 from pasarela.cli.backup import backup_app, restore
@@ -38,56 +38,111 @@ from pasarela.cli.security import (
     print_new_key,
     subjects_app,
 )
-from pasarela.control.endpoints import put_endpoint
 from pasarela.private_files import private_dir, restrict_umask
-from pasarela.security.jwt import JwtVerifier
-from pasarela.storage.db import create_engine, current_revision, upgrade
-from pasarela.storage.keys import KeyRepository
-from pasarela.telemetry.metrics import MULTIPROCESS_ENV
-from pasarela.types import BatchingConfig
+
+# Commands in the order a newcomer meets them, grouped by what they are for (``--help``).
+START, MODELS, ROLLOUTS, WATCH, SECURITY, OPERATIONS = (
+    "Start",
+    "Models and endpoints",
+    "Rollouts and experiments",
+    "Watch",
+    "Security and data",
+    "Operations",
+)
+ORDER = (
+    *("demo", "serve", "predict"),
+    *("models", "alias", "endpoints", "apply", "get"),
+    *("rollout", "shadow", "experiments"),
+    *("stats", "incidents"),
+    *("keys", "audit", "subjects", "compliance", "guards"),
+    *("backup", "restore", "db", "version"),
+)
+
+
+class OrderedGroup(TyperGroup):
+    """Lists its commands in ORDER (typer lists plain commands before groups otherwise)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:  # a click.Context (typer vendors click)
+        names = super().list_commands(ctx)
+        known = [n for n in ORDER if n in names]
+        return known + [n for n in names if n not in known]
+
 
 app = typer.Typer(
+    cls=OrderedGroup,
     help="pasarela: carry AI and ML models from demo to production.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-app.add_typer(models_app, name="models")
-app.add_typer(alias_app, name="alias")
+app.add_typer(models_app, name="models", rich_help_panel=MODELS)
+app.add_typer(alias_app, name="alias", rich_help_panel=MODELS)
 endpoints_app = typer.Typer(help="Create and list endpoints.", no_args_is_help=True)
-app.add_typer(endpoints_app, name="endpoints")
-app.command("apply")(apply)
-app.add_typer(get_app, name="get")
-app.add_typer(rollout_app, name="rollout")
-app.add_typer(shadow_app, name="shadow")
-app.add_typer(experiments_app, name="experiments")
-app.add_typer(keys_app, name="keys")
-app.add_typer(audit_app, name="audit")
-app.add_typer(subjects_app, name="subjects")
-app.add_typer(compliance_app, name="compliance")
-app.add_typer(guards_app, name="guards")
-app.add_typer(backup_app, name="backup")
-app.add_typer(incidents_app, name="incidents")
-app.command("restore")(restore)
+app.add_typer(endpoints_app, name="endpoints", rich_help_panel=MODELS)
+app.command("apply", rich_help_panel=MODELS)(apply)
+app.add_typer(get_app, name="get", rich_help_panel=MODELS)
+app.add_typer(rollout_app, name="rollout", rich_help_panel=ROLLOUTS)
+app.add_typer(shadow_app, name="shadow", rich_help_panel=ROLLOUTS)
+app.add_typer(experiments_app, name="experiments", rich_help_panel=ROLLOUTS)
+app.add_typer(incidents_app, name="incidents", rich_help_panel=WATCH)
+app.add_typer(keys_app, name="keys", rich_help_panel=SECURITY)
+app.add_typer(audit_app, name="audit", rich_help_panel=SECURITY)
+app.add_typer(subjects_app, name="subjects", rich_help_panel=SECURITY)
+app.add_typer(compliance_app, name="compliance", rich_help_panel=SECURITY)
+app.add_typer(guards_app, name="guards", rich_help_panel=SECURITY)
+app.add_typer(backup_app, name="backup", rich_help_panel=OPERATIONS)
+app.command("restore", rich_help_panel=OPERATIONS)(restore)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
+app.add_typer(db_app, name="db", rich_help_panel=OPERATIONS)
+
+
+def _flags_take_no_value() -> None:
+    """typer's rich help tags every flag ``<bool>`` (its plain help does not), as if it took a
+    value: show flags without a type, as ``--help`` itself is meant to read. (typer before
+    0.29 has no display_type_rich and shows no type on flags.)"""
+    display_type_rich = getattr(TyperOption, "display_type_rich", None)
+    if display_type_rich is None:
+        return
+
+    def without_flag_type(self: TyperOption, ctx: Any) -> str | None:
+        if self.is_flag or self.count:
+            return None
+        shown: str | None = display_type_rich(self, ctx)
+        return shown
+
+    TyperOption.display_type_rich = without_flag_type  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"pasarela {__version__}")
+        raise typer.Exit
 
 
 @app.callback()
 def main(
     home: Annotated[Path | None, typer.Option(help="Data directory (env PASARELA_HOME)")] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
 ) -> None:
     # everything the CLI and the server it starts write is the owner's only (private_files)
     restrict_umask()
     home_option(home)
 
 
-@app.command()
+@app.command(rich_help_panel=OPERATIONS)
 def version() -> None:
     """Print the version."""
-    console.print(__version__)
+    print(f"pasarela {__version__}")
 
 
-@app.command()
+@app.command(rich_help_panel=START)
 @reports_errors
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (env PASARELA_HOST)")] = None,
@@ -99,6 +154,10 @@ def serve(
     import uvicorn
 
     from pasarela.api.lifecycle import DrainingServer, run_workers
+    from pasarela.security.jwt import JwtVerifier
+    from pasarela.storage.db import create_engine, upgrade
+    from pasarela.storage.keys import KeyRepository
+    from pasarela.telemetry.metrics import MULTIPROCESS_ENV
 
     config = settings()
     upgrade(create_engine(config.resolved_database_url))
@@ -149,6 +208,9 @@ def create_endpoint(
     timeout: Annotated[float | None, typer.Option(help="Seconds before model_timeout")] = None,
 ) -> None:
     """Create (or replace) an endpoint; running servers pick it up within seconds."""
+    from pasarela.control.endpoints import put_endpoint
+    from pasarela.types import BatchingConfig
+
     config = settings()
     batching = None
     if max_batch_size is not None or max_wait_ms is not None or max_queue is not None:
@@ -185,7 +247,7 @@ def list_endpoints() -> None:
     console.print(table)
 
 
-@app.command()
+@app.command(rich_help_panel=START)
 @reports_errors
 def predict(
     endpoint: Annotated[str, typer.Argument(help="Endpoint name")],
@@ -202,6 +264,8 @@ def predict(
     ] = None,
 ) -> None:
     """Send one prediction request to a running server and print the reply."""
+    import httpx
+
     if file is not None:
         text = sys.stdin.read() if str(file) == "-" else file.read_text()
     elif data is not None:
@@ -229,7 +293,7 @@ def predict(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(rich_help_panel=WATCH)
 @reports_errors
 def stats(
     endpoint: Annotated[str, typer.Argument(help="Endpoint name")],
@@ -246,15 +310,19 @@ def stats(
 @reports_errors
 def db_upgrade() -> None:
     """Apply pending database migrations."""
+    from pasarela.storage.db import create_engine, current_revision, upgrade
+
     engine = create_engine(settings().resolved_database_url)
     upgrade(engine)
     console.print(f"database at revision {current_revision(engine)}")
 
 
-@app.command()
+@app.command(rich_help_panel=START)
 @reports_errors
 def demo(
-    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    port: Annotated[
+        int | None, typer.Option(help="Port to serve on (default: env PASARELA_PORT, or 8000)")
+    ] = None,
     requests: Annotated[int, typer.Option(help="Requests of sample traffic")] = 200,
     serve_forever: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Keep serving after the tour")
@@ -263,4 +331,4 @@ def demo(
     """Train two versions, register them, serve an endpoint and send it traffic."""
     from pasarela.cli.demo import run_demo
 
-    run_demo(port=port, requests=requests, serve_forever=serve_forever)
+    run_demo(port=port or settings().port, requests=requests, serve_forever=serve_forever)

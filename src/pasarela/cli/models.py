@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from pasarela.cli.common import actor, console, parse_pairs, registry, reports_errors
-from pasarela.registry.service import parse_ref
-from pasarela.types import AliasMove, ModelVersion
+from pasarela.cli.common import actor, console, parse_pairs, registry, reports_errors, repository
+
+if TYPE_CHECKING:
+    from pasarela.types import AliasMove, ModelVersion
 
 models_app = typer.Typer(help="Register and inspect model versions.", no_args_is_help=True)
 alias_app = typer.Typer(help="Point aliases (name@champion) at versions.", no_args_is_help=True)
@@ -82,11 +83,11 @@ def register(
 @reports_errors
 def list_models() -> None:
     """Every model with its versions and aliases."""
-    reg = registry()
+    repo = repository()
     table = Table("model", "versions", "latest", "kind", "aliases")
-    for name in reg.repo.list_models():
-        versions = reg.repo.list_versions(name)
-        aliases = reg.repo.aliases(name)
+    for name in repo.list_models():
+        versions = repo.list_versions(name)
+        aliases = repo.aliases(name)
         latest = versions[-1] if versions else None
         table.add_row(
             name,
@@ -173,5 +174,7 @@ def set_alias(
 @reports_errors
 def alias_history(model: Annotated[str, typer.Argument(help="Model name")]) -> None:
     """Every recorded alias move of MODEL."""
+    from pasarela.registry.service import parse_ref
+
     name, _ = parse_ref(model)
     console.print(_moves_table(registry().repo.alias_history(name)))

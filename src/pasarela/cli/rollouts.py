@@ -13,14 +13,8 @@ import typer
 from rich.table import Table
 
 from pasarela.cli.common import actor, console, registry, reports_errors
-from pasarela.control.apply import apply_specs
-from pasarela.control.manifest import parse_manifests, to_yaml
-from pasarela.control.rollouts import rollout_status, run_action, spec_of
+from pasarela.cli.rollout_view import events_table
 from pasarela.errors import InvalidRequest
-from pasarela.safe_yaml import read_yaml_text
-from pasarela.storage.windows import shadow_rows
-from pasarela.telemetry.aggregates import parse_window
-from pasarela.telemetry.shadows import shadow_report
 
 get_app = typer.Typer(help="Print what is declared.", no_args_is_help=True)
 rollout_app = typer.Typer(help="Drive and inspect rollouts.", no_args_is_help=True)
@@ -36,6 +30,10 @@ def apply(
     ],
 ) -> None:
     """Create or update endpoints from manifests; unchanged ones stay as they are."""
+    from pasarela.control.apply import apply_specs
+    from pasarela.control.manifest import parse_manifests
+    from pasarela.safe_yaml import read_yaml_text
+
     specs = []
     for path in files:
         if str(path) == "-":
@@ -60,6 +58,9 @@ def get_endpoint(
     revision: Annotated[int | None, typer.Option(help="An earlier revision")] = None,
 ) -> None:
     """Print an endpoint's manifest, ready to edit and apply."""
+    from pasarela.control.manifest import to_yaml
+    from pasarela.control.rollouts import spec_of
+
     spec = spec_of(registry(), name, revision)
     if output == "yaml":
         print(to_yaml(spec), end="")
@@ -71,35 +72,58 @@ def get_endpoint(
 
 @rollout_app.command("status")
 @reports_errors
-def status(name: Name) -> None:
-    """The rollout's phase, weight and history, and the endpoint's revisions."""
+def status(
+    name: Name,
+    output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
+) -> None:
+    """The rollout's phase and weight, every verdict with its numbers, and the revisions."""
+    from pasarela.control.rollouts import rollout_status
+
+    if output not in ("table", "json"):
+        raise InvalidRequest("--output is table or json")
     found = rollout_status(registry(), name)
-    state = found["state"]
-    console.print(f"endpoint [bold]{name}[/] ({found['policy']}: {', '.join(found['targets'])})")
-    if state and "weight" in state:
-        console.print(
-            f"phase [bold]{state['phase']}[/], candidate weight {state['weight']:g} %"
-            + (f" — {state['reason']}" if state.get("reason") else "")
-        )
-    elif state and "allocation" in state:
-        shares = ", ".join(f"{arm} {share:.1%}" for arm, share in state["allocation"].items())
-        console.print(f"phase [bold]{state['phase']}[/], allocation {shares}")
-    elif state:
-        console.print(f"phase [bold]{state['phase']}[/]")
-    history = Table("at", "event", "by", "detail")
-    for event in found["history"]:
-        history.add_row(event["at"][:19], event["kind"], event["actor"], _describe(event["detail"]))
-    console.print(history)
-    revisions = Table("revision", "action", "by", "at")
+    if output == "json":
+        print(json.dumps(found, indent=2))
+        return
+    console.print(
+        f"endpoint [bold]{name}[/] ({found['policy']}: {', '.join(found['targets'])})",
+        highlight=False,
+    )
+    console.print(_phase_line(found), highlight=False)
+    if found["history"]:
+        console.print(events_table(found["history"], title="history"))
+    revisions = Table("revision", "action", "by", "at", title="revisions", title_justify="left")
     for r in found["revisions"]:
         revisions.add_row(str(r["revision"]), r["action"], r["actor"], r["at"][:19])
     console.print(revisions)
+
+
+def _phase_line(found: dict[str, Any]) -> str:
+    state = found["state"]
+    if not found["live"]:
+        line = f"phase [bold]{found['phase']}[/]: {found['policy']}, no rollout running"
+        if state:  # e.g. undone from a rolled-back canary to a single version
+            line += f" (the last one ended {state['phase']})"
+        return line
+    line = f"phase [bold]{found['phase']}[/]"
+    if "weight" in state:
+        line += f", candidate weight {state['weight']:g} %"
+        if "step" in state and state["phase"] in ("progressing", "paused"):
+            line += f" (step {int(state['step']) + 1})"
+    elif "allocation" in state:
+        shares = ", ".join(f"{arm} {share:.1%}" for arm, share in state["allocation"].items())
+        line += f", allocation {shares}"
+    if state.get("reason"):
+        line += f" — {state['reason']}"
+    return line
 
 
 @rollout_app.command("history")
 @reports_errors
 def history(name: Name) -> None:
     """Every recorded change of the endpoint: who, when, and the diff of its manifest."""
+    from pasarela.control.rollouts import rollout_status
+
     for r in rollout_status(registry(), name)["revisions"]:
         console.print(
             f"[bold]revision {r['revision']}[/] {r['action']} by {r['actor']} at {r['at']}"
@@ -107,23 +131,26 @@ def history(name: Name) -> None:
         console.print(r["diff"] or "(no change)\n", markup=False, highlight=False, end="")
 
 
-def _describe(detail: dict[str, Any]) -> str:
-    parts = []
-    if "weight" in detail:
-        parts.append(f"weight {detail['weight']:g} %")
-    if detail.get("summary"):
-        parts.append(detail["summary"])
-    if detail.get("alias"):
-        parts.append(detail["alias"])
-    return "; ".join(parts)
-
-
 def _action(name: str, action: str, revision: int | None = None) -> None:
+    from pasarela.control.rollouts import run_action
+
     result = run_action(registry(), name, action, actor=actor(), revision=revision)
-    shown = {k: v for k, v in result.items() if k != "diff"}
-    console.print(" ".join(f"{k}={v}" for k, v in shown.items()))
+    console.print(_done(result), highlight=False)
     if result.get("diff"):
         console.print(result["diff"], markup=False, highlight=False, end="")
+
+
+def _done(result: dict[str, Any]) -> str:
+    """What an action did, as a sentence."""
+    name = f"endpoint [bold]{result['endpoint']}[/]"
+    if result["action"] == "undo":
+        return f"{name}: revision {result['restored']} restored as revision {result['revision']}"
+    if result["action"] == "switch":
+        return (
+            f"{name}: switched, {result['active']} is live, {result['standby']} on standby "
+            f"(revision {result['revision']})"
+        )
+    return f"{name}: {result['phase']}, candidate weight {result['weight']:g} %"
 
 
 @rollout_app.command("promote")
@@ -179,6 +206,10 @@ def report(
     output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
 ) -> None:
     """How each shadow version compares with what served the same requests."""
+    from pasarela.storage.windows import shadow_rows
+    from pasarela.telemetry.aggregates import parse_window
+    from pasarela.telemetry.shadows import shadow_report
+
     seconds = parse_window(window)
     reg = registry()
     reg.repo.get_endpoint(name)

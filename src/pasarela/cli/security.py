@@ -10,23 +10,18 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.table import Table
 
 from pasarela.cli.common import actor, console, err_console, registry, reports_errors, settings
-from pasarela.control.compliance import compliance_report
 from pasarela.errors import InvalidRequest
-from pasarela.guards.pii import RevealError
-from pasarela.security.audit import verify
-from pasarela.security.crypto import PayloadCipher, pseudonymizer_of, rotate_data_key
-from pasarela.security.keys import KeyService
-from pasarela.security.roles import Principal
-from pasarela.storage.audit import AuditRepository
-from pasarela.storage.keys import KeyRecord, KeyRepository
-from pasarela.storage.subjects import SubjectRepository
+
+if TYPE_CHECKING:
+    from pasarela.security.roles import Principal
+    from pasarela.storage.keys import KeyRecord
 
 keys_app = typer.Typer(
     help="API keys: create, list, revoke; and the data keys payloads are sealed with.",
@@ -43,11 +38,16 @@ subjects_app = typer.Typer(
 
 
 def local() -> Principal:
+    from pasarela.security.roles import Principal
+
     return Principal(actor(), "admin", None, "local")
 
 
 def create_admin_key(name: str = "admin") -> tuple[KeyRecord, str]:
     """An admin key for this install (the first ``serve`` and the demo make one)."""
+    from pasarela.security.keys import KeyService
+    from pasarela.storage.keys import KeyRepository
+
     return KeyService(KeyRepository(registry().repo.engine)).create(
         name=name, role="admin", by=local()
     )
@@ -78,6 +78,9 @@ def create(
     ] = None,
 ) -> None:
     """Create a key and print it once (or save it to a file only its owner can read)."""
+    from pasarela.security.keys import KeyService
+    from pasarela.storage.keys import KeyRepository
+
     fd = None
     if save is not None:
         # O_EXCL: never overwrite a file; opened first, so no key is made that cannot be kept.
@@ -112,6 +115,8 @@ def create(
 def list_keys() -> None:
     """Every key: id, name, role, endpoints, expiry, state (active, expired, revoked).
     Never a secret."""
+    from pasarela.storage.keys import KeyRepository
+
     table = Table("id", "name", "role", "endpoints", "rate limit", "created", "expires", "state")
     now = datetime.now(UTC)  # one instant for the whole table
     for k in KeyRepository(registry().repo.engine).list():
@@ -132,6 +137,9 @@ def list_keys() -> None:
 @reports_errors
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id, pk_…")]) -> None:
     """Revoke a key; servers refuse it from their next snapshot on."""
+    from pasarela.security.keys import KeyService
+    from pasarela.storage.keys import KeyRepository
+
     record = KeyService(KeyRepository(registry().repo.engine)).revoke(key_id, by=local())
     console.print(f"key [bold]{record.id}[/] revoked")
 
@@ -140,6 +148,8 @@ def revoke(key_id: Annotated[str, typer.Argument(help="The key's id, pk_…")]) 
 @reports_errors
 def rotate_data_key_command() -> None:
     """Seal new payloads with a new data key; older keys stay, so old records stay readable."""
+    from pasarela.security.crypto import PayloadCipher, rotate_data_key
+
     reg = registry()
     cipher = reg.payloads
     if not isinstance(cipher, PayloadCipher):
@@ -153,6 +163,9 @@ def rotate_data_key_command() -> None:
 def verify_command() -> None:
     """Check the whole chain and its anchors; name every edited, deleted, reordered or cut
     entry. Exit status 1 when the log was tampered with."""
+    from pasarela.security.audit import verify
+    from pasarela.storage.audit import AuditRepository
+
     repo = AuditRepository(registry().repo.engine)
     repo.anchor_head()
     result = verify(repo.entries(), repo.anchors())
@@ -178,6 +191,9 @@ def export(
 ) -> None:
     """Every entry as JSON lines, each with its hash and its predecessor's, for auditors to
     verify on their own; the last line is the verification of the whole log."""
+    from pasarela.security.audit import verify
+    from pasarela.storage.audit import AuditRepository
+
     repo = AuditRepository(registry().repo.engine)
     repo.anchor_head()
     target = output.open("wb") if output else sys.stdout.buffer
@@ -202,6 +218,8 @@ def export_subject(
     ] = None,
 ) -> None:
     """Every record of the subject (payloads opened) and the feedback on them, as JSON."""
+    from pasarela.storage.subjects import SubjectRepository
+
     reg = registry()
     found = SubjectRepository(reg.repo.engine, decode=reg.decode).export(subject_id)
     data = orjson.dumps(found, option=orjson.OPT_INDENT_2) + b"\n"
@@ -219,6 +237,8 @@ def erase_subject(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Delete every record of the subject and the feedback on them (audited)."""
+    from pasarela.storage.subjects import SubjectRepository
+
     if not yes and not typer.confirm(f"erase every record of subject {subject_id!r}?"):
         raise typer.Exit(1)
     counts = SubjectRepository(registry().repo.engine).erase(subject_id, actor=actor())
@@ -234,6 +254,8 @@ def compliance_command(
 ) -> None:
     """A SOC 2 / GDPR / HIPAA-style checklist, each line evidence read from this install.
     Exit status 1 when a check fails."""
+    from pasarela.control.compliance import compliance_report
+
     checks = compliance_report(registry(), settings())
     if as_json:
         print(orjson.dumps([c.to_json() for c in checks], option=orjson.OPT_INDENT_2).decode())
@@ -256,6 +278,9 @@ def reveal_command(
 ) -> None:
     """Put back the values a reversible PII guard replaced with ``<LABEL#token>``; needs the
     server's PASARELA_PSEUDONYMIZATION_KEY."""
+    from pasarela.guards.pii import RevealError
+    from pasarela.security.crypto import pseudonymizer_of
+
     pseudonymizer = pseudonymizer_of(settings())
     if pseudonymizer is None:
         raise InvalidRequest("set PASARELA_PSEUDONYMIZATION_KEY to the key the server uses")

@@ -191,7 +191,19 @@ def manifest_spec(document: Any) -> EndpointSpec:
 
 def to_yaml(spec: EndpointSpec) -> str:
     """The manifest of ``spec`` as YAML, ready to edit and apply again."""
-    return yaml.safe_dump(spec.to_manifest(), sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(_whole_numbers(spec.to_manifest()), sort_keys=False, allow_unicode=True)
+
+
+def _whole_numbers(value: Any) -> Any:
+    """Floats with nothing after the point written as integers (``steps: [5, 20, 100]``, not
+    ``5.0``): what a person wrote and reads; every field parses them back to the same float."""
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 class _Invalid(Exception):

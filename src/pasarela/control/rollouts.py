@@ -25,14 +25,21 @@ ACTIONS = ("promote", "abort", "pause", "resume", "switch", "undo")
 
 def rollout_status(registry: Registry, name: str) -> dict[str, Any]:
     """The endpoint, its rollout state (canary), its history, and its revisions with what each
-    changed (a unified diff of the manifests)."""
+    changed (a unified diff of the manifests).
+
+    ``phase`` is where the endpoint stands now: the rollout's phase while its policy is the one
+    that rollout belongs to, else ``stable`` (an endpoint undone from a rolled-back canary to a
+    single version is stable; its old state stays in ``state`` with ``live`` false)."""
     spec = registry.repo.get_endpoint(name)
     state = registry.repo.rollout_states().get(name)
     revisions = registry.repo.endpoint_revisions(name)
+    live = state is not None and _belongs_to(state, spec.policy)
     return {
         "endpoint": name,
         "policy": spec.policy,
         "targets": list(spec.targets),
+        "phase": state["phase"] if live and state is not None else "stable",
+        "live": live,
         "state": state,
         "history": registry.repo.rollout_events(name),
         "revisions": [
@@ -46,6 +53,18 @@ def rollout_status(registry: Registry, name: str) -> dict[str, Any]:
             for before, r in zip([None, *revisions], revisions, strict=False)
         ],
     }
+
+
+def _belongs_to(state: dict[str, Any], policy: str) -> bool:
+    """Whether a stored rollout state is the one ``policy`` runs (apply starts one per policy:
+    a canary's has a weight, a bandit's an allocation, an experiment's names the experiment)."""
+    if "weight" in state:
+        return policy == "canary"
+    if "allocation" in state:
+        return policy == "bandit"
+    if "experiment" in state:
+        return policy == "experiment"
+    return False
 
 
 def run_action(

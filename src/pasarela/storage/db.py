@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pasarela.errors import ConfigurationError
 from pasarela.private_files import PRIVATE_FILE_MODE, narrow, private_file
@@ -72,6 +71,9 @@ def database_problem(exc: sa.exc.SQLAlchemyError) -> str:
 def upsert_insert(engine: sa.Engine | sa.Connection, table: sa.Table) -> Any:
     """An INSERT with ``on_conflict_do_nothing`` / ``on_conflict_do_update`` for the engine's
     dialect (SQLite and PostgreSQL spell them alike)."""
+    # Imported here: the dialects cost every CLI command 50 ms that most never use.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
@@ -106,10 +108,28 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision``. Idempotent, and safe when several processes start
     at once on the same database: they take turns (a file lock for SQLite, an advisory lock for
     PostgreSQL), and the later ones find nothing left to do."""
+    if revision == "head" and at_head(engine):
+        return  # the common case, e.g. every CLI command: no need to import Alembic (0.2 s)
     from alembic import command
 
     with _migration_lock(engine):
         command.upgrade(alembic_config(engine), revision)
+
+
+def head_revision() -> str:
+    """The newest migration's revision, read from the file names: each ``versions/NNNN_….py``
+    declares ``revision = "NNNN"`` (tests/unit/storage/test_db_head.py holds them to it)."""
+    return max(p.name.partition("_")[0] for p in (_MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def at_head(engine: sa.Engine) -> bool:
+    """Whether the schema is already at the newest migration (False when it has none yet)."""
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+            return list(stored) == [head_revision()]
+    except sa.exc.DBAPIError:  # no alembic_version table: a new database
+        return False
 
 
 @contextmanager
