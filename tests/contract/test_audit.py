@@ -184,3 +184,25 @@ def test_retention_deletes_old_records_and_their_feedback_and_audits_it(engine: 
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.feedback)).scalar() == 0
     (entry,) = [e for e in AuditRepository(engine).entries() if e.action == "retention.delete"]
     assert entry.target == "e" and entry.detail["records"] == 3 and entry.detail["feedback"] == 1
+
+
+def test_values_longer_than_their_columns_are_hashed_as_stored(engine: sa.Engine) -> None:
+    """An anonymous ``GET /admin/<400 chars>`` or a token ``sub`` of 300 characters used to
+    store a cut value under the hash of the whole one: ``verify`` then read TAMPERED for
+    ever. Each field is now bounded once, by its column's length, and that is what is hashed."""
+    repo = AuditRepository(engine)
+    events = SecurityEvents(repo)
+    events.record("anonymous", "request.denied", "GET /admin/" + "a" * 400, "unauthenticated")
+    events.record("s" * 300, "admin.access", "GET /admin/keys")
+    events.record("pk_1", "request.denied", "GET /admin/\x00\udc80ñ", "forbidden")
+    assert events.flush() == 3
+    repo.append_many([{"actor": "ana", "action": "x" * 100, "target": "t", "detail": {}}])
+    result = verify(repo.entries(), repo.anchors())
+    assert result.ok, result.problems
+    first, second, third, fourth = repo.entries()
+    limits = {c: schema.audit_log.c[c].type.length for c in ("actor", "action", "target")}
+    assert len(first.target) == limits["target"] and first.target.endswith("…")
+    assert len(second.actor) == limits["actor"] and second.actor.startswith("s" * 150)
+    assert third.target.startswith("GET /admin/\ufffd") and third.target.endswith("ñ")
+    assert "\x00" not in third.target and third.target.encode("utf-8")  # no lone surrogate
+    assert len(fourth.action) == limits["action"]

@@ -29,6 +29,12 @@ GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 ANCHOR_EVERY = 100
 _LOCK_KEY = 0x7061_7564  # "paud": the appenders' advisory lock on PostgreSQL
+_LIMITS = {
+    c.name: c.type.length
+    for c in schema.audit_log.c
+    if isinstance(c.type, sa.String) and c.type.length is not None
+}
+"""The text columns' lengths: one definition, the schema's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,16 @@ def entry_hash(
     return hashlib.sha256(body).hexdigest()
 
 
+def bounded(value: str, column: str) -> str:
+    """``value`` as the ``audit_log`` column ``column`` stores it: at most the column's length
+    (a cut value ends in ``…``, so it cannot pass for a whole one), without the characters
+    PostgreSQL refuses in text (NUL, lone surrogates). The hash is taken over this, so what
+    is stored is exactly what was hashed, on every backend."""
+    text = _clean(value)
+    limit = _LIMITS[column]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def append(
     conn: sa.Connection,
     *,
@@ -76,23 +92,30 @@ def append(
     at: float | None = None,
 ) -> AuditEntry:
     """Append one entry in ``conn``'s transaction (which must be a write transaction: on SQLite
-    one begun with BEGIN IMMEDIATE)."""
+    one begun with BEGIN IMMEDIATE). Text fields are bounded to their columns first
+    (``bounded``), so any value a client can put in them — a path, a token's subject — is
+    stored and hashed alike."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     t = schema.audit_log
     head = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
     seq, prev = (int(head.seq) + 1, head.hash) if head else (1, GENESIS)
     at_us = int((time.time() if at is None else at) * 1_000_000)
+    actor, action, target = (
+        bounded(actor, "actor"),
+        bounded(action, "action"),
+        bounded(target, "target"),
+    )
     # Round-trip the detail through JSON so the hash covers what the database gives back.
-    stored = orjson.loads(orjson.dumps(detail or {}, default=str))
+    stored = orjson.loads(orjson.dumps(_storable(detail or {}), default=str))
     digest = entry_hash(seq, at_us, actor, action, target, stored, prev)
     conn.execute(
         t.insert().values(
             seq=seq,
             at_us=at_us,
-            actor=actor[:200],
-            action=action[:60],
-            target=target[:300],
+            actor=actor,
+            action=action,
+            target=target,
             detail=stored,
             prev_hash=prev,
             hash=digest,
@@ -100,7 +123,26 @@ def append(
     )
     if seq % ANCHOR_EVERY == 0:
         anchor(conn, seq, digest, at_us)
-    return AuditEntry(seq, at_us, actor[:200], action[:60], target[:300], stored, prev, digest)
+    return AuditEntry(seq, at_us, actor, action, target, stored, prev, digest)
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every string freed of what PostgreSQL's JSON refuses (NUL, lone
+    surrogates), as ``bounded`` does for the text columns, but not cut."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, dict):
+        return {_clean(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
+
+
+def _clean(text: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text
+    text = text.replace("\x00", "\ufffd")
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def anchor(conn: sa.Connection, seq: int, digest: str, at_us: int) -> None:
