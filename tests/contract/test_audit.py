@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
 from pasarela.registry.service import Registry
-from pasarela.security.audit import verify
+from pasarela.security.audit import check_log, verify
 from pasarela.storage import schema
-from pasarela.storage.audit import ANCHOR_EVERY, AuditRepository
-from pasarela.storage.db import create_engine, upgrade
+from pasarela.storage.audit import ANCHOR_EVERY, AuditRepository, append, witness_appends
+from pasarela.storage.audit_witness import WITNESS_FILE, HeadWitness
+from pasarela.storage.db import create_engine, upgrade, write
 from pasarela.storage.repository import Repository
 from pasarela.telemetry.security_events import SecurityEvents
 
@@ -206,3 +209,114 @@ def test_values_longer_than_their_columns_are_hashed_as_stored(engine: sa.Engine
     assert third.target.startswith("GET /admin/\ufffd") and third.target.endswith("ñ")
     assert "\x00" not in third.target and third.target.encode("utf-8")  # no lone surrogate
     assert len(fourth.action) == limits["action"]
+
+
+# -- the head witnessed outside the database ----------------------------------------------
+
+
+def witnessed(engine: sa.Engine, home: Path) -> HeadWitness:
+    witness = HeadWitness(home, engine.url)
+    witness_appends(engine, witness)
+    return witness
+
+
+def cut(engine: sa.Engine, from_seq: int) -> None:
+    t = schema.audit_log
+    with engine.begin() as conn:
+        conn.execute(t.delete().where(t.c.seq >= from_seq))
+        conn.execute(schema.audit_anchors.delete().where(schema.audit_anchors.c.seq >= from_seq))
+
+
+def test_a_tail_cut_after_the_last_anchor_is_caught_by_the_witness(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    """Deleting the entries after the last anchor used to leave a log that read "intact"."""
+    repo = AuditRepository(engine)
+    witness = witnessed(engine, tmp_path / "home")
+    fill(repo, 3)
+    fill(repo, 5)
+    assert witness.read() is not None and witness.read().seq == 8  # type: ignore[union-attr]
+    assert (tmp_path / "home" / WITNESS_FILE).stat().st_mode & 0o777 == 0o600
+    assert check_log(repo).ok
+    cut(engine, 6)
+    result = check_log(repo)
+    assert [(p.seq, p.kind) for p in result.problems] == [(8, "cut")]
+    assert "the log ends at entry 5" in result.problems[0].message
+    assert "entries 6–8 were cut off the end" in result.problems[0].message
+    # Nor does the log, regrown past the cut, carry the witness along: it stays at entry 8.
+    fill(repo, 4)
+    assert witness.read().seq == 8  # type: ignore[union-attr]
+    again = check_log(repo)
+    assert [(p.seq, p.kind) for p in again.problems] == [(8, "cut")]
+    assert "rewritten from there" in again.problems[0].message
+
+
+def test_two_servers_sharing_a_database_each_witness_what_they_append(
+    engine: sa.Engine, database_url: str, tmp_path: Path
+) -> None:
+    other_engine = create_engine(database_url)  # the second server's
+    try:
+        first = witnessed(engine, tmp_path / "a")
+        second = witnessed(other_engine, tmp_path / "b")
+        fill(AuditRepository(engine), 2)
+        fill(AuditRepository(other_engine), 3)
+        fill(AuditRepository(engine), 1)
+        assert [first.read().seq, second.read().seq] == [6, 5]  # type: ignore[union-attr]
+        cut(engine, 5)
+        for server in (engine, other_engine):
+            problems = check_log(AuditRepository(server)).problems
+            assert [p.kind for p in problems] == ["cut"]
+    finally:
+        other_engine.dispose()
+
+
+def test_a_rolled_back_transaction_is_never_witnessed(engine: sa.Engine, tmp_path: Path) -> None:
+    repo = AuditRepository(engine)
+    witness = witnessed(engine, tmp_path / "home")
+    fill(repo, 2)
+    with pytest.raises(RuntimeError), write(engine) as conn:
+        append(conn, actor="ana", action="test.step", target="t", detail={})
+        raise RuntimeError("the change failed: its entry goes with it")
+    assert witness.read().seq == 2  # type: ignore[union-attr]
+    fill(repo, 1)
+    assert check_log(repo).ok and witness.read().seq == 3  # type: ignore[union-attr]
+
+
+def test_a_restore_from_an_older_backup_is_named_and_can_be_accepted(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    """A server that witnessed the newer log sees a restore as ``rolled_back`` — named, with
+    the restore entry that explains it — not as a silent "intact"; ``--accept-restore``."""
+    repo = AuditRepository(engine)
+    witness = witnessed(engine, tmp_path / "home")
+    fill(repo, 6)
+    head = repo.head()
+    assert head is not None
+    cut(engine, 4)  # what restoring a backup taken at entry 3 does to the log
+    with engine.begin() as conn:  # the restore, run from another home: not witnessed here
+        append(
+            conn,
+            actor="ops",
+            action="backup.restore",
+            target="backup 2026-12-07T22:00:00Z",
+            detail={"replaced_head": {"seq": head.seq, "hash": head.hash}},
+        )
+    result = check_log(repo)
+    assert [(p.seq, p.kind) for p in result.problems] == [(6, "rolled_back")]
+    assert "entry 4 records a restore" in result.problems[0].message
+    accepted = check_log(repo, accept_restore_by="ana")
+    assert accepted.ok and [p.kind for p in accepted.accepted] == ["rolled_back"]
+    assert witness.read().seq == 4  # type: ignore[union-attr]
+    kept = orjson.loads((tmp_path / "home" / WITNESS_FILE).read_bytes())
+    (replaced,) = next(iter(kept["logs"].values()))["replaced"]
+    assert replaced["seq"] == 6 and replaced["reason"] == "restore accepted by ana"
+    assert check_log(repo).ok
+
+
+def test_a_cut_explained_by_no_restore_is_not_accepted(engine: sa.Engine, tmp_path: Path) -> None:
+    repo = AuditRepository(engine)
+    witnessed(engine, tmp_path / "home")
+    fill(repo, 6)
+    cut(engine, 4)
+    result = check_log(repo, accept_restore_by="mallory")
+    assert [p.kind for p in result.problems] == ["cut"] and not result.accepted

@@ -17,7 +17,7 @@ from pasarela.api.admin_routes import _parse_json, _registry
 from pasarela.api.routes import _json, _plane
 from pasarela.control.compliance import compliance_report
 from pasarela.errors import InvalidRequest, Unauthenticated
-from pasarela.security.audit import verify
+from pasarela.security.audit import check_log
 from pasarela.security.auth import COOKIE
 from pasarela.security.keys import KeyService, looks_like_key
 from pasarela.security.roles import ANONYMOUS, Principal
@@ -120,8 +120,7 @@ async def verify_audit(request: Request) -> Response:
 
     def check() -> dict[str, Any]:
         request.app.state.events.flush()  # events counted so far belong in what is verified
-        repo.anchor_head()
-        return verify(repo.entries(), repo.anchors()).to_json()
+        return check_log(repo).to_json()
 
     return _json(await asyncio.to_thread(check))
 

@@ -8,13 +8,17 @@ advisory lock on PostgreSQL, so two servers never fork the chain.
 
 Every ``ANCHOR_EVERY`` entries the head (sequence and hash) is also written to
 ``audit_anchors``: a chain cut short at its end is still a valid chain, but no longer reaches
-its last anchor.
+its last anchor. Anchors live in the same database, though; what the database cannot rewrite
+is the head each appending process writes to its home once the append commits
+(``audit_witness.py``; ``witness_appends`` turns it on for an engine).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +26,12 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from pasarela.errors import ConfigurationError
 from pasarela.storage import schema
-from pasarela.storage.db import write
+from pasarela.storage.audit_witness import HeadWitness
+from pasarela.storage.db import after_commit, write
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -35,6 +43,8 @@ _LIMITS = {
     if isinstance(c.type, sa.String) and c.type.length is not None
 }
 """The text columns' lengths: one definition, the schema's."""
+_witnesses: weakref.WeakKeyDictionary[sa.Engine, HeadWitness] = weakref.WeakKeyDictionary()
+_warned: set[tuple[str, int]] = set()  # (database, witnessed seq) already warned about
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,9 @@ def append(
     # Round-trip the detail through JSON so the hash covers what the database gives back.
     stored = orjson.loads(orjson.dumps(_storable(detail or {}), default=str))
     digest = entry_hash(seq, at_us, actor, action, target, stored, prev)
+    witness = _witnesses.get(conn.engine)
+    if witness is not None and _continues_witnessed(conn, witness, seq):
+        after_commit(conn, f"audit-witness:{witness.path}", lambda: _advance(witness, seq, digest))
     conn.execute(
         t.insert().values(
             seq=seq,
@@ -143,6 +156,55 @@ def _clean(text: str) -> str:
         return text
     text = text.replace("\x00", "\ufffd")
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def witness_appends(engine: sa.Engine, witness: HeadWitness) -> None:
+    """From now on, every append through ``engine`` in a ``write`` transaction is witnessed
+    by ``witness`` once it commits (``open_registry`` does this for the process's engine)."""
+    _witnesses[engine] = witness
+
+
+def witness_of(engine: sa.Engine) -> HeadWitness | None:
+    return _witnesses.get(engine)
+
+
+def _continues_witnessed(conn: sa.Connection, witness: HeadWitness, seq: int) -> bool:
+    """Whether the log, about to take entry ``seq``, still holds the entry witnessed last.
+    When it does not — cut, rewritten, or restored from an older backup — the witness stays
+    where it is, so ``verify`` keeps naming the place; this process says so once."""
+    try:
+        seen = witness.read()
+    except ConfigurationError as exc:
+        _warn_once((witness.database, -1), "audit entries are not witnessed: %s", exc)
+        return False
+    if seen is None:
+        return True
+    if seen.seq < seq:
+        t = schema.audit_log
+        held = conn.execute(sa.select(t.c.hash).where(t.c.seq == seen.seq)).scalar()
+        if held == seen.hash:
+            return True
+    _warn_once(
+        (witness.database, seen.seq),
+        "the audit log no longer holds entry %d as this server witnessed it (cut, rewritten, "
+        "or restored from a backup): the witness stays there; run 'pasarela audit verify'",
+        seen.seq,
+    )
+    return False
+
+
+def _advance(witness: HeadWitness, seq: int, digest: str) -> None:
+    try:
+        witness.advance(seq, digest)
+    except (OSError, ConfigurationError) as exc:  # committed already: say so, do not undo
+        _warn_once((witness.database, -2), "audit entries committed but not witnessed: %s", exc)
+
+
+def _warn_once(key: tuple[str, int], message: str, *args: object) -> None:
+    """One line per trouble and process, not one per append."""
+    if key not in _warned:
+        _warned.add(key)
+        log.warning(message, *args)
 
 
 def anchor(conn: sa.Connection, seq: int, digest: str, at_us: int) -> None:
@@ -193,6 +255,12 @@ class AuditRepository:
             after = int(rows[-1].seq)
             if left is not None:
                 left -= len(rows)
+
+    def head(self) -> AuditEntry | None:
+        t = schema.audit_log
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).order_by(t.c.seq.desc()).limit(1)).first()
+        return None if row is None else _entry(row)
 
     def anchors(self) -> list[tuple[int, str]]:
         a = schema.audit_anchors
