@@ -4,6 +4,7 @@ reordered, or cut off the end."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,6 +153,29 @@ def test_security_events_coalesce_and_survive_a_failed_flush(engine: sa.Engine) 
     ]
     assert entries[0].detail["code"] == "unauthenticated"
     assert verify(entries, []).ok
+
+
+def test_security_events_are_bounded_when_counted_and_logged_without_their_fields(
+    engine: sa.Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A flood of distinct long paths is held as the log would store it (one event here, not
+    fifty of 400 characters), and a failed flush logs the database's reason, not the rows."""
+    repo = AuditRepository(engine)
+    events = SecurityEvents(repo)
+    for i in range(50):
+        events.record("anonymous", "request.denied", "GET /admin/" + "a" * 400 + str(i), "x")
+
+    def broken(_: object) -> None:
+        raise sa.exc.OperationalError(
+            "INSERT INTO audit_log", {"actor": "pk_0badc0de"}, Exception("database is down")
+        )
+
+    with caplog.at_level(logging.WARNING):
+        assert events.flush(broken) == 0
+    assert "database is down" in caplog.text and "pk_0badc0de" not in caplog.text
+    assert events.flush() == 1
+    (entry,) = repo.entries()
+    assert entry.detail["count"] == 50 and len(entry.target) == 300
 
 
 def test_retention_deletes_old_records_and_their_feedback_and_audits_it(engine: sa.Engine) -> None:
