@@ -51,11 +51,14 @@ def write(engine: sa.Engine) -> Iterator[sa.Connection]:
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        conn.info[_AFTER_COMMIT] = callbacks
+        # conn.info outlives this checkout (it belongs to the pooled connection), and after
+        # an outage conn.info may not be reachable any more: hold the dict itself
+        info = conn.info
+        info[_AFTER_COMMIT] = callbacks
         try:
             yield conn
-        finally:  # the info dict outlives the checkout: it belongs to the pooled connection
-            conn.info.pop(_AFTER_COMMIT, None)
+        finally:
+            info.pop(_AFTER_COMMIT, None)
     for callback in callbacks.values():
         callback()
 
