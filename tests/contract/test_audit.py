@@ -344,3 +344,8 @@ def test_a_cut_explained_by_no_restore_is_not_accepted(engine: sa.Engine, tmp_pa
     cut(engine, 4)
     result = check_log(repo, accept_restore_by="mallory")
     assert [p.kind for p in result.problems] == ["cut"] and not result.accepted
+    with engine.begin() as conn:  # a restore entry that names no head it replaced
+        for replaced in ({"seq": "all of it"}, {"seq": 2}, None):
+            detail = {"replaced_head": replaced}
+            append(conn, actor="mallory", action="backup.restore", target="b", detail=detail)
+    assert [p.kind for p in check_log(repo, accept_restore_by="mallory").problems] == ["cut"]

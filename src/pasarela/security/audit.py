@@ -170,13 +170,14 @@ def _witness_break(
     witnessed: WitnessedHead, head_seq: int, restores: Sequence[AuditEntry]
 ) -> tuple[ProblemKind, str]:
     when = datetime.fromtimestamp(witnessed.at_us / 1e6, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    seen = f"this server witnessed entry {witnessed.seq} ({witnessed.hash[:16]}…) on {when}"
+    seen = f"this home witnessed entry {witnessed.seq} ({witnessed.hash[:16]}…) on {when}"
     for restore in reversed(restores):
         replaced = restore.detail.get("replaced_head")
-        if isinstance(replaced, dict) and int(replaced.get("seq") or 0) >= witnessed.seq:
+        replaced_seq = replaced.get("seq") if isinstance(replaced, dict) else None
+        if isinstance(replaced_seq, int) and replaced_seq >= witnessed.seq:
             return "rolled_back", (
                 f"{seen}; entry {restore.seq} records a restore ({restore.target}, by "
-                f"{restore.actor}) that replaced a log whose head was entry {replaced['seq']}: "
+                f"{restore.actor}) that replaced a log whose head was entry {replaced_seq}: "
                 "the entries of that log after the backup are not in this one"
             )
     if witnessed.seq > head_seq:
