@@ -86,6 +86,26 @@ def test_first_serve_closes_the_install_and_keys_and_audit_work(
     assert "TAMPERED" in tampered.stderr
 
 
+def test_a_log_cut_short_after_its_last_anchor_reads_tampered(tmp_path: Path) -> None:
+    """Deleting the newest entries and their anchors used to leave a log that read "intact":
+    the head each CLI call committed is also witnessed under the home, where the database
+    cannot reach it."""
+    home = tmp_path / "home"
+    env = pasarela_env(home)
+    for name in ("shop", "bank", "post"):
+        ok(run_cli("keys", "create", "--name", name, env=env))
+    assert "witnessed head 3" in ok(run_cli("audit", "verify", env=env))
+    assert (home / "audit-head.json").stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(home / "pasarela.db") as db:
+        db.execute("DELETE FROM audit_log WHERE seq >= 2")
+        db.execute("DELETE FROM audit_anchors WHERE seq >= 2")
+    tampered = run_cli("audit", "verify", env=env)
+    assert tampered.returncode == 1, tampered.stdout
+    assert "cut at 3: the log ends at entry 1" in tampered.stderr
+    assert "entries 2–3 were cut off the end" in tampered.stderr
+    assert "TAMPERED" in tampered.stderr
+
+
 def test_keys_cli_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
     env = pasarela_env(tmp_path / "home")
     for args, code in (

@@ -331,6 +331,70 @@ async def test_bearer_tokens_map_their_claims_to_roles(
         assert (await whoami(token(stranger, "RS256", groups="ml-admins"))).status_code == 401
 
 
+async def test_claims_of_the_wrong_type_are_refused_not_ignored(
+    token_app: PasarelaAPI, trained: Trained
+) -> None:
+    """An ``endpoints`` claim sent as a string used to be ignored — full access; a role value
+    the role map does not name used to count when spelt like a role (``admin``)."""
+    transport = httpx.ASGITransport(app=token_app)
+    secret = "s3cret-for-hs256-tokens-long-enough"
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+
+        async def predict(value: str) -> httpx.Response:
+            return await client.post(
+                "/v1/endpoints/cancer/predict",
+                json={"inputs": [row(trained)]},
+                headers={"Authorization": f"Bearer {value}"},
+            )
+
+        refusals = {
+            "invalid_claim": [
+                token(secret, "HS256", groups="ml-admins", endpoints="other"),
+                token(secret, "HS256", groups="ml-admins", endpoints=["other", 7]),
+                token(secret, "HS256", groups="ml-admins", endpoints={"other": True}),
+                token(secret, "HS256", groups="ml-admins", endpoints=None),
+                token(secret, "HS256", groups=7),
+                token(secret, "HS256", groups=["ml-admins", {"role": "admin"}]),
+            ],
+            "no_role": [
+                token(secret, "HS256", groups="admin"),  # a role's name, but not in the map
+                token(secret, "HS256", groups=["visitors", "analyst"]),
+            ],
+            "invalid_credentials": [token(secret, "HS256", groups="ml-admins", sub=12)],
+        }
+        for code, values in refusals.items():
+            for value in values:
+                reply = await predict(value)
+                assert reply.status_code == 401, (code, reply.text)
+                assert reply.json()["error"]["code"] == code, reply.text
+        scoped = await predict(token(secret, "HS256", groups="ml-admins", endpoints=["other"]))
+        assert scoped.status_code == 403 and scoped.json()["error"]["code"] == "forbidden"
+        allowed = await predict(token(secret, "HS256", groups="ml-admins", endpoints=["cancer"]))
+        assert allowed.status_code == 200, allowed.text
+
+
+async def test_long_paths_and_subjects_leave_the_audit_log_intact(
+    token_app: PasarelaAPI,
+) -> None:
+    """An anonymous ``GET /admin/<400 chars>`` or a token whose ``sub`` is longer than the
+    audit's actor column used to make ``verify`` read TAMPERED for ever."""
+    transport = httpx.ASGITransport(app=token_app)
+    secret = "s3cret-for-hs256-tokens-long-enough"
+    admin = {"Authorization": f"Bearer {token(secret, 'HS256', groups='ml-admins')}"}
+    long_sub = token(secret, "HS256", groups="ml-admins", sub="s" * 300)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.get("/admin/" + "a" * 400)).status_code == 401
+        assert (await client.get("/admin/%00" + "b" * 400)).status_code in (401, 404)
+        reply = await client.get("/admin/keys", headers={"Authorization": f"Bearer {long_sub}"})
+        assert reply.status_code == 200, reply.text
+        await asyncio.to_thread(token_app.state.events.flush)
+        verified = (await client.get("/admin/audit/verify", headers=admin)).json()
+        assert verified["ok"] and verified["entries"] >= 3, verified
+        entries = (await client.get("/admin/audit?limit=1000", headers=admin)).json()["entries"]
+    actors = {e["actor"] for e in entries}
+    assert any(a.startswith("s" * 100) and a.endswith("…") for a in actors), actors
+
+
 def test_the_docs_print_the_access_table_as_it_is() -> None:
     text = DOCS.read_text(encoding="utf-8")
     assert access_table() in text, (

@@ -14,7 +14,7 @@ from pasarela.control.backup import create_backup, restore_backup, verify_backup
 from pasarela.control.endpoints import put_endpoint
 from pasarela.control.workspace import open_registry
 from pasarela.errors import ConfigurationError
-from pasarela.security.audit import verify
+from pasarela.security.audit import check_log, verify
 from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
 from tests.conftest import POSTGRES_URL, Trained, require_postgres
@@ -99,6 +99,42 @@ def test_an_install_with_data_is_replaced_only_when_asked(tmp_path: Path, traine
     assert answers(source, trained)
     with pytest.raises(ConfigurationError, match="not empty"):
         create_backup(source, backup)
+
+
+def test_a_restore_over_newer_entries_is_witnessed_here_and_named_elsewhere(
+    tmp_path: Path, trained: Trained
+) -> None:
+    """Restoring an older backup rolls the audit log back. The home that restores witnesses
+    the restored log (and keeps the head it replaced); a server on another home that
+    witnessed the newer log is told it was rolled back, by which restore — not "intact", and
+    not an unexplained TAMPERED."""
+    source = Settings(home=tmp_path / "a")
+    install(source, trained)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    elsewhere = Settings(home=tmp_path / "b", database_url=source.resolved_database_url)
+    newer = open_registry(elsewhere)  # a second server on the same database
+    put_endpoint(newer, "cancer-2", ["cancer@1"], actor="ana")
+    newer_head = AuditRepository(newer.repo.engine).head()
+    newer.repo.engine.dispose()
+    assert newer_head is not None
+
+    restore_backup(backup, source, force=True, actor="ops")
+    here = open_registry(source)
+    there = open_registry(elsewhere)
+    try:
+        restored = check_log(AuditRepository(here.repo.engine))
+        assert restored.ok, restored.problems
+        restore = AuditRepository(here.repo.engine).head()
+        assert restore is not None and restore.action == "backup.restore"
+        assert restore.detail["replaced_head"] == {"seq": newer_head.seq, "hash": newer_head.hash}
+        seen_there = check_log(AuditRepository(there.repo.engine))
+        assert [(p.seq, p.kind) for p in seen_there.problems] == [(newer_head.seq, "rolled_back")]
+        assert f"entry {restore.seq} records a restore" in seen_there.problems[0].message
+        assert "by ops" in seen_there.problems[0].message
+    finally:
+        here.repo.engine.dispose()
+        there.repo.engine.dispose()
 
 
 def test_a_postgresql_install_comes_back_after_its_schema_is_lost(

@@ -160,19 +160,35 @@ def rotate_data_key_command() -> None:
 
 @audit_app.command("verify")
 @reports_errors
-def verify_command() -> None:
-    """Check the whole chain and its anchors; name every edited, deleted, reordered or cut
-    entry. Exit status 1 when the log was tampered with."""
-    from pasarela.security.audit import verify
+def verify_command(
+    accept_restore: Annotated[
+        bool,
+        typer.Option(
+            "--accept-restore",
+            help="Accept that the database was restored from an older backup: when the only "
+            "problems are 'rolled_back', the head this home witnessed moves to today's head",
+        ),
+    ] = False,
+) -> None:
+    """Check the whole chain, its anchors and the head this home witnessed; name every
+    edited, deleted, reordered or cut entry. Exit status 1 when the log was tampered with."""
+    from pasarela.security.audit import check_log
     from pasarela.storage.audit import AuditRepository
 
     repo = AuditRepository(registry().repo.engine)
-    repo.anchor_head()
-    result = verify(repo.entries(), repo.anchors())
+    result = check_log(repo, accept_restore_by=actor() if accept_restore else None)
+    for accepted in result.accepted:
+        console.print(f"accepted: {accepted.message}")
     if result.ok:
+        witnessed = result.witnessed
         console.print(
             f"audit log intact: {result.entries} entries, head {result.head_seq} "
-            f"({result.head_hash[:16]}…), {result.anchors_checked} anchors"
+            f"({result.head_hash[:16]}…), {result.anchors_checked} anchors, "
+            + (
+                f"witnessed head {witnessed.seq}"
+                if witnessed
+                else "no head witnessed by this home yet"
+            )
         )
         return
     for problem in result.problems:
@@ -191,16 +207,15 @@ def export(
 ) -> None:
     """Every entry as JSON lines, each with its hash and its predecessor's, for auditors to
     verify on their own; the last line is the verification of the whole log."""
-    from pasarela.security.audit import verify
+    from pasarela.security.audit import check_log
     from pasarela.storage.audit import AuditRepository
 
     repo = AuditRepository(registry().repo.engine)
-    repo.anchor_head()
     target = output.open("wb") if output else sys.stdout.buffer
     try:
         for entry in repo.entries(since_seq=since_seq):
             target.write(orjson.dumps(entry.to_json()) + b"\n")
-        result = verify(repo.entries(), repo.anchors())
+        result = check_log(repo)
         target.write(orjson.dumps({"verification": result.to_json()}) + b"\n")
     finally:
         if output:

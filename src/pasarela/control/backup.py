@@ -61,6 +61,7 @@ from pasarela.security.file_crypto import backup_key, open_file, seal_file
 from pasarela.settings import Settings
 from pasarela.storage import audit, schema
 from pasarela.storage.artifacts import sha256_file
+from pasarela.storage.audit_witness import HeadWitness
 from pasarela.storage.db import create_engine, current_revision, upgrade, write
 
 __all__ = ["BackupJob", "BackupSummary", "create_backup", "restore_backup", "verify_backup"]
@@ -232,6 +233,7 @@ def restore_backup(
                 "this install already has a database: restore into an empty one, or pass "
                 "--force to replace it"
             )
+        replaced = _audit_head(engine)  # what the restore entry says it replaced
     finally:
         engine.dispose()
     given = read_master_key(master_key_file) if master_key_file is not None else None
@@ -261,13 +263,23 @@ def restore_backup(
     try:
         upgrade(engine)  # an older backup meets today's schema
         with write(engine) as conn:
-            audit.append(
+            entry = audit.append(
                 conn,
                 actor=actor,
                 action="backup.restore",
                 target=f"backup {manifest['created_at']}",
-                detail={"files": restored, "schema_revision": manifest["schema_revision"]},
+                detail={
+                    "files": restored,
+                    "schema_revision": manifest["schema_revision"],
+                    "replaced_head": replaced,
+                },
             )
+        # This home witnessed the log just replaced: it now witnesses the restored one, and
+        # keeps the replaced head in the file. Servers on other homes see the rollback in
+        # their `audit verify` (`rolled_back`, naming this entry) until it is accepted there.
+        HeadWitness(settings.home, engine.url).replace(
+            entry.seq, entry.hash, f"restore of backup {manifest['created_at']} by {actor}"
+        )
     finally:
         engine.dispose()
     if given is not None and existing_master_key(settings) is None:
@@ -282,6 +294,14 @@ def _wrapped_data_keys(kind: str, database: Path) -> list[str]:
         return wrapped_in_sqlite(database)
     argv = ["pg_restore", "--data-only", "--table=data_keys", "--file=-", str(database)]
     return wrapped_in_pg_copy(_run(argv, dict(os.environ)))
+
+
+def _audit_head(engine: sa.Engine) -> dict[str, Any] | None:
+    """The head of the audit log in ``engine``'s database, if it has one."""
+    if not sa.inspect(engine).has_table(schema.audit_log.name):
+        return None
+    head = audit.AuditRepository(engine).head()
+    return None if head is None else {"seq": head.seq, "hash": head.hash}
 
 
 class BackupJob:

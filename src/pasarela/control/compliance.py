@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from pasarela.guards.config import parse
 from pasarela.registry.service import Registry
-from pasarela.security.audit import verify
+from pasarela.security.audit import check_log
 from pasarela.security.crypto import is_envelope
 from pasarela.security.jwt import JwtVerifier
 from pasarela.settings import Settings
@@ -143,8 +143,7 @@ def _retention(registry: Registry, settings: Settings) -> Check:
 
 
 def _audit_chain(repo: AuditRepository) -> Check:
-    repo.anchor_head()
-    result = verify(repo.entries(), repo.anchors())
+    result = check_log(repo)
     evidence = (
         f"{result.entries} entries, head {result.head_seq} ({result.head_hash[:16]}…), "
         f"{result.anchors_checked} anchors checked"

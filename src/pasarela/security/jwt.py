@@ -6,7 +6,8 @@ request. A token signed with a key the set does not hold yet is refused, and wak
 early (at most once per ``jwt_jwks_min_refresh_s``): identity providers publish a new key before
 they sign with it. The issuer and the audience are checked when configured, the expiry always.
 The role comes from a claim through a mapping, so an identity provider's group names need not be
-pasarela's role names.
+pasarela's role names. Claims of the wrong type (an ``endpoints`` string, a numeric role) are
+refused, never ignored: ignoring a scope would widen it to every endpoint.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import jwt
@@ -155,22 +156,45 @@ class JwtVerifier:
             raise Unauthenticated(
                 f"the token is not valid: {exc}", code="invalid_credentials"
             ) from exc
-        role = self._role(claims)
-        endpoints = claims.get(self.settings.jwt_endpoints_claim)
-        scope = frozenset(str(e) for e in endpoints) if isinstance(endpoints, list) else None
-        return Principal(str(claims.get("sub") or "token"), role, scope, "jwt")
+        return Principal(
+            claims.get("sub") or "token",  # PyJWT refuses a ``sub`` that is not a string
+            self._role(claims),
+            self._scope(claims),
+            "jwt",
+        )
 
     def _role(self, claims: Mapping[str, Any]) -> Role:
-        raw = claims.get(self.settings.jwt_role_claim)
-        values = raw if isinstance(raw, list) else [raw]
+        """The first of the role claim's values that names a role. With a role map configured
+        only its keys count — a value it does not map is no role, even one spelt like
+        pasarela's own (``admin``); without one, the values are pasarela's role names."""
+        name = self.settings.jwt_role_claim
+        raw = claims.get(name)
+        values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        if not all(isinstance(value, str) for value in values):
+            raise Unauthenticated(
+                f"the token's {name!r} claim must be a string or a list of strings",
+                code="invalid_claim",
+            )
+        mapping = self.settings.jwt_role_map
         for value in values:
-            name = self.settings.jwt_role_map.get(str(value), str(value))
-            if name in ROLES:
-                return name
-        raise Unauthenticated(
-            f"the token's {self.settings.jwt_role_claim!r} claim maps to no role",
-            code="no_role",
-        )
+            role = mapping.get(value) if mapping else value
+            if role in ROLES:
+                return cast(Role, role)
+        raise Unauthenticated(f"the token's {name!r} claim maps to no role", code="no_role")
+
+    def _scope(self, claims: Mapping[str, Any]) -> frozenset[str] | None:
+        """The endpoints the token may call: all when the claim is absent; otherwise it must
+        be a list of strings — anything else is refused, never read as "no limit"."""
+        name = self.settings.jwt_endpoints_claim
+        if name not in claims:
+            return None
+        endpoints = claims[name]
+        if not isinstance(endpoints, list) or not all(isinstance(e, str) for e in endpoints):
+            raise Unauthenticated(
+                f"the token's {name!r} claim must be a list of endpoint names",
+                code="invalid_claim",
+            )
+        return frozenset(endpoints)
 
 
 def _shown(source: str) -> str:

@@ -8,13 +8,17 @@ advisory lock on PostgreSQL, so two servers never fork the chain.
 
 Every ``ANCHOR_EVERY`` entries the head (sequence and hash) is also written to
 ``audit_anchors``: a chain cut short at its end is still a valid chain, but no longer reaches
-its last anchor.
+its last anchor. Anchors live in the same database, though; what the database cannot rewrite
+is the head each appending process writes to its home once the append commits
+(``audit_witness.py``; ``witness_appends`` turns it on for an engine).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +26,25 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from pasarela.errors import ConfigurationError
 from pasarela.storage import schema
-from pasarela.storage.db import write
+from pasarela.storage.audit_witness import HeadWitness
+from pasarela.storage.db import after_commit, write
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 ANCHOR_EVERY = 100
 _LOCK_KEY = 0x7061_7564  # "paud": the appenders' advisory lock on PostgreSQL
+_LIMITS = {
+    c.name: c.type.length
+    for c in schema.audit_log.c
+    if isinstance(c.type, sa.String) and c.type.length is not None
+}
+"""The text columns' lengths: one definition, the schema's."""
+_witnesses: weakref.WeakKeyDictionary[sa.Engine, HeadWitness] = weakref.WeakKeyDictionary()
+_warned: set[tuple[str, int]] = set()  # (database, witnessed seq) already warned about
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +82,16 @@ def entry_hash(
     return hashlib.sha256(body).hexdigest()
 
 
+def bounded(value: str, column: str) -> str:
+    """``value`` as the ``audit_log`` column ``column`` stores it: at most the column's length
+    (a cut value ends in ``…``, so it cannot pass for a whole one), without the characters
+    PostgreSQL refuses in text (NUL, lone surrogates). The hash is taken over this, so what
+    is stored is exactly what was hashed, on every backend."""
+    text = _clean(value)
+    limit = _LIMITS[column]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def append(
     conn: sa.Connection,
     *,
@@ -76,23 +102,33 @@ def append(
     at: float | None = None,
 ) -> AuditEntry:
     """Append one entry in ``conn``'s transaction (which must be a write transaction: on SQLite
-    one begun with BEGIN IMMEDIATE)."""
+    one begun with BEGIN IMMEDIATE). Text fields are bounded to their columns first
+    (``bounded``), so any value a client can put in them — a path, a token's subject — is
+    stored and hashed alike."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     t = schema.audit_log
     head = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
     seq, prev = (int(head.seq) + 1, head.hash) if head else (1, GENESIS)
     at_us = int((time.time() if at is None else at) * 1_000_000)
+    actor, action, target = (
+        bounded(actor, "actor"),
+        bounded(action, "action"),
+        bounded(target, "target"),
+    )
     # Round-trip the detail through JSON so the hash covers what the database gives back.
-    stored = orjson.loads(orjson.dumps(detail or {}, default=str))
+    stored = orjson.loads(orjson.dumps(_storable(detail or {}), default=str))
     digest = entry_hash(seq, at_us, actor, action, target, stored, prev)
+    witness = _witnesses.get(conn.engine)
+    if witness is not None and _continues_witnessed(conn, witness, seq):
+        after_commit(conn, f"audit-witness:{witness.path}", lambda: _advance(witness, seq, digest))
     conn.execute(
         t.insert().values(
             seq=seq,
             at_us=at_us,
-            actor=actor[:200],
-            action=action[:60],
-            target=target[:300],
+            actor=actor,
+            action=action,
+            target=target,
             detail=stored,
             prev_hash=prev,
             hash=digest,
@@ -100,7 +136,75 @@ def append(
     )
     if seq % ANCHOR_EVERY == 0:
         anchor(conn, seq, digest, at_us)
-    return AuditEntry(seq, at_us, actor[:200], action[:60], target[:300], stored, prev, digest)
+    return AuditEntry(seq, at_us, actor, action, target, stored, prev, digest)
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every string freed of what PostgreSQL's JSON refuses (NUL, lone
+    surrogates), as ``bounded`` does for the text columns, but not cut."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, dict):
+        return {_clean(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
+
+
+def _clean(text: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text
+    text = text.replace("\x00", "\ufffd")
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def witness_appends(engine: sa.Engine, witness: HeadWitness) -> None:
+    """From now on, every append through ``engine`` in a ``write`` transaction is witnessed
+    by ``witness`` once it commits (``open_registry`` does this for the process's engine)."""
+    _witnesses[engine] = witness
+
+
+def witness_of(engine: sa.Engine) -> HeadWitness | None:
+    return _witnesses.get(engine)
+
+
+def _continues_witnessed(conn: sa.Connection, witness: HeadWitness, seq: int) -> bool:
+    """Whether the log, about to take entry ``seq``, still holds the entry witnessed last.
+    When it does not — cut, rewritten, or restored from an older backup — the witness stays
+    where it is, so ``verify`` keeps naming the place; this process says so once."""
+    try:
+        seen = witness.read()
+    except ConfigurationError as exc:
+        _warn_once((witness.database, -1), "audit entries are not witnessed: %s", exc)
+        return False
+    if seen is None:
+        return True
+    if seen.seq < seq:
+        t = schema.audit_log
+        held = conn.execute(sa.select(t.c.hash).where(t.c.seq == seen.seq)).scalar()
+        if held == seen.hash:
+            return True
+    _warn_once(
+        (witness.database, seen.seq),
+        "the audit log no longer holds entry %d as this server witnessed it (cut, rewritten, "
+        "or restored from a backup): the witness stays there; run 'pasarela audit verify'",
+        seen.seq,
+    )
+    return False
+
+
+def _advance(witness: HeadWitness, seq: int, digest: str) -> None:
+    try:
+        witness.advance(seq, digest)
+    except (OSError, ConfigurationError) as exc:  # committed already: say so, do not undo
+        _warn_once((witness.database, -2), "audit entries committed but not witnessed: %s", exc)
+
+
+def _warn_once(key: tuple[str, int], message: str, *args: object) -> None:
+    """One line per trouble and process, not one per append."""
+    if key not in _warned:
+        _warned.add(key)
+        log.warning(message, *args)
 
 
 def anchor(conn: sa.Connection, seq: int, digest: str, at_us: int) -> None:
@@ -151,6 +255,12 @@ class AuditRepository:
             after = int(rows[-1].seq)
             if left is not None:
                 left -= len(rows)
+
+    def head(self) -> AuditEntry | None:
+        t = schema.audit_log
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).order_by(t.c.seq.desc()).limit(1)).first()
+        return None if row is None else _entry(row)
 
     def anchors(self) -> list[tuple[int, str]]:
         a = schema.audit_anchors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,14 +51,39 @@ def create_engine(url: str) -> sa.Engine:
         raise ConfigurationError(f"cannot use database URL: {exc}") from exc
 
 
+_AFTER_COMMIT = "pasarela.after_commit"
+
+
 @contextmanager
 def write(engine: sa.Engine) -> Iterator[sa.Connection]:
     """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a
-    read-then-write transaction could otherwise race another writer to the same rows."""
+    read-then-write transaction could otherwise race another writer to the same rows. What
+    ``after_commit`` registered runs once it has committed."""
+    callbacks: dict[str, Callable[[], None]] = {}
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield conn
+        # conn.info outlives this checkout (it belongs to the pooled connection), and after
+        # an outage conn.info may not be reachable any more: hold the dict itself
+        info = conn.info
+        info[_AFTER_COMMIT] = callbacks
+        try:
+            yield conn
+        finally:
+            info.pop(_AFTER_COMMIT, None)
+    for callback in callbacks.values():
+        callback()
+
+
+def after_commit(conn: sa.Connection, key: str, callback: Callable[[], None]) -> bool:
+    """Run ``callback`` once ``conn``'s ``write`` transaction has committed — never if it rolls
+    back; a later callback under the same ``key`` replaces it. False (and nothing runs) when
+    ``conn`` is not in a ``write`` transaction."""
+    callbacks = conn.info.get(_AFTER_COMMIT)
+    if callbacks is None:
+        return False
+    callbacks[key] = callback
+    return True
 
 
 def database_problem(exc: sa.exc.SQLAlchemyError) -> str:

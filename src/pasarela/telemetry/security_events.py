@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pasarela.storage.audit import AuditRepository
+from pasarela.storage.audit import AuditRepository, bounded
+from pasarela.storage.db import database_problem
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,11 @@ class SecurityEvents:
         self.written = 0
 
     def record(self, actor: str, action: str, target: str, code: str = "", **detail: Any) -> None:
-        """Count one event (no I/O)."""
-        key = (actor, action, target, code)
+        """Count one event (no I/O). Its fields are bounded here, as the audit log stores
+        them: events that differ only past a column's length are one event, and what waits
+        in memory is at most ``max_distinct`` entries of bounded size, however long the paths
+        a flood of requests sends."""
+        key = (bounded(actor, "actor"), bounded(action, "action"), bounded(target, "target"), code)
         found = self._pending.get(key)
         if found is not None:
             found["count"] += 1
@@ -81,7 +85,10 @@ class SecurityEvents:
         try:
             (write or self.repo.append_many)(items)
         except SQLAlchemyError as exc:  # keep them for the next flush
-            log.warning("security events not written yet (%d kept): %s", len(items), exc)
+            # the driver's first line only: SQLAlchemy's text carries the rows' parameters
+            log.warning(
+                "security events not written yet (%d kept): %s", len(items), database_problem(exc)
+            )
             for item in items:
                 if item["action"] == "audit.dropped":
                     self.dropped += item["detail"]["count"]
