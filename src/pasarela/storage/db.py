@@ -143,7 +143,8 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
 def head_revision() -> str:
     """The newest migration's revision, read from the file names: each ``versions/NNNN_….py``
-    declares ``revision = "NNNN"`` (tests/unit/storage/test_db_head.py holds them to it)."""
+    declares ``revision = "NNNN"`` (a contract test holds
+    them to it: test_head_check_reads_alembic_version_without_alembic)."""
     return max(p.name.partition("_")[0] for p in (_MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
