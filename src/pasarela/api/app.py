@@ -40,7 +40,7 @@ from pasarela.security.ratelimit.redis import RedisRateLimiter
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
-from pasarela.storage.db import upgrade
+from pasarela.storage.db import UNREACHABLE, unavailable, upgrade
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.telemetry import TelemetryRepository
@@ -253,6 +253,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             media_type="application/json",
             headers=headers,
         )
+
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        # Any route that reads the database while it is away: a coded 503 with Retry-After,
+        # as storage translates it, instead of a 500 and a traceback.
+        return await domain_error(request, unavailable(exc))
+
+    for unreachable in UNREACHABLE:
+        app.add_exception_handler(unreachable, database_unavailable)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
