@@ -11,6 +11,7 @@ import pytest
 from httpx import AsyncClient
 
 from pasarela.api.app import PasarelaAPI
+from pasarela.errors import Conflict, Forbidden
 from pasarela.registry.service import Registry
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS
@@ -21,6 +22,7 @@ from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.feedback import FeedbackService
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
+from pasarela.telemetry.recent import RecentRequests
 from pasarela.telemetry.writer import RecordWriter
 from tests.conftest import Trained, row
 from tests.integration.test_records import wait_for_records
@@ -166,8 +168,7 @@ async def test_feedback_is_scoped_like_predictions(
         "/v1/endpoints/cancer/predict", json={"inputs": [row(trained)]}, headers=cancer
     )
     request_id = reply.json()["request_id"]
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 1)
-
+    # at once, as clients do: this server remembers whose the request was, record stored or not
     foreign = await client.post(
         "/v1/feedback", json={"request_id": request_id, "reward": 1.0}, headers=other
     )
@@ -200,5 +201,25 @@ async def test_feedback_is_scoped_like_predictions(
     stats = await eventually_stats(client, folded, analyst)
     rewards = stats["versions"][0]["feedback"]["reward"]  # type: ignore[index]
     assert rewards == {"count": 1, "mean": 0.25, "std": 0.0}
-    stored = FeedbackRepository(served_registry.repo.engine)
-    assert await asyncio.to_thread(stored.endpoints_of, [request_id]) == {request_id: "cancer"}
+
+
+async def test_another_server_checks_the_scope_against_the_stored_records(
+    client: AsyncClient, served_registry: Registry, trained: Trained
+) -> None:
+    """A server that did not answer the request (none of its recent ones) reads the record."""
+    reply = await client.post("/v1/endpoints/cancer/predict", json={"inputs": [row(trained)]})
+    request_id = reply.json()["request_id"]
+    engine = served_registry.repo.engine
+    await wait_for_records(TelemetryRepository(engine), 1)
+    elsewhere = FeedbackService(FeedbackRepository(engine), None, Metrics(), RecentRequests())
+    item = {"request_id": request_id, "kind": "rating", "value": 5.0, "attributes": None}
+    item["at"] = time.time()
+    with pytest.raises(Forbidden):
+        elsewhere.submit([item], frozenset({"other"}))
+    with pytest.raises(Conflict) as pending:
+        elsewhere.submit([item | {"request_id": "nope"}], frozenset({"cancer"}))
+    assert pending.value.code == "record_pending"
+    assert elsewhere.submit([item], frozenset({"cancer"})) == 1
+    assert await asyncio.to_thread(elsewhere.repo.endpoints_of, [request_id, "nope"]) == {
+        request_id: "cancer"
+    }

@@ -50,6 +50,7 @@ from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.notifiers import build_notifiers
 from pasarela.telemetry.payloads import SealingPayloadCodec
+from pasarela.telemetry.recent import RecentRequests
 from pasarela.telemetry.records import Recorder
 from pasarela.telemetry.security_events import SecurityEvents
 from pasarela.telemetry.writer import WriterProcess
@@ -110,7 +111,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     # Payloads are sealed before they reach the journal: nothing in clear on disk.
     cipher = registry.payloads if isinstance(registry.payloads, PayloadCipher) else None
     codec = SealingPayloadCodec(cipher) if settings.encrypt_payloads and cipher else None
-    recorder = Recorder(journal, codec=codec) if journal is not None else None
+    recent = RecentRequests()  # whose each request was, for feedback's scope check
+    recorder = Recorder(journal, codec=codec, recent=recent) if journal is not None else None
     writer = WriterProcess(journal.directory, settings) if journal is not None else None
     limiter: RateLimiter = (
         RedisRateLimiter(
@@ -197,7 +199,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.metrics = metrics
     app.state.telemetry = telemetry
     app.state.incidents = incidents
-    app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
+    app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics, recent)
     app.state.writer = writer
     app.include_router(routes.router)
     app.include_router(admin_routes.router)

@@ -97,7 +97,7 @@ async def feedback(request: Request) -> Response:
     ``{"feedback": [...]}``. Idempotent per (request_id, kind); feedback may arrive before its
     record. 202 means it is stored durably. Values out of range: 422 ``invalid_feedback``. A
     key limited to endpoints: 403 on another endpoint's request, 409 ``record_pending`` (retry)
-    on one not recorded yet."""
+    on one this server neither answered lately nor finds recorded."""
     try:
         body = orjson.loads(await request.body())
     except orjson.JSONDecodeError as exc:

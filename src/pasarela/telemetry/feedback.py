@@ -23,6 +23,7 @@ from pasarela.storage.feedback import (
 )
 from pasarela.telemetry.journal import Journal, JournalFull
 from pasarela.telemetry.metrics import Metrics
+from pasarela.telemetry.recent import RecentRequests
 
 log = logging.getLogger(__name__)
 
@@ -122,18 +123,27 @@ class FeedbackService:
     """Stores feedback in the database; when the database fails, in the journal, fsynced. Either
     way it is durable when ``submit`` returns."""
 
-    def __init__(self, repo: FeedbackRepository, journal: Journal | None, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        repo: FeedbackRepository,
+        journal: Journal | None,
+        metrics: Metrics,
+        recent: RecentRequests | None = None,
+    ) -> None:
         self.repo = repo
         self.journal = journal
         self.metrics = metrics
+        self.recent = recent
+        """The requests this server answered last: their endpoints, known without a lookup."""
 
     def submit(self, items: list[dict[str, Any]], scope: frozenset[str] | None = None) -> int:
         """Blocking (run it off the event loop). Returns how many items were accepted.
 
         ``scope``: the endpoints the sender may call (None: all). Feedback is scoped like
-        predictions: on a request of another endpoint it is Forbidden, and since only a stored
-        record says whose a request is, feedback from a scoped sender on a request not stored
-        yet is a Conflict (``record_pending``) to retry, and needs the database (no journal)."""
+        predictions: on a request of another endpoint it is Forbidden. Whose a request is, this
+        server knows for the requests it answered last (``recent``); for the others the stored
+        records say, so feedback from a scoped sender on a request neither answered here lately
+        nor stored yet is a Conflict (``record_pending``) to retry."""
         if scope is not None:
             self._check_scope(items, scope)
         try:
@@ -157,10 +167,17 @@ class FeedbackService:
 
     def _check_scope(self, items: list[dict[str, Any]], scope: frozenset[str]) -> None:
         request_ids = sorted({item["request_id"] for item in items})
-        try:
-            endpoints = self.repo.endpoints_of(request_ids)
-        except UNREACHABLE as exc:
-            raise unavailable(exc) from exc
+        endpoints: dict[str, str] = {}
+        if self.recent is not None:
+            for request_id in request_ids:
+                if (endpoint := self.recent.endpoint_of(request_id)) is not None:
+                    endpoints[request_id] = endpoint
+        unknown = [r for r in request_ids if r not in endpoints]
+        if unknown:  # answered elsewhere, or long ago: the stored records say
+            try:
+                endpoints |= self.repo.endpoints_of(unknown)
+            except UNREACHABLE as exc:
+                raise unavailable(exc) from exc
         foreign = [r for r in request_ids if r in endpoints and endpoints[r] not in scope]
         if foreign:  # refused first: no retry would make it right
             raise Forbidden(

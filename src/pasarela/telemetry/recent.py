@@ -1,0 +1,35 @@
+"""The endpoints of the requests this server answered last, in memory: what lets feedback from
+a key limited to endpoints be checked at once, without the database, in the seconds before the
+request's record is stored (``telemetry/feedback.py``)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+CAPACITY = 65_536
+"""Minutes of traffic at a thousand requests a second, far beyond the writer's lag (it stores
+records every fraction of a second); at most a few MiB (ids are 128 characters at most)."""
+
+
+class RecentRequests:
+    """``request_id → endpoint`` for the last ``capacity`` requests recorded here; the oldest
+    goes first. Written on the event loop, read from worker threads: ``OrderedDict``'s get
+    and set are single C calls under the GIL.
+
+    Example::
+
+        recent.remember("5f0c…", "churn")
+        recent.endpoint_of("5f0c…")  # "churn"; None once forgotten or never seen here
+    """
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
+        self._endpoints: OrderedDict[str, str] = OrderedDict()
+
+    def remember(self, request_id: str, endpoint: str) -> None:
+        self._endpoints[request_id] = endpoint
+        if len(self._endpoints) > self.capacity:
+            self._endpoints.popitem(last=False)
+
+    def endpoint_of(self, request_id: str) -> str | None:
+        return self._endpoints.get(request_id)
