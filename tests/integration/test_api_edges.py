@@ -69,6 +69,17 @@ async def test_in_range_ids_still_find_nothing_or_something(client: httpx.AsyncC
     assert undo.status_code == 422 and undo.json()["error"]["code"] == "out_of_range"
 
 
+@pytest.mark.parametrize("days", [1e9, 36_500.5, 0, -1])
+async def test_a_key_expiry_beyond_a_century_is_refused(
+    client: httpx.AsyncClient, days: float
+) -> None:
+    body = {"name": "forever", "role": "client", "expires_in_days": days}
+    reply = await client.post("/admin/keys", json=body)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["error"]["code"] == "out_of_range"
+    assert "at most 36500" in reply.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("incident_id", ["²", "١", str(2**64), "9" * 5000, "0"])
 async def test_the_incident_page_answers_404_for_ids_no_incident_has(
     client: httpx.AsyncClient, incident_id: str
