@@ -208,12 +208,19 @@ def observations(kind: str, value: float | None, label: Any, outputs: Any) -> li
         correct = str(predicted["label"]) == str(label)
         found += [
             ("label_correct", float(correct)),
-            ("confusion", (str(label), str(predicted["label"]))),
+            ("confusion", (_class(label), _class(predicted["label"]))),
         ]
     elif _is_number(predicted) and _is_number(label):
         error = float(predicted) - float(label)
         found += [("label_abs_error", abs(error)), ("label_sq_error", error * error)]
     return found
+
+
+def _class(value: Any) -> str:
+    """A class as the confusion counts' columns hold it. The client's labels are bounded at the
+    door; a model's are cut here, so that one long (or NUL-bearing) predicted label cannot fail
+    every fold of the batch it is in."""
+    return str(value).replace("\x00", "")[:MAX_LABEL]
 
 
 def _is_number(value: Any) -> TypeGuard[float]:
