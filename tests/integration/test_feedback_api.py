@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+import sqlalchemy as sa
 from httpx import AsyncClient
 
 from pasarela.api.app import PasarelaAPI
@@ -117,6 +118,21 @@ def test_feedback_is_journaled_when_the_database_is_down(tmp_path: Path) -> None
     writer = RecordWriter(Journal.attach(journal.directory), TelemetryRepository(engine))
     assert writer.flush_once() == 1
     assert writer.feedback.store([item]) == 0  # already stored by the writer
+    journal.close()
+    engine.dispose()
+
+
+def test_a_row_the_database_refuses_is_not_journaled(tmp_path: Path, postgres_url: str) -> None:
+    """Only an unreachable database sends feedback to the journal: a row PostgreSQL refuses
+    (here one past the door's bounds) would be refused again by the writer, for ever."""
+    engine = create_engine(postgres_url)
+    upgrade(engine)
+    journal = Journal.open(tmp_path / "journal", max_bytes=1 << 20)
+    service = FeedbackService(FeedbackRepository(engine), journal, Metrics())
+    item = {"request_id": "r" * 300, "kind": "reward", "value": 1.0, "attributes": None}
+    with pytest.raises(sa.exc.DataError):
+        service.submit([item | {"at": time.time()}])
+    assert journal.read(10)[0] == []
     journal.close()
     engine.dispose()
 

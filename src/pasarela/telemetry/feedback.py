@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import SQLAlchemyError
 
 from pasarela.errors import Conflict, Forbidden, InvalidInput, InvalidRequest, Unavailable
 from pasarela.storage.db import UNREACHABLE, unavailable
@@ -148,7 +147,9 @@ class FeedbackService:
             self._check_scope(items, scope)
         try:
             self.repo.store(items)
-        except SQLAlchemyError as exc:
+        # Only "not now" goes to the journal: a row the database refuses would be refused again
+        # by the writer, batch after batch.
+        except UNREACHABLE as exc:
             if self.journal is None:
                 raise Unavailable("the database is unavailable; retry the feedback") from exc
             log.warning(
