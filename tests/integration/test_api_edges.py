@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from pasarela.api.app import PasarelaAPI, create_app
 from pasarela.control.bandit import BanditController
@@ -19,7 +20,9 @@ from pasarela.control.jobs import run_jobs
 from pasarela.control.leader import Leadership
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
+from pasarela.storage.audit import AuditRepository
 from pasarela.storage.db import create_engine
+from pasarela.telemetry.security_events import SecurityEvents
 from tests.chaos.outages import proxied_postgres
 
 pytestmark = pytest.mark.anyio
@@ -184,3 +187,22 @@ async def test_an_unreachable_leadership_check_logs_one_line(
     assert leader.checks == 5 and ran == []
     assert [(r.levelname, r.exc_info) for r in lines] == [("WARNING", None)]
     assert "leadership check" in lines[0].getMessage()
+
+
+def test_security_events_kept_through_an_outage_log_no_actor(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """SQLAlchemy's text of a failed INSERT carries its parameters: the actors (key ids)."""
+    events = SecurityEvents(AuditRepository(create_engine("sqlite://")))
+    events.record("pk_secret01", "request.denied", "GET /admin/keys", "forbidden")
+
+    def locked(items: object) -> None:
+        raise sa.exc.OperationalError(
+            "INSERT INTO audit_log (actor) VALUES (?)", ("pk_secret01",), Exception("locked")
+        )
+
+    assert "pk_secret01" in str(sa.exc.OperationalError("x", ("pk_secret01",), Exception()))
+    with caplog.at_level(logging.WARNING, logger="pasarela.telemetry.security_events"):
+        assert events.flush(write=locked) == 0
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line == "security events not written yet (1 kept): locked"

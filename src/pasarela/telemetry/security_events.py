@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from pasarela.storage.audit import AuditRepository
+from pasarela.storage.db import database_problem
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,10 @@ class SecurityEvents:
         try:
             (write or self.repo.append_many)(items)
         except SQLAlchemyError as exc:  # keep them for the next flush
-            log.warning("security events not written yet (%d kept): %s", len(items), exc)
+            # the driver's first line only: SQLAlchemy's text holds the parameters (actors)
+            log.warning(
+                "security events not written yet (%d kept): %s", len(items), database_problem(exc)
+            )
             for item in items:
                 if item["action"] == "audit.dropped":
                     self.dropped += item["detail"]["count"]
