@@ -31,7 +31,8 @@ _FIELDS = {"request_id", "label", "reward", "rating", "task_completed", "cost", 
 
 
 def _refuse(message: str) -> InvalidInput:
-    """A value out of its documented range (docs/feedback.md): 422 ``invalid_feedback``."""
+    """A value out of its documented range (docs/user-guide.md#feedback): 422
+    ``invalid_feedback``."""
     return InvalidInput(message, code="invalid_feedback")
 
 
