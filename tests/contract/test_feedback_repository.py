@@ -108,3 +108,13 @@ def test_a_models_long_or_nul_label_does_not_stop_the_folding(
     # the counts know a class by its first 200 characters: the long one matches its cut label
     assert metrics["accuracy"] == pytest.approx(2 / 3)
     assert {"c" * 200, "catdog", "ok"} <= set(metrics["per_class"])
+
+
+def test_the_endpoint_of_stored_records_for_the_scope_check(
+    repos: tuple[TelemetryRepository, FeedbackRepository],
+) -> None:
+    records, feedback = repos
+    records.store_records([record(1), record(2, endpoint="f")])
+    ids = [f"r{i}" for i in range(1000)]  # a full feedback batch in one query
+    assert feedback.endpoints_of(ids) == {"r1": "e", "r2": "f"}
+    assert feedback.endpoints_of([]) == {}
