@@ -28,6 +28,10 @@ class RecentRequests:
         self._endpoints: OrderedDict[str, str] = OrderedDict()
 
     def remember(self, request_id: str, endpoint: str) -> None:
+        """The first endpoint stays, as the first record of an id is the one stored: a later
+        request reusing the id (a client's ``X-Request-Id``) cannot claim it."""
+        if request_id in self._endpoints:
+            return
         self._endpoints[request_id] = endpoint
         if len(self._endpoints) > self.capacity:
             self._endpoints.popitem(last=False)
