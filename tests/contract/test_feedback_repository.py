@@ -87,3 +87,34 @@ def test_regression_labels_give_mae_and_rmse(
     ]["regression"]
     assert regression["mae"] == pytest.approx(1.0)  # errors -2 and 0
     assert regression["rmse"] == pytest.approx(2**0.5)
+
+
+def test_a_models_long_or_nul_label_does_not_stop_the_folding(
+    repos: tuple[TelemetryRepository, FeedbackRepository],
+) -> None:
+    """The confusion columns hold 200 characters (PostgreSQL refuses more, and any NUL): a
+    model's label is cut to fit, so the batch it is in still folds."""
+    records, feedback = repos
+    long, nul = "c" * 300, "cat\x00dog"
+    records.store_records(
+        [record(i, outputs=[{"label": p}]) for i, p in enumerate([long, nul, "ok"])]
+    )
+    feedback.store([item(f"r{i}", "label", label=a) for i, a in enumerate([long[:200], "x", "ok"])])
+    assert feedback.aggregate_pending() == 3
+    metrics = endpoint_stats(records, "e", 3600, feedback=feedback)["versions"][0]["performance"][
+        "classification"
+    ]
+    assert metrics["labels"] == 3
+    # the counts know a class by its first 200 characters: the long one matches its cut label
+    assert metrics["accuracy"] == pytest.approx(2 / 3)
+    assert {"c" * 200, "catdog", "ok"} <= set(metrics["per_class"])
+
+
+def test_the_endpoint_of_stored_records_for_the_scope_check(
+    repos: tuple[TelemetryRepository, FeedbackRepository],
+) -> None:
+    records, feedback = repos
+    records.store_records([record(1), record(2, endpoint="f")])
+    ids = [f"r{i}" for i in range(1000)]  # a full feedback batch in one query
+    assert feedback.endpoints_of(ids) == {"r1": "e", "r2": "f"}
+    assert feedback.endpoints_of([]) == {}

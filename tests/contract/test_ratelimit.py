@@ -220,6 +220,8 @@ def test_limit_parse_reads_count_unit_and_burst(text: str, rate: float, burst: i
         ("-1/s", "cannot read"),
         ("100/s burst", "cannot read"),
         ("100/s burst=-2", "cannot read"),
+        ("9" * 400 + "/s", "each number up to 999999999"),  # was OverflowError: a 500
+        ("1/s burst=" + "9" * 5000, "cannot read"),  # was int()'s digit limit
         ("100/d", "unknown unit 'd'"),
         ("0/s", "admits nothing"),
         ("100/s burst=0", "burst"),

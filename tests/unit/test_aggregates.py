@@ -14,7 +14,8 @@ def test_windows() -> None:
     assert parse_window("15m") == 900
     assert parse_window("24h") == 86400
     assert parse_window("7d") == 7 * 86400
-    for bad in ("", "1y", "-1h", "0m", "100d", "h"):
+    # and digits int() would refuse (5,000 of them) or take from another script
+    for bad in ("", "1y", "-1h", "0m", "100d", "h", "9" * 5000 + "s", "\u0661h", "²h"):
         with pytest.raises(InvalidRequest):
             parse_window(bad)
 

@@ -15,6 +15,7 @@ from typing import Any, cast
 import orjson
 from fastapi import APIRouter, Request, Response
 
+from pasarela.api.params import bounded_id
 from pasarela.api.routes import _json, _plane
 from pasarela.control.apply import apply_specs
 from pasarela.control.experiment_report import experiment_report
@@ -24,6 +25,7 @@ from pasarela.control.rollouts import ACTIONS, rollout_status, run_action, spec_
 from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.security.roles import Principal
+from pasarela.storage import schema
 from pasarela.storage.incidents import IncidentRepository, Status
 from pasarela.storage.windows import shadow_rows
 from pasarela.telemetry.aggregates import parse_window
@@ -87,6 +89,8 @@ async def get_endpoint(
 ) -> Response:
     """The endpoint's manifest (``format=yaml`` for the text ``apply`` reads), live or as it was
     at ``revision``."""
+    if revision is not None:
+        bounded_id(revision, schema.endpoint_revisions.c.revision, "revision")
     spec = await asyncio.to_thread(spec_of, _registry(request), name, revision)
     if format == "yaml":
         return Response(to_yaml(spec), media_type="application/yaml")
@@ -119,6 +123,8 @@ async def rollout_action(request: Request, name: str, action: str) -> Response:
         revision = parsed.get("revision") if isinstance(parsed, dict) else None
         if revision is not None and not isinstance(revision, int):
             raise InvalidRequest("'revision' must be an integer")
+        if revision is not None:
+            bounded_id(revision, schema.endpoint_revisions.c.revision, "revision")
     result = await asyncio.to_thread(
         run_action, _registry(request), name, action, actor=actor(request), revision=revision
     )
@@ -218,6 +224,7 @@ async def list_incidents(request: Request, status: str = "open", limit: int = 10
 @router.get("/incidents/{incident_id}")
 async def get_incident(request: Request, incident_id: int) -> Response:
     """One incident, its conditions and its timeline."""
+    bounded_id(incident_id, schema.incidents.c.id, "incident_id")
     return _json(await asyncio.to_thread(_incidents(request).get, incident_id))
 
 
@@ -225,5 +232,6 @@ async def get_incident(request: Request, incident_id: int) -> Response:
 async def acknowledge_incident(request: Request, incident_id: int) -> Response:
     """Say someone is on it (recorded on the timeline with who). Incidents close by
     themselves when their conditions clear."""
+    bounded_id(incident_id, schema.incidents.c.id, "incident_id")
     repo = _incidents(request)
     return _json(await asyncio.to_thread(repo.acknowledge, incident_id, actor(request)))

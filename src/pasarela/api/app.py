@@ -55,7 +55,7 @@ from pasarela.security.sessions import DashboardSessions
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
-from pasarela.storage.db import upgrade
+from pasarela.storage.db import UNREACHABLE, unavailable, upgrade
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.sessions import SessionRepository
@@ -66,6 +66,7 @@ from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.notifiers import build_notifiers
 from pasarela.telemetry.payloads import SealingPayloadCodec
+from pasarela.telemetry.recent import RecentRequests
 from pasarela.telemetry.records import Recorder
 from pasarela.telemetry.security_events import SecurityEvents
 from pasarela.telemetry.writer import WriterProcess
@@ -138,7 +139,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     # Payloads are sealed before they reach the journal: nothing in clear on disk.
     cipher = registry.payloads if isinstance(registry.payloads, PayloadCipher) else None
     codec = SealingPayloadCodec(cipher) if settings.encrypt_payloads and cipher else None
-    recorder = Recorder(journal, codec=codec) if journal is not None else None
+    recent = RecentRequests()  # whose each request was, for feedback's scope check
+    recorder = Recorder(journal, codec=codec, recent=recent) if journal is not None else None
     writer = WriterProcess(journal.directory, settings) if journal is not None else None
     if journal is not None:
         metrics.count_quarantined(journal.directory.parent)
@@ -233,7 +235,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.metrics = metrics
     app.state.telemetry = telemetry
     app.state.incidents = incidents
-    app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics)
+    app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics, recent)
     app.state.writer = writer
     app.state.sessions = sessions
     app.include_router(routes.router)
@@ -303,6 +305,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             media_type="application/json",
             headers=headers,
         )
+
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        # Any route that reads the database while it is away: a coded 503 with Retry-After,
+        # as storage translates it, instead of a 500 and a traceback.
+        return await domain_error(request, unavailable(exc))
+
+    for unreachable in UNREACHABLE:
+        app.add_exception_handler(unreachable, database_unavailable)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

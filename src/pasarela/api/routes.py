@@ -13,6 +13,7 @@ from pasarela import __version__
 from pasarela.api.lifecycle import DRAINING
 from pasarela.api.v2 import model_metadata
 from pasarela.errors import InvalidRequest, NotFound, Unavailable
+from pasarela.security.roles import Principal
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import LoadedVersion, ServedEndpoint
 from pasarela.storage.telemetry import TelemetryRepository
@@ -94,14 +95,18 @@ async def feedback(request: Request) -> Response:
     """Outcomes for earlier predictions, by ``request_id``: ``label``, ``reward``, ``rating``
     (1-5), ``task_completed``, ``cost``, free ``attributes``. One object, a list, or
     ``{"feedback": [...]}``. Idempotent per (request_id, kind); feedback may arrive before its
-    record. 202 means it is stored durably."""
+    record. 202 means it is stored durably. Values out of range: 422 ``invalid_feedback``. A
+    key limited to endpoints: 403 on another endpoint's request, 409 ``record_pending`` (retry)
+    on one this server neither answered lately nor finds recorded."""
     try:
         body = orjson.loads(await request.body())
     except orjson.JSONDecodeError as exc:
         raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
     items = parse_feedback(body)
     service: FeedbackService = request.app.state.feedback
-    accepted = await asyncio.to_thread(service.submit, items)
+    principal: Principal | None = getattr(request.state, "principal", None)
+    scope = principal.endpoints if principal is not None else None
+    accepted = await asyncio.to_thread(service.submit, items, scope)
     return _json({"accepted": accepted}, 202)
 
 

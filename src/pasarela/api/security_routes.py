@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from pasarela.api.admin_routes import _parse_json, _registry
+from pasarela.api.params import bounded_id
 from pasarela.api.routes import _json, _plane
 from pasarela.control.compliance import compliance_report
 from pasarela.errors import InvalidRequest
@@ -19,6 +20,7 @@ from pasarela.security.audit import check_log
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS, Principal
 from pasarela.serving.dataplane import DataPlane
+from pasarela.storage import schema
 from pasarela.storage.audit import AuditRepository
 from pasarela.storage.keys import KeyRepository
 from pasarela.storage.subjects import SubjectRepository
@@ -102,8 +104,9 @@ async def revoke_key(request: Request, key_id: str) -> Response:
 @router.get("/admin/audit")
 async def read_audit(request: Request, since_seq: int = 1, limit: int = 100) -> Response:
     """Audit entries in order from ``since_seq`` (at most ``limit``, up to 1,000)."""
-    if since_seq < 1 or not 1 <= limit <= 1000:
-        raise InvalidRequest("since_seq must be ≥ 1 and limit between 1 and 1000")
+    bounded_id(since_seq, schema.audit_log.c.seq, "since_seq")
+    if not 1 <= limit <= 1000:
+        raise InvalidRequest("limit must be between 1 and 1000")
     repo = AuditRepository(_registry(request).repo.engine)
 
     def read() -> list[dict[str, Any]]:

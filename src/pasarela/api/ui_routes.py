@@ -22,6 +22,8 @@ from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import ServedEndpoint
+from pasarela.storage import schema
+from pasarela.storage.bounds import integer_max
 from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.aggregates import chart_span, endpoint_stats
@@ -199,7 +201,15 @@ def incidents_page(request: Request) -> Response:
 def incident_page(request: Request, incident_id: str) -> Response:
     """One incident: what is wrong now and its timeline."""
     try:
-        if not incident_id.isdigit():
+        # ASCII digits within the column's range: "²" is a digit int() refuses, and an id
+        # past the column's range would fail in the database rather than find nothing.
+        top = integer_max(schema.incidents.c.id)
+        if not (
+            incident_id.isascii()
+            and incident_id.isdigit()
+            and len(incident_id) <= len(str(top))
+            and 1 <= int(incident_id) <= top
+        ):
             raise NotFound(incident_id)
         found = _incidents(request).get(int(incident_id))
         return _html(render_incident(incident_view(found)))

@@ -10,34 +10,66 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pasarela.control.leader import Leadership
+from pasarela.storage.db import UNREACHABLE, database_problem
 
 log = logging.getLogger(__name__)
+
+
+class _Outage:
+    """One warning when the database goes away and one line when it is back, however many
+    ticks fail in between (a tick a second would otherwise print a traceback a second)."""
+
+    def __init__(self) -> None:
+        self.down = False
+
+    def failed(self, what: str, exc: BaseException) -> None:
+        if not self.down:
+            self.down = True
+            log.warning(
+                "background jobs paused: %s failed, the database is unavailable (%s)",
+                what,
+                database_problem(exc),
+            )
+
+    def succeeded(self) -> None:
+        if self.down:
+            self.down = False
+            log.info("background jobs resumed: the database is back")
 
 
 async def run_jobs(
     ticks: Sequence[Callable[[], Any]], poll_s: float, stop: asyncio.Event, leader: Leadership
 ) -> None:
     """Call each tick (blocking, in a worker thread) every ``poll_s`` seconds while this
-    process leads, until ``stop`` is set. A failed tick is logged; the next one tries again."""
+    process leads, until ``stop`` is set. A failed tick is logged; the next one tries again.
+    While the database is unavailable the jobs log one line, not one per tick."""
+    outage = _Outage()
     try:
         while not stop.is_set():
-            if await asyncio.to_thread(_leads, leader):
+            if await asyncio.to_thread(_leads, leader, outage):
                 for tick in ticks:
+                    name = getattr(tick, "__qualname__", repr(tick))
                     try:
                         await asyncio.to_thread(tick)
-                    except Exception:  # a job outlives a database hiccup
-                        log.exception(
-                            "background job %s failed", getattr(tick, "__qualname__", tick)
-                        )
+                    except UNREACHABLE as exc:  # the database is away: the next round retries
+                        outage.failed(name, exc)
+                        break  # the other jobs would fail the same way
+                    except Exception:  # a job outlives any one bad tick
+                        log.exception("background job %s failed", name)
+                else:  # every job reached the database
+                    outage.succeeded()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), poll_s)
     finally:
         await asyncio.to_thread(leader.release)
 
 
-def _leads(leader: Leadership) -> bool:
+def _leads(leader: Leadership, outage: _Outage) -> bool:
     try:
         return leader.acquire()
-    except Exception:  # the database is down: nobody leads until it is back
+    except UNREACHABLE as exc:  # the database is down: nobody leads until it is back
+        outage.failed("the leadership check", exc)
+        return False
+    except Exception:
         log.exception("leadership check failed")
         return False

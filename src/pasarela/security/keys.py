@@ -21,12 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pasarela.errors import Forbidden, InvalidRequest, Unauthenticated
+from pasarela.errors import Forbidden, InvalidInput, InvalidRequest, Unauthenticated
 from pasarela.security.ratelimit.base import Limit
 from pasarela.security.roles import CAN_CREATE, ROLES, Principal, Role
 from pasarela.storage.keys import KeyRecord, KeyRepository
 
 PREFIX = "pk_"
+MAX_EXPIRES_IN_DAYS = 36_500
+"""A century: the longest a key can be made to last (beyond, leave the expiry out)."""
 _KEY = re.compile(r"^pk_[0-9a-f]{8}\.[A-Za-z0-9_-]{43}$")
 
 
@@ -126,8 +128,12 @@ class KeyService:
             raise Forbidden(f"a {by.role} cannot create {role} keys", code="forbidden")
         if not name or len(name) > 200:
             raise InvalidRequest("a key needs a name of 1 to 200 characters")
-        if expires_in_days is not None and not expires_in_days > 0:
-            raise InvalidRequest("expires_in_days must be positive")
+        if expires_in_days is not None and not 0 < expires_in_days <= MAX_EXPIRES_IN_DAYS:
+            # past about 2.9 million days the expiry is no date at all (an OverflowError)
+            raise InvalidInput(
+                f"expires_in_days must be positive and at most {MAX_EXPIRES_IN_DAYS}",
+                code="out_of_range",
+            )
         if rate_limit is not None:
             try:
                 Limit.parse(rate_limit)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import sqlalchemy as sa
 
-from pasarela.errors import ConfigurationError
+from pasarela.errors import ConfigurationError, Unavailable
 from pasarela.private_files import PRIVATE_FILE_MODE, narrow, private_file
 
 if TYPE_CHECKING:
@@ -86,11 +86,27 @@ def after_commit(conn: sa.Connection, key: str, callback: Callable[[], None]) ->
     return True
 
 
-def database_problem(exc: sa.exc.SQLAlchemyError) -> str:
+def database_problem(exc: BaseException) -> str:
     """The driver's first line about a database error (``connection refused …``), for one-line
     logs and messages: SQLAlchemy's own text adds the statement and a link."""
     cause = getattr(exc, "orig", None) or exc
     return (str(cause).splitlines() or [type(cause).__name__])[0]
+
+
+UNREACHABLE: tuple[type[sa.exc.SQLAlchemyError], ...] = (
+    sa.exc.OperationalError,  # refused, cut, timed out; SQLite's "database is locked"
+    sa.exc.InterfaceError,  # a connection the driver already knows is broken
+    sa.exc.TimeoutError,  # no connection free in the pool
+)
+"""The database errors that mean "not now" rather than "not this": a retry may succeed."""
+
+
+def unavailable(exc: BaseException) -> Unavailable:
+    """What an ``UNREACHABLE`` error means to a caller: a coded, retryable refusal. The
+    message names no host, statement or parameter (``database_problem`` is for the logs)."""
+    return Unavailable(
+        "the database is unavailable; retry shortly", code="database_unavailable", retry_after=5
+    )
 
 
 def upsert_insert(engine: sa.Engine | sa.Connection, table: sa.Table) -> Any:

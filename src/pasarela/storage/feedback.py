@@ -17,11 +17,21 @@ from typing import Any, TypeGuard
 import sqlalchemy as sa
 
 from pasarela.storage import schema
+from pasarela.storage.bounds import text_max
 from pasarela.storage.db import upsert_insert
 from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import Span, bucket_keys, in_spans
 
 FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
+
+# What the door lets in, from the columns feedback is stored and folded into.
+MAX_REQUEST_ID = text_max(schema.feedback.c.request_id)
+MAX_LABEL = text_max(schema.label_confusion.c.actual)
+"""A class label is folded into the confusion counts, whose ``actual`` column holds this many."""
+MAX_NUMBER = 1e12
+"""The largest magnitude of a reward, a cost or a numeric label: squares of such values summed
+over billions of rows stay finite in the aggregates' FLOAT columns (1.7e308 would make the sums
+infinite and every mean after it null)."""
 _KEY = ("endpoint", "model", "version", "bucket_s", "start")
 
 
@@ -60,6 +70,17 @@ class FeedbackRepository:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             return len(list(conn.execute(stmt, rows).scalars()))
+
+    def endpoints_of(self, request_ids: Sequence[str]) -> dict[str, str]:
+        """The endpoint of each stored record among ``request_ids`` (absent: not stored)."""
+        if not request_ids:
+            return {}
+        r = schema.prediction_records
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(r.c.request_id, r.c.endpoint).where(r.c.request_id.in_(request_ids))
+            )
+            return {request_id: endpoint for request_id, endpoint in rows}
 
     def aggregate_pending(self, limit: int = 1000) -> int:
         """Fold stored feedback whose record exists into the aggregates; how many were folded."""
@@ -187,12 +208,19 @@ def observations(kind: str, value: float | None, label: Any, outputs: Any) -> li
         correct = str(predicted["label"]) == str(label)
         found += [
             ("label_correct", float(correct)),
-            ("confusion", (str(label), str(predicted["label"]))),
+            ("confusion", (_class(label), _class(predicted["label"]))),
         ]
     elif _is_number(predicted) and _is_number(label):
         error = float(predicted) - float(label)
         found += [("label_abs_error", abs(error)), ("label_sq_error", error * error)]
     return found
+
+
+def _class(value: Any) -> str:
+    """A class as the confusion counts' columns hold it. The client's labels are bounded at the
+    door; a model's are cut here, so that one long (or NUL-bearing) predicted label cannot fail
+    every fold of the batch it is in."""
+    return str(value).replace("\x00", "")[:MAX_LABEL]
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

@@ -14,7 +14,8 @@ from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import Span, TelemetryRepository, VersionStats, cover
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
 
-_WINDOW = re.compile(r"^(\d+)([smhd])$")
+# ASCII digits, a few of them: \d takes any script's digits, and int() refuses 5,000 of them.
+_WINDOW = re.compile(r"^([0-9]{1,9})([smhd])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_WINDOW_S = 90 * 86400
 

@@ -13,6 +13,7 @@ import orjson
 from pasarela.bounds import MAX_CALLER_CHARS
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.payloads import PayloadCodec, PlainPayloadCodec
+from pasarela.telemetry.recent import RecentRequests
 from pasarela.types import RequestContext, VersionId
 
 
@@ -32,10 +33,13 @@ class Recorder:
         journal: Journal,
         codec: PayloadCodec | None = None,
         rng: random.Random | None = None,
+        recent: RecentRequests | None = None,
     ) -> None:
         self.journal = journal
         self.codec = codec or PlainPayloadCodec()
         self.rng = rng or random.Random()
+        self.recent = recent
+        """Told the endpoint of every request recorded, for feedback's scope check."""
 
     def record(
         self,
@@ -57,6 +61,8 @@ class Recorder:
         abs_error: float | None = None,
     ) -> bool:
         """Journal the record; False when the journal is full and it was dropped."""
+        if self.recent is not None:
+            self.recent.remember(request.request_id, request.endpoint)
         if payload_sample_rate < 1.0 and self.rng.random() >= payload_sample_rate:
             inputs = outputs = None
         elif inputs is not None or outputs is not None:

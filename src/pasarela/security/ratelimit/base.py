@@ -31,7 +31,8 @@ _UNITS: dict[str, float] = {
     "h": 3600.0,
     "hour": 3600.0,
 }
-_LIMIT = re.compile(r"(\d+)\s*/\s*([a-z]+)(?:\s+burst\s*=\s*(\d+))?")
+# ASCII digits, at most 9: a longer count overflowed the float rate (a 500 on POST /admin/keys).
+_LIMIT = re.compile(r"([0-9]{1,9})\s*/\s*([a-z]+)(?:\s+burst\s*=\s*([0-9]{1,9}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ class Limit:
         if match is None:
             raise ValueError(
                 f"cannot read the rate limit {text!r}: expected COUNT/UNIT with UNIT s, m or h, "
-                "optionally followed by burst=N (e.g. '100/s', '6000/m burst=500')"
+                "optionally followed by burst=N, each number up to 999999999 "
+                "(e.g. '100/s', '6000/m burst=500')"
             )
         count, unit, burst = match.groups()
         if unit not in _UNITS:
