@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pasarela.errors import InvalidInput
-from pasarela.storage.bounds import integer_max
+from pasarela.storage.column_ranges import integer_max
 
 
 def bounded_id(value: int, column: sa.Column[Any], name: str) -> int:

@@ -23,7 +23,7 @@ from pasarela.registry.service import Registry
 from pasarela.serving.dataplane import DataPlane
 from pasarela.serving.snapshot import ServedEndpoint
 from pasarela.storage import schema
-from pasarela.storage.bounds import integer_max
+from pasarela.storage.column_ranges import integer_max
 from pasarela.storage.incidents import IncidentRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.aggregates import chart_span, endpoint_stats

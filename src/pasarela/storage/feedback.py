@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 import sqlalchemy as sa
 
 from pasarela.storage import schema
-from pasarela.storage.bounds import text_max
+from pasarela.storage.column_ranges import text_max
 from pasarela.storage.db import upsert_insert
 from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import Span, bucket_keys, in_spans

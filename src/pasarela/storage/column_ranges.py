@@ -1,6 +1,7 @@
 """The ranges a column can hold, so the door bounds client values by the same definitions the
 storage uses (an id past 2^31 on an INTEGER column is refused as out of range, not sent to
-the database to fail there)."""
+the database to fail there). The client strings that reach records have their lengths in
+``pasarela/bounds.py`` instead, a leaf module the door reads without SQLAlchemy."""
 
 from __future__ import annotations
 
