@@ -440,3 +440,19 @@ def test_sign_in_rollout_page_and_sign_out_in_a_browser(
     assert page.url.startswith(f"{url}/ui/login?next=")
     assert page.request.get(f"{url}/openapi.json").status == 401
     assert problems == []  # no console error: nothing the CSP refused
+
+
+def test_a_served_dashboard_believes_no_forwarded_headers_from_untrusted_peers(
+    secured: Secured,
+) -> None:
+    """``pasarela serve`` without PASARELA_TRUSTED_PROXIES: a caller on 127.0.0.1 claiming TLS
+    through ``X-Forwarded-Proto`` gets no ``Secure`` cookie (uvicorn alone would believe it)."""
+    reply = httpx.post(
+        f"{secured.server.url}/ui/login",
+        data={"key": secured.admin_key, "next": "/ui"},
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+        timeout=10,
+    )
+    assert reply.status_code == 303
+    (cookie,) = [c for c in reply.headers.get_list("set-cookie") if "pasarela_session=" in c]
+    assert "secure" not in cookie.lower()

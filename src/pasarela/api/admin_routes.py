@@ -114,12 +114,7 @@ async def rollout_action(request: Request, name: str, action: str) -> Response:
     revision = None
     body = await request.body()
     if body.strip():
-        try:
-            parsed = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidRequest(
-                f"the body is not valid JSON: {exc}", code="invalid_json"
-            ) from None
+        parsed = _parse_json(body)
         revision = parsed.get("revision") if isinstance(parsed, dict) else None
         if revision is not None and not isinstance(revision, int):
             raise InvalidRequest("'revision' must be an integer")

@@ -189,6 +189,9 @@ def serve(
         "timeout_graceful_shutdown": math.ceil(config.shutdown_timeout_s),
         "log_level": log_level,
         "access_log": False,
+        # X-Forwarded-* are judged by pasarela alone, against PASARELA_TRUSTED_PROXIES
+        # (api/ui_security.py); uvicorn would otherwise believe them from 127.0.0.1.
+        "proxy_headers": False,
     }
     server_config = uvicorn.Config("pasarela.api.app:create_app", **options)
     if workers > 1:  # each worker drains on its own (api/lifecycle.py)
