@@ -219,3 +219,31 @@ def test_quarantined_records_age_out_with_their_endpoints_records(
     assert len(quarantined(engine)) == 2
     job.purge("e", time.time() + 60)
     assert [q["endpoint"] for q in quarantined(engine)] == [None]  # only e's went
+
+
+def test_feedback_the_database_refuses_is_quarantined_and_holds_nothing_back(
+    postgres_url: str, journal: Journal, engines: list[sa.Engine]
+) -> None:
+    """Feedback journaled through an outage is stored by the writer; one item PostgreSQL
+    refuses (a request id over its column, let in below the door) is set aside, and the
+    records and feedback beside it are stored."""
+    writer = writer_on(postgres_url, journal, engines)
+    long_id = "f" * 300
+
+    def feedback(request_id: str) -> dict[str, Any]:
+        return {"type": "feedback", "request_id": request_id, "kind": "reward", "value": 1.0} | {
+            "attributes": None,
+            "at": time.time(),
+        }
+
+    append(journal, record(0), feedback("r0"), feedback(long_id), feedback("r1"), record(1))
+    assert writer.flush_once() == 5
+    assert writer.repo.count_records() == 2
+    with writer.repo.engine.connect() as conn:
+        stored = conn.execute(sa.select(schema.feedback.c.request_id)).scalars().all()
+    assert sorted(stored) == ["r0", "r1"]
+    (kept,) = quarantined(writer.repo.engine)
+    assert kept["reason"].startswith("feedback: ")
+    assert kept["request_id"] == long_id[:256]
+    assert writer.quarantined == 1
+    assert journal.read(100)[0] == []  # nothing left to hold the journal back

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import orjson
 import pytest
-import sqlalchemy as sa
 from httpx import AsyncClient
 
 from pasarela.api.app import PasarelaAPI
-from pasarela.errors import Conflict, Forbidden
+from pasarela.errors import Conflict, DataRejected, Forbidden
 from pasarela.registry.service import Registry
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS
@@ -127,7 +126,7 @@ def test_a_row_the_database_refuses_is_not_journaled(tmp_path: Path, postgres_ur
     journal = Journal.open(tmp_path / "journal", max_bytes=1 << 20)
     service = FeedbackService(FeedbackRepository(engine), journal, Metrics())
     item = {"request_id": "r" * 300, "kind": "reward", "value": 1.0, "attributes": None}
-    with pytest.raises(sa.exc.DataError):
+    with pytest.raises(DataRejected):
         service.submit([item | {"at": time.time()}])
     assert journal.read(10)[0] == []
     journal.close()

@@ -18,6 +18,7 @@ STATUS_BY_ERROR: tuple[tuple[type[errors.PasarelaError], int], ...] = (
     (errors.InvalidRequest, 400),
     (errors.ClientError, 400),
     (errors.Unavailable, 503),
+    (errors.DataRejected, 422),  # the door let through what a column cannot hold
     (errors.ModelTimeout, 504),
     (errors.ModelError, 502),
     (errors.ArtifactError, 500),

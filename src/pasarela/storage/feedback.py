@@ -20,7 +20,7 @@ from pasarela.storage import schema
 from pasarela.storage.column_ranges import text_max
 from pasarela.storage.db import upsert_insert
 from pasarela.storage.payloads import Decode, as_stored
-from pasarela.storage.telemetry import Span, bucket_keys, in_spans
+from pasarela.storage.telemetry import Span, bucket_keys, in_spans, rejections
 
 FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
 
@@ -48,6 +48,10 @@ class FeedbackRepository:
         many were new."""
         if not items:
             return 0
+        with rejections():  # a refused row is DataRejected; an outage passes as it is
+            return self._store(items)
+
+    def _store(self, items: Sequence[dict[str, Any]]) -> int:
         rows = [
             {
                 "request_id": i["request_id"],

@@ -104,7 +104,7 @@ class TelemetryRepository:
         the same records stored later will do."""
         if not records:
             return 0
-        with _rejections():
+        with rejections():
             return self._store_records(records)
 
     def _store_records(self, records: Sequence[dict[str, Any]]) -> int:
@@ -253,7 +253,7 @@ class TelemetryRepository:
         and outputs are kept only with ``keep_payloads`` (the caller knows they are sealed),
         and dropped if the database refuses them too."""
         try:
-            with _rejections():
+            with rejections():
                 return self._quarantine(_quarantine_row(record, reason, keep_payloads))
         except DataRejected:
             if not keep_payloads:
@@ -311,7 +311,7 @@ def _record_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def _rejections() -> Iterator[None]:
+def rejections() -> Iterator[None]:
     """SQLAlchemy's and our own row building's data errors as ``DataRejected``; an
     unreachable or locked database (OperationalError, InterfaceError) passes as it is."""
     try:

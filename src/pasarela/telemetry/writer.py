@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,35 +100,42 @@ class RecordWriter:
         self.more = len(lines) >= self.batch or sum(map(len, lines)) >= self.batch_bytes
         del lines  # the parsed entries are what is needed from here on
         self.store(records)
-        self.feedback.store(feedback)
+        self.store_feedback(feedback)
         self.journal.commit(position)
         return len(records) + len(feedback)
 
     def store(self, records: list[dict[str, Any]]) -> None:
         """Store ``records``; those the database refuses are found by halving and quarantined,
         so they never hold the others back. An outage raises (the caller retries it all)."""
-        try:
-            self.repo.store_records(records)
-        except DataRejected as exc:
-            if len(records) == 1:
-                self._quarantine(records[0], exc)
-                return
-            half = len(records) // 2
-            self.store(records[:half])
-            self.store(records[half:])
+        _store_isolating(records, self.repo.store_records, self._quarantine)
+
+    def store_feedback(self, items: list[dict[str, Any]]) -> None:
+        """Store feedback journaled through an outage, isolating refused items as ``store``
+        does: the door bounds feedback by its columns, so none should be, but one must never
+        hold the journal back."""
+        _store_isolating(items, self.feedback.store, self._quarantine_feedback)
 
     def _quarantine(self, record: dict[str, Any], exc: DataRejected) -> None:
         reason = "; ".join(violations(record)) or exc.message
         # Payloads go along only sealed (encryption on, the default), as records keep them.
         sealed = [record.get(k) for k in ("inputs", "outputs") if record.get(k) is not None]
         keep = bool(sealed) and all(is_envelope(p) for p in sealed)
-        row, new = self.repo.quarantine(record, reason, keep_payloads=keep)
+        self._set_aside("a record", record, reason, keep)
+
+    def _quarantine_feedback(self, item: dict[str, Any], exc: DataRejected) -> None:
+        kept = {"request_id": item.get("request_id"), "at": item.get("at")}
+        self._set_aside("feedback", kept, f"feedback: {exc.message}", keep_payloads=False)
+
+    def _set_aside(
+        self, what: str, record: dict[str, Any], reason: str, keep_payloads: bool
+    ) -> None:
+        row, new = self.repo.quarantine(record, reason, keep_payloads=keep_payloads)
         if not new:  # replayed after a crash: counted and told the first time
             return
         self.quarantined += 1
         _write_count(self.journal.directory / QUARANTINED_FILE, self.quarantined)
         # The row's number and why: never the record's ids or payload.
-        log.warning("quarantined a record the database refused (#%d): %s", row, reason)
+        log.warning("quarantined %s the database refused (#%d): %s", what, row, reason)
 
     def fold_feedback(self) -> int:
         """Fold feedback whose record has arrived into the aggregates."""
@@ -179,6 +187,24 @@ def _problem(exc: Exception) -> str:
     if isinstance(exc, SQLAlchemyError):
         return database_problem(exc)
     return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def _store_isolating(
+    items: list[dict[str, Any]],
+    store: Callable[[list[dict[str, Any]]], object],
+    quarantine: Callable[[dict[str, Any], DataRejected], None],
+) -> None:
+    """``store(items)``; when the database refuses the batch, halve it until the refused
+    items are alone, and ``quarantine`` each of those (log2(n) extra round trips per bad one)."""
+    try:
+        store(items)
+    except DataRejected as exc:
+        if len(items) == 1:
+            quarantine(items[0], exc)
+            return
+        half = len(items) // 2
+        _store_isolating(items[:half], store, quarantine)
+        _store_isolating(items[half:], store, quarantine)
 
 
 def _read_count(path: Path) -> int:
