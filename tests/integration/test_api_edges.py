@@ -21,8 +21,11 @@ from pasarela.control.leader import Leadership
 from pasarela.control.workspace import open_registry
 from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
-from pasarela.storage.db import create_engine
+from pasarela.storage.db import create_engine, upgrade
+from pasarela.storage.incidents import IncidentRepository
+from pasarela.telemetry.incidents import IncidentWatch
 from pasarela.telemetry.security_events import SecurityEvents
+from pasarela.types import Condition
 from tests.chaos.outages import proxied_postgres
 
 pytestmark = pytest.mark.anyio
@@ -206,3 +209,75 @@ def test_security_events_kept_through_an_outage_log_no_actor(
         assert events.flush(write=locked) == 0
     (line,) = [r.getMessage() for r in caplog.records]
     assert line == "security events not written yet (1 kept): locked"
+
+
+async def test_the_snapshot_poll_logs_one_line_per_outage(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A poll every 10 ms against a database that is away: one warning, then one line when it
+    is back (it was a warning per poll)."""
+    proxy, url = proxied_postgres(postgres_url)
+    settings = Settings(home=tmp_path / "home", database_url=url, snapshot_poll_s=0.01, **QUIET)
+    app = create_app(settings)
+    polls = 0
+    try:
+        with caplog.at_level(logging.INFO, logger="pasarela.serving.dataplane"):
+            async with app.router.lifespan_context(app):
+                dataplane = app.state.dataplane
+                refresh = dataplane.refresh
+
+                async def counted() -> None:
+                    nonlocal polls
+                    polls += 1
+                    await refresh()
+
+                dataplane.refresh = counted
+                proxy.down()
+                while polls < 10:  # the polls fail while the database is away
+                    await asyncio.sleep(0.01)
+                proxy.up()
+                back = polls
+                while polls < back + 10:
+                    await asyncio.sleep(0.01)
+    finally:
+        proxy.down()
+    lines = [r for r in caplog.records if "snapshot refresh" in r.getMessage()]
+    assert [r.levelname for r in lines] == ["WARNING", "INFO"], [r.getMessage() for r in lines]
+    assert "still serving revision" in lines[0].getMessage()
+    assert lines[1].getMessage() == "snapshot refresh works again"
+
+
+async def test_the_incident_watch_logs_one_line_per_outage(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    proxy, url = proxied_postgres(postgres_url)
+    engine = create_engine(url)
+    upgrade(engine)
+    ticks = 0
+    stop = asyncio.Event()
+
+    def local() -> list[Condition]:
+        """Called once per tick: the test's timeline, in ticks."""
+        nonlocal ticks
+        ticks += 1
+        if ticks == 3:
+            proxy.down()
+        if ticks == 12:
+            proxy.up()
+        if ticks == 16:
+            stop.set()
+        return []
+
+    watch = IncidentWatch(
+        IncidentRepository(engine), local, dict, [], clear_s=60, canary_hold_s=900
+    )
+    try:
+        with caplog.at_level(logging.INFO, logger="pasarela.telemetry.incidents"):
+            await watch.run(stop, 0.001)
+    finally:
+        proxy.down()
+        engine.dispose()
+    lines = [r for r in caplog.records if r.name == "pasarela.telemetry.incidents"]
+    assert [r.levelname for r in lines] == ["WARNING", "INFO"], [r.getMessage() for r in lines]
+    assert lines[0].getMessage().startswith("incident watch: report failed (")
+    assert lines[1].getMessage() == "incident watch: reporting again"

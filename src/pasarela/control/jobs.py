@@ -10,31 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pasarela.control.leader import Leadership
-from pasarela.storage.db import UNREACHABLE, database_problem
+from pasarela.storage.db import UNREACHABLE, OutageLog, database_problem
 
 log = logging.getLogger(__name__)
-
-
-class _Outage:
-    """One warning when the database goes away and one line when it is back, however many
-    ticks fail in between (a tick a second would otherwise print a traceback a second)."""
-
-    def __init__(self) -> None:
-        self.down = False
-
-    def failed(self, what: str, exc: BaseException) -> None:
-        if not self.down:
-            self.down = True
-            log.warning(
-                "background jobs paused: %s failed, the database is unavailable (%s)",
-                what,
-                database_problem(exc),
-            )
-
-    def succeeded(self) -> None:
-        if self.down:
-            self.down = False
-            log.info("background jobs resumed: the database is back")
 
 
 async def run_jobs(
@@ -43,7 +21,7 @@ async def run_jobs(
     """Call each tick (blocking, in a worker thread) every ``poll_s`` seconds while this
     process leads, until ``stop`` is set. A failed tick is logged; the next one tries again.
     While the database is unavailable the jobs log one line, not one per tick."""
-    outage = _Outage()
+    outage = OutageLog(log, "background jobs resumed: the database is back")
     try:
         while not stop.is_set():
             if await asyncio.to_thread(_leads, leader, outage):
@@ -52,7 +30,7 @@ async def run_jobs(
                     try:
                         await asyncio.to_thread(tick)
                     except UNREACHABLE as exc:  # the database is away: the next round retries
-                        outage.failed(name, exc)
+                        _paused(outage, name, exc)
                         break  # the other jobs would fail the same way
                     except Exception:  # a job outlives any one bad tick
                         log.exception("background job %s failed", name)
@@ -64,12 +42,20 @@ async def run_jobs(
         await asyncio.to_thread(leader.release)
 
 
-def _leads(leader: Leadership, outage: _Outage) -> bool:
+def _leads(leader: Leadership, outage: OutageLog) -> bool:
     try:
         return leader.acquire()
     except UNREACHABLE as exc:  # the database is down: nobody leads until it is back
-        outage.failed("the leadership check", exc)
+        _paused(outage, "the leadership check", exc)
         return False
     except Exception:
         log.exception("leadership check failed")
         return False
+
+
+def _paused(outage: OutageLog, what: str, exc: BaseException) -> None:
+    outage.failed(
+        "background jobs paused: %s failed, the database is unavailable (%s)",
+        what,
+        database_problem(exc),
+    )

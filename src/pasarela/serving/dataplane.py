@@ -70,7 +70,7 @@ from pasarela.serving.snapshot import (
     load_key,
 )
 from pasarela.settings import Settings
-from pasarela.storage.db import database_problem
+from pasarela.storage.db import OutageLog, database_problem
 from pasarela.storage.keys import KeyRepository
 from pasarela.storage.subjects import SubjectRepository
 from pasarela.storage.telemetry import subject_hash
@@ -191,14 +191,15 @@ class DataPlane:
         self._executor.shutdown(wait=True)
 
     async def _poll(self) -> None:
+        outage = OutageLog(log, "snapshot refresh works again")
         while True:
             await asyncio.sleep(self.settings.snapshot_poll_s)
             try:
                 await self.refresh()
                 await self._forget_erased()
-            except SQLAlchemyError as exc:  # the database is away: one line per poll
-                log.warning(
-                    "snapshot refresh failed (%s); still serving revision %s",
+            except SQLAlchemyError as exc:  # the database is away: one line per outage
+                outage.failed(
+                    "snapshot refresh failed (%s); still serving revision %s until it works",
                     database_problem(exc),
                     self.snapshot.revision,
                 )
@@ -206,6 +207,8 @@ class DataPlane:
                 log.exception(
                     "snapshot refresh failed; still serving revision %s", self.snapshot.revision
                 )
+            else:
+                outage.succeeded()
 
     async def _forget_erased(self) -> None:
         """Drop from the response caches the subjects erased since the last poll (by any

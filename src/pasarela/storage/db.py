@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -91,6 +92,31 @@ def database_problem(exc: BaseException) -> str:
     logs and messages: SQLAlchemy's own text adds the statement and a link."""
     cause = getattr(exc, "orig", None) or exc
     return (str(cause).splitlines() or [type(cause).__name__])[0]
+
+
+class OutageLog:
+    """One warning when the database goes away and one line when it is back, however many
+    polls fail in between (a poll a second would otherwise fill the log). Example::
+
+        outage = OutageLog(log, "snapshot refresh works again")
+        outage.failed("snapshot refresh failed (%s)", database_problem(exc))  # logged once
+        outage.succeeded()  # logs "snapshot refresh works again" after a failure
+    """
+
+    def __init__(self, logger: logging.Logger, back: str) -> None:
+        self.logger = logger
+        self.back = back
+        self.down = False
+
+    def failed(self, message: str, *args: object) -> None:
+        if not self.down:
+            self.down = True
+            self.logger.warning(message, *args)
+
+    def succeeded(self) -> None:
+        if self.down:
+            self.down = False
+            self.logger.info(self.back)
 
 
 UNREACHABLE: tuple[type[sa.exc.SQLAlchemyError], ...] = (

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pasarela.storage.db import database_problem
+from pasarela.storage.db import OutageLog, database_problem
 from pasarela.storage.incidents import Change, IncidentRepository
 from pasarela.telemetry.notifiers import Notifier
 from pasarela.types import Condition
@@ -122,15 +122,18 @@ class IncidentWatch:
     async def run(self, stop: asyncio.Event, poll_s: float) -> None:
         """Tick every ``poll_s`` until ``stop``; then wait a little for notifications on
         their way."""
+        outage = OutageLog(log, "incident watch: reporting again")
         while not stop.is_set():
             try:
                 changes = await asyncio.to_thread(self.tick, self.local())
             except SQLAlchemyError as exc:  # the database is away: the next tick reports again
-                log.warning("incident watch: report failed (%s)", database_problem(exc))
+                outage.failed("incident watch: report failed (%s)", database_problem(exc))
                 changes = []
             except Exception:
                 log.exception("incident watch: report failed")
                 changes = []
+            else:
+                outage.succeeded()
             for change in changes:
                 self.announce(change)
             with contextlib.suppress(TimeoutError):
