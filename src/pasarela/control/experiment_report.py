@@ -11,8 +11,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-
 from pasarela.control.experiments import Experiment, get_experiment
 from pasarela.registry.service import Registry
 from pasarela.routing.experiment import Metric, reason_for
@@ -132,7 +130,6 @@ def _metric_section(
     for variant, treatment in zip(variants[1:], summaries[1:], strict=True):
         row: dict[str, Any] = {"variant": variant.name, "n": treatment.n}
         if min(control.n, treatment.n) >= 2:
-            rng = np.random.default_rng(0)  # reports are reproducible
             row["fixed_horizon"] = compare(control, treatment, kind=stat, alpha=alpha).to_json()
             # The confidence sequence is tightest around the planned sample size.
             seq = sequential(control, treatment, kind=stat, alpha=alpha, tuning=planned or None)
@@ -142,7 +139,6 @@ def _metric_section(
                 treatment,
                 kind=stat,
                 alpha=alpha,
-                rng=rng,
                 higher_is_better=metric.higher_is_better,
             )
             row["bayesian"] = {
