@@ -64,7 +64,11 @@ async def test_an_experiment_from_draft_to_a_rolled_out_winner(
         "The experiment has not started: a draft serves the control only."
     ]
 
-    assert (await start(client, "checkout-v2")).json()["phase"] == "running"
+    started = (await start(client, "checkout-v2")).json()
+    assert started["phase"] == "running"
+    # no baseline in the plan: the documented default tuning, fixed at the start
+    assert started["sequential_tuning"]["units_per_variant"] == 10_000
+    assert started["sequential_tuning"]["source"] == "default"
     error_of(await start(client, "checkout-v2"), 409, "experiment_state")
 
     # 600 units, sticky; the treatment completes checkouts 60 % of the time, the control 30 %.
@@ -92,6 +96,7 @@ async def test_an_experiment_from_draft_to_a_rolled_out_winner(
     assert row["sequential"]["p_adjusted"] < 0.05
     assert row["bayesian"]["probability_to_beat"] > 0.99
     assert report["conclusions"][0].startswith("treatment is better than the control")
+    assert report["sequential_tuning"] == started["sequential_tuning"]
 
     stopped = await client.post(
         "/admin/experiments/checkout-v2/stop",
@@ -137,6 +142,11 @@ async def test_stop_checks_the_winner_and_unknown_experiments_are_404(
 REPEATED = EXPERIMENT.replace(
     "    - {kind: latency_ms, stat: mean, higher_is_better: false}",
     "    - {kind: cost, per: task_completed, higher_is_better: false}",
+).replace(
+    # the plan (a 50 % completion rate, +20 %) tunes the always-valid test to ~100 units a
+    # variant when the experiment starts, the size this test runs at
+    "  mde: 0.2\n",
+    "  mde: 0.2\n  baseline: 0.5\n",
 )
 
 

@@ -3,7 +3,9 @@ three readings (fixed-horizon, always-valid sequential, Bayesian), the sample-ra
 what can and cannot be concluded yet, in plain words.
 
 The sequential p-values decide the conclusion: they stay valid however often someone looks,
-and the report is meant to be looked at every minute. Treatments are corrected with Holm.
+and the report is meant to be looked at every minute. Treatments are corrected with Holm. The
+sequential test's tuning is the one fixed when the experiment started (``sequential_tuning``
+in the report), never recomputed from the data the report reads.
 """
 
 from __future__ import annotations
@@ -89,9 +91,11 @@ def build_report(
         "expected": list(ratio.expected),
     }
     planned = _planned_units(experiment, *summaries[options.primary_metric.name])
+    horizon = experiment.tuning.units_per_variant
     report["metrics"] = [
-        _metric_section(options.alpha, m, variants, *summaries[m.name], planned) for m in metrics
+        _metric_section(options.alpha, m, variants, *summaries[m.name], horizon) for m in metrics
     ]
+    report["sequential_tuning"] = experiment.tuning.to_json()
     report["plan"] = {"units_per_variant": planned, "mde": options.mde, "power": options.power}
     report["conclusions"] = _conclusions(experiment, report, data, planned)
     report["window_end"] = until
@@ -123,7 +127,7 @@ def _metric_section(
     variants: list[Any],
     summaries: list[Summary],
     stat: MetricKind,
-    planned: int | None,
+    horizon: float,
 ) -> dict[str, Any]:
     control = summaries[0]
     rows = []
@@ -131,8 +135,8 @@ def _metric_section(
         row: dict[str, Any] = {"variant": variant.name, "n": treatment.n}
         if min(control.n, treatment.n) >= 2:
             row["fixed_horizon"] = compare(control, treatment, kind=stat, alpha=alpha).to_json()
-            # The confidence sequence is tightest around the planned sample size.
-            seq = sequential(control, treatment, kind=stat, alpha=alpha, tuning=planned or None)
+            # Tuned when the experiment started: tightest around its planned sample size.
+            seq = sequential(control, treatment, kind=stat, alpha=alpha, tuning=horizon)
             row["sequential"] = {"p_value": seq.p_value, "ci": list(seq.ci), "method": seq.method}
             bayes = bayesian(
                 control,

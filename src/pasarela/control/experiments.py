@@ -3,13 +3,20 @@
 An experiment is an endpoint whose policy is ``experiment``; its lifecycle (``draft`` →
 ``running`` → ``stopped``) is the endpoint's rollout state, and every move is appended to the
 endpoint's history, so a report always knows the window it covers.
+
+The always-valid test's tuning (the units per variant at which its confidence sequence is
+narrowest) is fixed when the experiment starts, from its plan (``baseline``, ``mde``,
+``alpha``, ``power``: ``stats.design.sample_size``) or the documented default
+(``stats.sequential.DEFAULT_HORIZON``), and stored with it; every report reads it back. Tuning
+it from the data seen would void the test's guarantee.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from pasarela.control.apply import apply_spec
 from pasarela.control.manifest import parse_document
@@ -17,16 +24,63 @@ from pasarela.errors import Conflict, InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.routing import policy_options
 from pasarela.routing.experiment import ExperimentOptions
+from pasarela.stats.design import sample_size
+from pasarela.stats.sequential import DEFAULT_HORIZON
 from pasarela.types import EndpointSpec
+
+TuningSource = Literal["plan", "default", "upgrade"]
+"""``plan``: sized from the experiment's baseline and mde; ``default``: no baseline in the plan,
+``DEFAULT_HORIZON``; ``upgrade``: started before tunings were stored, ``DEFAULT_HORIZON``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SequentialTuning:
+    """What the always-valid test is tuned to: its confidence sequence is narrowest at
+    ``units_per_variant``. ``fixed_at`` is when the experiment's start fixed it; None for a
+    draft, whose tuning is what starting it now would fix."""
+
+    units_per_variant: float
+    source: TuningSource
+    fixed_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "units_per_variant": self.units_per_variant,
+            "source": self.source,
+            "fixed": self.fixed_at is not None,
+            "fixed_at": None if self.fixed_at is None else self.fixed_at.isoformat(),
+        }
+
+
+def planned_tuning(options: ExperimentOptions) -> SequentialTuning:
+    """The tuning the experiment's plan gives: ``sample_size`` for its primary metric when the
+    plan has a ``baseline``, else ``DEFAULT_HORIZON``. Data never enters it."""
+    if options.baseline is None:
+        return SequentialTuning(DEFAULT_HORIZON, "default")
+    metric = options.primary_metric
+    rate = metric.stat == "rate" and metric.per is None
+    units = sample_size(
+        kind="rate" if rate else "mean",
+        baseline_mean=options.baseline,
+        mde=options.mde,
+        relative=True,
+        alpha=options.alpha,
+        power=options.power,
+        baseline_sd=None if rate else options.baseline_sd,
+        variants=len(options.variants),
+    )
+    return SequentialTuning(float(units), "plan")
 
 
 @dataclass(frozen=True, slots=True)
 class Experiment:
-    """An experiment as stored: its endpoint, its design and where its lifecycle stands."""
+    """An experiment as stored: its endpoint, its design, where its lifecycle stands and the
+    always-valid test's tuning (fixed at the start; the plan's for a draft)."""
 
     spec: EndpointSpec
     options: ExperimentOptions
     state: dict[str, Any]
+    tuning: SequentialTuning
 
     @property
     def id(self) -> str:
@@ -39,13 +93,27 @@ class Experiment:
 
 def list_experiments(registry: Registry) -> list[Experiment]:
     states = registry.repo.rollout_states()
+    tunings = registry.repo.experiment_tunings()
     found = []
     for spec in registry.repo.list_endpoints():
         if spec.policy == "experiment":
             options = policy_options("experiment", spec.options)
             assert isinstance(options, ExperimentOptions)
-            found.append(Experiment(spec, options, states.get(spec.name, {"phase": "draft"})))
+            state = states.get(spec.name, {"phase": "draft"})
+            found.append(Experiment(spec, options, state, _tuning(options, state, tunings)))
     return found
+
+
+def _tuning(
+    options: ExperimentOptions, state: dict[str, Any], tunings: dict[str, dict[str, Any]]
+) -> SequentialTuning:
+    """The stored tuning of a started experiment; a draft's comes from its plan."""
+    stored = tunings.get(options.experiment)
+    if stored is None or state.get("phase", "draft") == "draft":
+        return planned_tuning(options)
+    return SequentialTuning(
+        float(stored["units_per_variant"]), stored["source"], stored["fixed_at"]
+    )
 
 
 def get_experiment(registry: Registry, experiment_id: str) -> Experiment:
@@ -60,7 +128,9 @@ def get_experiment(registry: Registry, experiment_id: str) -> Experiment:
             if old and old.policy == "experiment" and old.options["experiment"] == experiment_id:
                 options = policy_options("experiment", old.options)
                 assert isinstance(options, ExperimentOptions)
-                return Experiment(old, options, _replayed(registry, spec.name, experiment_id))
+                state = _replayed(registry, spec.name, experiment_id)
+                tuning = _tuning(options, state, registry.repo.experiment_tunings())
+                return Experiment(old, options, state, tuning)
     raise NotFound(f"no experiment {experiment_id!r}", code="experiment_not_found")
 
 
@@ -91,10 +161,26 @@ def start(registry: Registry, experiment_id: str, *, actor: str) -> dict[str, An
             f"experiment {experiment_id!r} is {experiment.phase}; only a draft can start",
             code="experiment_state",
         )
+    # Fixed before the move, so no running experiment is ever without its tuning (a start
+    # that then loses a race leaves a tuning that its next start replaces).
+    tuning = planned_tuning(experiment.options)
+    fixed_at = registry.repo.fix_experiment_tuning(
+        experiment_id,
+        endpoint=experiment.spec.name,
+        units_per_variant=tuning.units_per_variant,
+        source=tuning.source,
+    )
+    tuning = SequentialTuning(tuning.units_per_variant, tuning.source, fixed_at)
     now = time.time()
     state = {**experiment.state, "phase": "running", "started_at": now}
-    _move(registry, experiment, state, actor, "experiment_start", {"started_at": now})
-    return {"experiment": experiment_id, "phase": "running", "started_at": now}
+    detail = {"started_at": now, "sequential_tuning": tuning.to_json()}
+    _move(registry, experiment, state, actor, "experiment_start", detail)
+    return {
+        "experiment": experiment_id,
+        "phase": "running",
+        "started_at": now,
+        "sequential_tuning": tuning.to_json(),
+    }
 
 
 def stop(

@@ -67,6 +67,12 @@ class ExperimentOptions(PolicyOptions):
     power: float = Field(default=0.8, gt=0, lt=1)
     duration_days: float | None = Field(default=None, gt=0)
     """The planned duration."""
+    baseline: float | None = Field(default=None, gt=0, le=1e12)
+    """The primary metric's expected control mean (a rate: 0.10 is 10 %). With ``mde``,
+    ``alpha`` and ``power`` it sizes the experiment, and that size tunes the always-valid test
+    when the experiment starts; None: the documented default (10,000 units per variant)."""
+    baseline_sd: float | None = Field(default=None, gt=0, le=1e12)
+    """A mean's expected standard deviation per unit (needed with ``baseline`` for a mean)."""
 
     @field_validator("variants")
     @classmethod
@@ -83,6 +89,21 @@ class ExperimentOptions(PolicyOptions):
         targets = [v.target for v in self.variants]
         if len(set(targets)) != len(targets):
             raise ValueError("each variant needs a target of its own")
+        return self
+
+    @model_validator(mode="after")
+    def _plan(self) -> ExperimentOptions:
+        """A plan the sample-size formula can size (``stats.design.sample_size``'s domain)."""
+        if self.baseline is None:
+            return self
+        if self.primary_metric.stat == "rate" and self.primary_metric.per is None:
+            if not self.baseline * (1 + self.mde) < 1:
+                raise ValueError(
+                    "a rate's baseline and the rate it should detect, baseline × (1 + mde), "
+                    "must be below 1"
+                )
+        elif self.baseline_sd is None:
+            raise ValueError("a mean's baseline needs baseline_sd, its standard deviation")
         return self
 
     def targets(self) -> tuple[str, ...]:

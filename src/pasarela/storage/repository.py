@@ -417,6 +417,46 @@ class Repository:
             ]
         return events[::-1]
 
+    # -- experiments -----------------------------------------------------------------------
+    def fix_experiment_tuning(
+        self, experiment: str, *, endpoint: str, units_per_variant: float, source: str
+    ) -> datetime:
+        """Record the always-valid test's tuning of ``experiment`` as it starts (replacing the
+        one of an earlier start under the same id); returns when it was fixed."""
+        t = schema.experiment_tunings
+        fixed_at = _now()
+        values = {
+            "experiment": experiment,
+            "endpoint": endpoint,
+            "units_per_variant": units_per_variant,
+            "source": source,
+            "fixed_at": fixed_at,
+        }
+        with self._write() as conn:
+            conn.execute(
+                upsert_insert(conn, t)
+                .values(**values)
+                .on_conflict_do_update(
+                    index_elements=["experiment"],
+                    set_={k: v for k, v in values.items() if k != "experiment"},
+                )
+            )
+        return fixed_at
+
+    def experiment_tunings(self) -> dict[str, dict[str, Any]]:
+        """Every fixed tuning by experiment id: units_per_variant, source, fixed_at (UTC)."""
+        t = schema.experiment_tunings
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t))
+            return {
+                r.experiment: {
+                    "units_per_variant": r.units_per_variant,
+                    "source": r.source,
+                    "fixed_at": _as_utc(r.fixed_at),
+                }
+                for r in rows
+            }
+
     def _write_rollout(
         self, conn: sa.Connection, name: str, state: dict[str, Any], actor: str, now: datetime
     ) -> None:

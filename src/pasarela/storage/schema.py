@@ -115,6 +115,18 @@ rollout_events = sa.Table(
     sa.Index("ix_rollout_events_endpoint", "endpoint", "id"),
 )
 
+# The always-valid test's tuning of each experiment, fixed when it starts (from its plan, or
+# the documented default) and never recomputed from the data (migration 0010).
+experiment_tunings = sa.Table(
+    "experiment_tunings",
+    metadata,
+    sa.Column("experiment", sa.String(100), primary_key=True),
+    sa.Column("endpoint", sa.String(200), nullable=False),
+    sa.Column("units_per_variant", sa.Float, nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("fixed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # One row, bumped in the same transaction as every control-plane change, so a serving process
 # learns that its snapshot is stale with one cheap read.
 control_revision = sa.Table(
