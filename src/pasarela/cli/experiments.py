@@ -73,7 +73,7 @@ def report_command(
     output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
 ) -> None:
     """Effects per variant, the sample-ratio check and what can be concluded yet."""
-    from pasarela.control.experiment_report import experiment_report
+    from pasarela.control.experiment_report import experiment_report, tuning_sentence
 
     report = experiment_report(registry(), experiment)
     if output == "json":
@@ -99,6 +99,7 @@ def report_command(
     ratio = report["sample_ratio"]
     flag = "[red]MISMATCH[/]" if ratio["flagged"] else "ok"
     console.print(f"sample ratio: {flag} (p = {ratio['p_value']:.3g}, units {ratio['observed']})")
+    console.print(tuning_sentence(report["sequential_tuning"]))
     for line in report["conclusions"]:
         console.print(f"• {line}")
 

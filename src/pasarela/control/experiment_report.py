@@ -23,6 +23,27 @@ from pasarela.stats.frequentist import compare, holm, sample_ratio
 from pasarela.stats.sequential import sequential
 from pasarela.storage.windows import ReasonData, reason_windows
 
+SMALL_RATIO_UNITS = 200
+"""At or below this many units in an arm, a ratio metric's comparison carries a warning: the
+delta method's variance is a large-sample one, and its false-positive rate runs above α there
+(5.7 % at α = 5 % in the issue 15 audit; ``benchmarks/experiment_simulation.py`` measures it)."""
+
+
+def tuning_sentence(tuning: dict[str, Any]) -> str:
+    """The always-valid test's tuning (a report's ``sequential_tuning``) in words."""
+    units = f"{tuning['units_per_variant']:,.0f} units per variant"
+    source = {
+        "plan": "the plan's sample size (baseline, mde, alpha, power)",
+        "default": "the default, the plan having no baseline",
+        "upgrade": "the default given to experiments started before tunings were stored",
+    }.get(tuning["source"], tuning["source"])
+    when = (
+        f"fixed at the start ({tuning['fixed_at']})"
+        if tuning["fixed"]
+        else "not fixed yet: the start fixes it"
+    )
+    return f"Always-valid test tuned to {units}, from {source}; {when}."
+
 
 def experiment_report(
     registry: Registry, experiment_id: str, now: float | None = None
@@ -150,6 +171,13 @@ def _metric_section(
                 "expected_loss": bayes.expected_loss,
                 "credible_interval": list(bayes.credible_interval),
             }
+        unit_ratio = stat != metric.stat or metric.per is not None
+        if unit_ratio and 0 < min(control.n, treatment.n) <= SMALL_RATIO_UNITS:
+            row["warnings"] = [
+                f"small sample: {min(control.n, treatment.n)} units in the smaller arm; the "
+                f"ratio's delta-method variance needs more than {SMALL_RATIO_UNITS} a variant, "
+                "below that its p-values run a little low (false positives above alpha)"
+            ]
         rows.append(row)
     tested = [r for r in rows if "sequential" in r]
     for row, adjusted in zip(
@@ -207,6 +235,10 @@ def _conclusions(
     smallest = min((d.units for d in data), default=0)
     for row in primary["comparisons"]:
         said.append(_verdict(primary, row, alpha, planned, smallest, experiment.options.mde))
+    for section in report["metrics"]:
+        for row in section["comparisons"]:
+            for warning in row.get("warnings", []):
+                said.append(f"{section['metric']}, {row['variant']}: {warning}.")
     for section in guardrails:
         for row in section["comparisons"]:
             seq = row.get("sequential")

@@ -15,7 +15,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from pasarela.control.experiment_report import build_report, experiment_report, metric_ratios
+from pasarela.control.experiment_report import (
+    build_report,
+    experiment_report,
+    metric_ratios,
+    tuning_sentence,
+)
 from pasarela.control.experiments import Experiment, get_experiment
 from pasarela.registry.service import Registry
 from pasarela.storage.windows import reason_windows
@@ -85,6 +90,7 @@ def experiment_view(report: Mapping[str, Any]) -> dict[str, Any]:
         "sample_ratio": _sample_ratio(report["sample_ratio"]),
         "sample_ratio_flagged": report["sample_ratio"]["flagged"],
         "conclusions": list(report["conclusions"]),
+        "sequential_tuning": tuning_sentence(report["sequential_tuning"]),
         "chart_title": (
             f"{primary['metric']}: treatment − control (absolute), with the always-valid "
             f"{1 - report['alpha']:.0%} confidence sequence"

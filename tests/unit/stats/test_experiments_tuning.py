@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from pasarela.control.apply import apply_spec
-from pasarela.control.experiment_report import build_report
+from pasarela.control.experiment_report import SMALL_RATIO_UNITS, build_report, tuning_sentence
 from pasarela.control.experiments import Experiment, get_experiment, planned_tuning, start
 from pasarela.control.manifest import parse_document
 from pasarela.registry.service import Registry
@@ -24,6 +24,7 @@ from pasarela.stats.sequential import DEFAULT_HORIZON, sequential
 from pasarela.storage import schema
 from pasarela.storage.db import create_engine, upgrade
 from pasarela.storage.windows import ReasonData
+from pasarela.ui.experiments import experiment_view
 
 
 def manifest(**plan: Any) -> dict[str, Any]:
@@ -245,3 +246,83 @@ def test_experiments_started_before_0010_get_the_documented_default(
         ("old-one", "checkout", DEFAULT_HORIZON, "upgrade"),
         ("old-two", "search", DEFAULT_HORIZON, "upgrade"),
     ]
+
+
+def test_the_tuning_is_shown_in_words_on_the_page_and_in_the_cli(
+    experiment_registry: Registry,
+) -> None:
+    apply(experiment_registry, baseline=0.1)
+    start(experiment_registry, "checkout-v2", actor="ana")
+    experiment = get_experiment(experiment_registry, "checkout-v2")
+    report = build_report(experiment, {}, 0.0)
+    sentence = tuning_sentence(report["sequential_tuning"])
+    assert sentence.startswith("Always-valid test tuned to 14,751 units per variant, from the plan")
+    assert "fixed at the start (" in sentence
+    assert experiment_view(report)["sequential_tuning"] == sentence
+
+
+# -- item 6b: a ratio metric on few units says so -------------------------------------------
+
+
+def ratio_window(units: int, seed: int) -> ReasonData:
+    """Units with 1-4 requests each: task_completed per request is a ratio of unit sums."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    k = rng.integers(1, 5, units).astype(float)
+    x = rng.binomial(k.astype(int), 0.4).astype(float)
+    moments = (units, x.sum(), k.sum(), (x * x).sum(), (k * k).sum(), (x * k).sum())
+    return ReasonData(
+        requests=int(k.sum()), units=units, metrics={("task_completed", None): moments}
+    )
+
+
+@pytest.mark.parametrize(
+    ("units", "warned"), [(150, True), (SMALL_RATIO_UNITS, True), (201, False)]
+)
+def test_a_ratio_metric_on_few_units_carries_a_visible_warning(
+    experiment_registry: Registry, units: int, warned: bool
+) -> None:
+    apply(experiment_registry)
+    start(experiment_registry, "checkout-v2", actor="ana")
+    experiment = get_experiment(experiment_registry, "checkout-v2")
+    data = {
+        "variant:control": ratio_window(units + 7, 1),
+        "variant:treatment": ratio_window(units, 2),
+    }
+    report = build_report(experiment, data, 0.0)
+    section = report["metrics"][0]
+    assert section["unit_ratio"] is True
+    (row,) = section["comparisons"]
+    assert ("warnings" in row) is warned
+    flagged = [c for c in report["conclusions"] if "small sample" in c]
+    if warned:
+        assert row["warnings"][0].startswith(f"small sample: {units} units in the smaller arm")
+        assert flagged == [f"task_completed, treatment: {row['warnings'][0]}."]
+    else:
+        assert flagged == []
+
+
+def test_a_plain_rate_on_few_units_is_not_warned(experiment_registry: Registry) -> None:
+    apply(experiment_registry)
+    start(experiment_registry, "checkout-v2", actor="ana")
+    experiment = get_experiment(experiment_registry, "checkout-v2")
+    data = {"variant:control": window(50, 10, 100.0), "variant:treatment": window(60, 14, 90.0)}
+    report = build_report(experiment, data, 0.0)
+    assert all("warnings" not in r for m in report["metrics"] for r in m["comparisons"])
+    assert not any("small sample" in c for c in report["conclusions"])
+
+
+def test_the_cli_report_prints_the_tuning(
+    experiment_registry: Registry, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from pasarela.cli.experiments import experiments_app
+
+    apply(experiment_registry, baseline=0.1)
+    start(experiment_registry, "checkout-v2", actor="ana")
+    monkeypatch.setenv("PASARELA_HOME", str(settings.home))
+    result = CliRunner().invoke(experiments_app, ["report", "checkout-v2"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Always-valid test tuned to 14,751 units per variant" in result.output
