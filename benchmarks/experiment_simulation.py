@@ -11,6 +11,14 @@ fixed-horizon test at the sample size the calculator promises.
   ``sample_size(...)`` units per variant and is tested once; the sequential test tuned to that
   horizon, looked at 100 times on the way, is shown next to it.
 
+- **A/A with 200 peeks, tuning fixed at the start**: the always-valid test tuned once, before
+  the data, as ``control.experiments.start`` does: to the plan's sample size (10 % baseline,
+  +10 %: 14,751 units per variant) and to the default (10,000); looked at every 75 units to
+  15,000 (issue 15 item 4).
+- **Ratio metrics on few units**: A/A experiments on a per-request rate with users making 1 to
+  several requests (the ratio of unit sums, delta method), compared with ``compare`` (Welch's
+  t on the linearized summary) at 100, 150, 200 and 1,000 users per arm (issue 15 item 6b).
+
 Experiments are simulated all at once with numpy: binomial successes per look, cumulative
 sums, and the tests' array forms (the same functions the scalar API calls). One seeded
 generator; the figures do not depend on the chunk size. Run with the project's environment:
@@ -29,7 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pasarela.stats.design import sample_size
-from pasarela.stats.frequentist import pooled_z_p_value
+from pasarela.stats.experiments import RatioSummary
+from pasarela.stats.frequentist import compare, pooled_z_p_value
 from pasarela.stats.sequential import (
     DEFAULT_HORIZON,
     mixing_variance,
@@ -160,6 +169,59 @@ def fixed_horizon_power(
     )
 
 
+RATIO_MODELS = ("propensity", "cost")
+"""``propensity``: users make 1 + Poisson(1) requests and complete each with their own chance,
+0.2 or 0.8 (half each): task completion per request. ``cost``: 1 + Poisson(2) requests of
+lognormal(0, 1.5) cost each, completed with a Beta(2, 3) chance: cost per success."""
+
+
+def ratio_unit_moments(
+    rng: np.random.Generator, units: int, model: str
+) -> tuple[int, float, float, float, float, float]:
+    """One arm's per-unit moments (``RatioSummary`` fields) under ``model``."""
+    if model == "propensity":
+        k = 1 + rng.poisson(1.0, units)
+        chance = np.where(rng.random(units) < 0.5, 0.8, 0.2)
+        x = rng.binomial(k, chance).astype(float)
+        y = k.astype(float)
+    elif model == "cost":
+        k = 1 + rng.poisson(2.0, units)
+        costs = rng.lognormal(0.0, 1.5, int(k.sum()))
+        x = np.add.reduceat(costs, np.concatenate(([0], np.cumsum(k)[:-1])))
+        y = rng.binomial(k, rng.beta(2, 3, units)).astype(float)
+    else:
+        raise ValueError(f"model must be one of {RATIO_MODELS}, not {model!r}")
+    return (
+        units,
+        float(x.sum()),
+        float(y.sum()),
+        float((x * x).sum()),
+        float((y * y).sum()),
+        float((x * y).sum()),
+    )
+
+
+def ratio_false_positives(
+    units_per_variant: int,
+    experiments: int = 10_000,
+    *,
+    model: str = "propensity",
+    alpha: float = ALPHA,
+    seed: int = 0,
+) -> float:
+    """Share of A/A ratio experiments that ``compare`` finds significant at ``alpha``, each
+    arm's ratio linearized by the delta method as the report does."""
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(experiments):
+        control, treatment = (
+            RatioSummary(*ratio_unit_moments(rng, units_per_variant, model)).linearized()
+            for _ in range(2)
+        )
+        hits += compare(control, treatment, kind="mean", alpha=alpha).p_value < alpha
+    return hits / experiments
+
+
 def _units(count: int) -> str:
     return "unit" if count == 1 else f"{count:,} units"
 
@@ -169,6 +231,7 @@ def main() -> None:
     parser.add_argument("--experiments", type=int, default=10_000, help="A/A runs, 100 looks")
     parser.add_argument("--every-unit", type=int, default=1_000, help="A/A runs, every unit")
     parser.add_argument("--power-experiments", type=int, default=4_000, help="power runs")
+    parser.add_argument("--ratio-experiments", type=int, default=10_000, help="ratio A/A runs")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -189,6 +252,34 @@ def main() -> None:
             f"| every {_units(f.units_per_look)} to {last:,} ({f.looks:,} looks) "
             f"| {f.experiments:,} | {f.sequential:.2%} | {f.naive:.2%} | {f.seconds:.1f} s |"
         )
+    planned = sample_size(kind="rate", baseline_mean=BASELINE, mde=RELATIVE_MDE, alpha=ALPHA)
+    print(
+        "\nA/A, 200 looks every 75 units (to 15,000 per variant), the tuning fixed before the "
+        "data:\n"
+    )
+    print("| tuning (units per variant) | experiments | sequential (always valid) | wall time |")
+    print("|---|---:|---:|---:|")
+    for tuning, source in ((planned, "plan"), (DEFAULT_HORIZON, "default")):
+        f = aa_peeking(
+            args.experiments, looks=200, units_per_look=75, tuning=tuning, seed=args.seed
+        )
+        print(
+            f"| {tuning:,.0f} ({source}) | {f.experiments:,} | {f.sequential:.2%} "
+            f"| {f.seconds:.1f} s |"
+        )
+    print(
+        f"\nRatio metrics, A/A, α = {ALPHA}: false positives of the delta method + Welch's t "
+        f"({args.ratio_experiments:,} experiments per cell).\n"
+    )
+    sizes = (100, 150, 200, 1_000)
+    print("| model | " + " | ".join(f"{n:,} users/arm" for n in sizes) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for model in RATIO_MODELS:
+        rates = [
+            ratio_false_positives(n, args.ratio_experiments, model=model, seed=args.seed)
+            for n in sizes
+        ]
+        print(f"| {model} | " + " | ".join(f"{r:.2%}" for r in rates) + " |")
     p = fixed_horizon_power(args.power_experiments, seed=args.seed)
     print(
         f"\nPower: {BASELINE:.0%} → {BASELINE * (1 + RELATIVE_MDE):.0%} "

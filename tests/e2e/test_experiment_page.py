@@ -30,6 +30,7 @@ policy:
     - {name: treatment, target: sums@2, weight: 50}
   primary_metric: {kind: task_completed, stat: rate}
   mde: 0.2
+  baseline: 0.3
 """
 UNITS = 300
 RATES = {"variant:control": 0.3, "variant:treatment": 0.7}

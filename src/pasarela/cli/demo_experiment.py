@@ -48,6 +48,7 @@ policy:
     - {{name: treatment, target: {MODEL}@2, weight: 50}}
   primary_metric: {{kind: task_completed, stat: rate}}
   mde: 0.3              # plan to detect a 30 % relative change
+  baseline: 0.35        # of v1's completion rate: the plan tunes the always-valid test
 """
 
 

@@ -41,7 +41,8 @@ interval (the price of looking at will); mistuning costs little: tuned to 10× t
 it is 1.27× wider than the best tuning for them, to a tenth of them 1.07× wider. The default,
 ``DEFAULT_HORIZON`` = 10,000 units per variant, is typical of web experiments on rates and so
 within those bounds from 1,000 to 100,000 units; pass ``sample_size(...)``'s figure to tune it
-to the experiment.
+to the experiment. An experiment's report does exactly that with the figure its start fixed and
+stored (``control.experiments.planned_tuning``), never with one derived from the data.
 """
 
 from __future__ import annotations

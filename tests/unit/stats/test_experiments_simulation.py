@@ -11,8 +11,12 @@ from benchmarks.experiment_simulation import (
     cumulative_successes,
     fixed_horizon_power,
     look_p_values,
+    ratio_false_positives,
 )
 
+from pasarela.control.experiments import planned_tuning
+from pasarela.routing.experiment import ExperimentOptions
+from pasarela.stats.bayesian import bayesian
 from pasarela.stats.experiments import Summary
 from pasarela.stats.frequentist import compare
 from pasarela.stats.sequential import sequential
@@ -81,3 +85,51 @@ def test_the_figures_do_not_depend_on_the_chunk_size(monkeypatch: pytest.MonkeyP
     chunked = aa_peeking(300, looks=20, units_per_look=50, seed=9)
     assert (whole.sequential, whole.naive) == (chunked.sequential, chunked.naive)
     assert whole.naive > 0
+
+
+def test_the_tuning_fixed_at_the_start_keeps_a_a_false_positives_under_200_peeks() -> None:
+    """Issue 15 item 4: tuned once from the plan (what ``start`` fixes), looked at 200 times."""
+    plan = ExperimentOptions.model_validate(
+        {
+            "experiment": "aa",
+            "variants": [
+                {"name": "control", "target": "m@1", "weight": 50},
+                {"name": "treatment", "target": "m@2", "weight": 50},
+            ],
+            "primary_metric": {"kind": "task_completed", "stat": "rate"},
+            "baseline": 0.1,
+            "mde": 0.1,
+        }
+    )
+    tuning = planned_tuning(plan).units_per_variant
+    assert tuning == 14_751
+    figures = aa_peeking(4_000, looks=200, units_per_look=75, tuning=tuning, seed=3)
+    # measured in the benchmark on seeds 11 and 12 (10,000 each): see docs/experiments.md
+    assert figures.sequential <= ALPHA
+    assert figures.naive > 0.30  # the same data do tempt a naive test: the peeking is real
+
+
+def test_a_ratio_metric_on_few_users_runs_near_alpha_as_the_report_warns() -> None:
+    """Issue 15 item 6b: the delta method at 150 users per arm is near, not within, alpha; the
+    report says so (``SMALL_RATIO_UNITS``). A band, not a point: 2,000 runs, ±1 % is 2 SE."""
+    rate = ratio_false_positives(150, 2_000, model="propensity", seed=4)
+    assert 0.035 <= rate <= 0.075
+
+
+def test_identical_rate_arms_average_even_odds_over_seeded_a_a_experiments() -> None:
+    """Issue 15 item 6a: over A/A experiments the chance to beat averages 0.5 (by symmetry);
+    seed-0 Monte Carlo read every tie a little below it."""
+    rng = np.random.default_rng(21)
+    successes = rng.binomial(100, 0.1, size=(60, 2))
+    readings = [
+        bayesian(Summary.of_rate(c, 100), Summary.of_rate(t, 100), kind="rate").probability_to_beat
+        for c, t in successes
+    ]
+    swapped = [
+        bayesian(Summary.of_rate(t, 100), Summary.of_rate(c, 100), kind="rate").probability_to_beat
+        for c, t in successes
+    ]
+    # P(T > C) + P(C > T) = 1 for each experiment, so the two averages meet at exactly 0.5
+    assert np.mean(readings + swapped) == pytest.approx(0.5, abs=1e-9)
+    ties = [r for r, (c, t) in zip(readings, successes, strict=True) if c == t]
+    assert ties and all(r == pytest.approx(0.5, abs=1e-9) for r in ties)
