@@ -101,9 +101,8 @@ async def test_experiments_are_linked_from_the_nav_and_their_endpoint(
     page = await client.get("/ui/experiments/checkout-v2")
     assert page.status_code == 200
     # a draft shows the tuning its start will fix (issue 15 item 4)
-    assert texts(page.text, "data-field") and (
-        "Always-valid test tuned to 10,000 units per variant" in page.text
-    )
+    assert 'data-field="sequential_tuning"' in page.text
+    assert "Always-valid test tuned to 10,000 units per variant" in page.text
     assert "not fixed yet" in page.text
     # an endpoint without an experiment links to none
     assert "data-experiment-link" not in (await client.get("/ui/endpoints/adder")).text

@@ -25,8 +25,9 @@ from pasarela.storage.windows import ReasonData, reason_windows
 
 SMALL_RATIO_UNITS = 200
 """At or below this many units in an arm, a ratio metric's comparison carries a warning: the
-delta method's variance is a large-sample one, and its false-positive rate runs above α there
-(5.7 % at α = 5 % in the issue 15 audit; ``benchmarks/experiment_simulation.py`` measures it)."""
+delta method's variance is a large-sample one, and its false-positive rate can run above α
+there, by how much depending on the data's shape (5.7 % at α = 5 % in the issue 15 audit,
+4.7-5.4 % and 3.5-4.4 % for two models in ``benchmarks/experiment_simulation.py``)."""
 
 
 def tuning_sentence(tuning: dict[str, Any]) -> str:
