@@ -42,7 +42,8 @@ def test_an_identical_candidate_is_wrongly_rolled_back_at_most_alpha_of_the_time
     identical: list[Canary],
 ) -> None:
     assert len(identical) == 10_000
-    # measured: 2.99 % (299 of 10,000), nine in ten of them at the 5 or 20 % step
+    # measured: 1.82 % (182 of 10,000), eight in ten of them at the 5 or 20 % step (2.99 %
+    # before issue 15: the exact Fisher test and the tail comparison's share of alpha)
     assert share(identical, "rolled_back") <= ALPHA
 
 
@@ -56,8 +57,11 @@ def test_five_points_more_errors_are_rolled_back_before_half_the_traffic(pool: E
     results = simulate(scenario, range(1000), pool=pool)
     assert share(results, "rolled_back") == 1.0
     early = sum(1 for r in results if r.outcome == "rolled_back" and r.weight < 50)
-    # measured: 98.0 % at the 5 or 20 % step (the 5 % step sees ~60 requests: ~3.6 errors)
-    assert early / len(results) >= 0.97
+    # measured: 94.9 % at the 5 or 20 % step (the 5 % step sees ~60 requests: ~3.6 errors);
+    # 98.0 % before issue 15, with the z-test that was liberal at these counts, α′ = 0.05 / 6
+    # (now 0.05 / 9: the tail comparison takes a share) and Fisher's exact test: the price of
+    # an honest level, about 1.3 points for the share and 2 for the exact test
+    assert early / len(results) >= 0.93
 
 
 def test_a_candidate_without_traffic_is_never_promoted() -> None:
