@@ -451,8 +451,8 @@ def quantile_lower_bound(values: NDArray[np.float64], q: float, alpha: float) ->
     from scipy import stats  # lazily: the serving path never needs it
 
     n = values.size
-    # smallest c with sf(c - 1) < alpha; isf returns the largest k with sf(k) ≥ alpha... so
-    # search from it rather than trust its edge on a discrete distribution
+    # c: the smallest count with sf(c - 1) < alpha. isf lands next to it; the loops settle
+    # the edge exactly, which a discrete distribution's isf does not promise
     c = max(int(stats.binom.isf(alpha, n, 1 - q)), 0)
     while c <= n and stats.binom.sf(c - 1, n, 1 - q) >= alpha:
         c += 1
