@@ -11,7 +11,12 @@ next step; passing the last judged step (50 %) promotes. Every canary has its ow
 Run with the project's environment:
 
     .venv/bin/python benchmarks/canary_simulation.py [--canaries 10000] [--bad-canaries 1000]
-        [--workers N]
+        [--tail-windows 1000] [--workers N]
+
+It also runs the issue-15 scenarios: an identical candidate with heavy-tailed latency and
+absolute thresholds at the baseline's true p95 and error rate × 1.2, × 1.0 (and × 0.8, where
+the gate is truly broken and a rollback is right), and a tail-only regression (p99 +30 %,
+median and p95 unchanged) on one window of 200,000 requests a side.
 """
 
 from __future__ import annotations
@@ -55,6 +60,22 @@ class Traffic:
     baseline_error_rate: float = 0.01
     median_latency_s: float = 0.020
     latency_sigma: float = 0.4
+    latency_df: float | None = None
+    """None: lognormal latency; a number: log-t with these degrees of freedom (heavy tails:
+    the log of the latency is Student-t, scaled by ``latency_sigma``)."""
+
+    def latency_quantile_s(self, q: float) -> float:
+        """The baseline's true ``q``-quantile (where thresholds are set)."""
+        from scipy import stats
+
+        z = stats.norm.ppf(q) if self.latency_df is None else stats.t.ppf(q, self.latency_df)
+        return self.median_latency_s * math.exp(self.latency_sigma * float(z))
+
+    def latencies(self, rng: np.random.Generator, n: int, factor: float) -> np.ndarray:
+        median = self.median_latency_s * factor
+        if self.latency_df is None:
+            return rng.lognormal(math.log(median), self.latency_sigma, n)
+        return median * np.exp(self.latency_sigma * rng.standard_t(self.latency_df, n))
 
 
 TRAFFIC = Traffic()
@@ -82,8 +103,7 @@ class _Window:
     ) -> None:
         self.requests += n
         self.errors += int(rng.binomial(n, error_rate))
-        mu = math.log(traffic.median_latency_s * factor)
-        self.latencies.append(rng.lognormal(mu, traffic.latency_sigma, n))
+        self.latencies.append(traffic.latencies(rng, n, factor))
 
     def frozen(self) -> VersionWindow:
         return VersionWindow(self.requests, self.errors, np.concatenate(self.latencies))
@@ -208,6 +228,96 @@ WORSE = (
 )
 UNREACHABLE = Scenario("no traffic reaches the candidate", candidate_reachable=False)
 
+HEAVY_TAILS = Traffic(latency_df=3.0)
+"""Heavy-tailed latency: log-t with 3 degrees of freedom (median 20 ms, scale 0.4: p95 51 ms,
+p99 123 ms, p99.9 ≈ 300 ms), the same traffic and errors otherwise."""
+
+
+def threshold_gates(traffic: Traffic, factor: float) -> Gates:
+    """Default gates plus absolute thresholds at ``factor`` times the baseline's true p95 and
+    error rate (1.2: 20 % of headroom; 1.0: a candidate right at the limit)."""
+    return Gates(
+        max_p95_latency_ms=factor * traffic.latency_quantile_s(0.95) * 1000,
+        max_error_rate=factor * traffic.baseline_error_rate,
+    )
+
+
+# -- a tail-only regression on one busy window ----------------------------------------------
+
+TAIL_MEDIAN_S = 0.100
+TAIL_SIGMA = math.log(4.35) / 2.3263478740408408
+"""Lognormal latency with median 100 ms and p99 435 ms (the issue's numbers)."""
+TAIL_FROM = 0.97
+"""The regression stretches only the latencies above the baseline's p97."""
+
+
+def tail_latencies(rng: np.random.Generator, n: int, p99_factor: float) -> np.ndarray:
+    """Latencies whose p99 is ``p99_factor`` × the baseline's and whose distribution below
+    its p97 (median and p95 included) is the baseline's: x above the p97 c becomes
+    c·(x/c)^k, k chosen so the p99 moves by the factor."""
+    from scipy import stats
+
+    values = rng.lognormal(math.log(TAIL_MEDIAN_S), TAIL_SIGMA, n)
+    if p99_factor == 1.0:
+        return values
+    start = TAIL_MEDIAN_S * math.exp(TAIL_SIGMA * float(stats.norm.ppf(TAIL_FROM)))
+    p99 = TAIL_MEDIAN_S * math.exp(TAIL_SIGMA * float(stats.norm.ppf(0.99)))
+    k = math.log(p99_factor * p99 / start) / math.log(p99 / start)
+    tail = values > start
+    values[tail] = start * (values[tail] / start) ** k
+    return values
+
+
+@dataclass(frozen=True)
+class TailWindow:
+    """One judged window of the tail-only regression."""
+
+    action: str
+    tail_failed: bool
+    median_failed: bool
+
+
+def judge_tail_window(
+    seed: int,
+    *,
+    requests: int = 200_000,
+    p99_factor: float = 1.3,
+    latencies_judged: int | None = None,
+    gates: Gates = GATES,
+    looks: int = 3,
+) -> TailWindow:
+    """``requests`` a side, 1 % errors on both, the candidate's p99 × ``p99_factor``; the judge
+    sees every latency, or the last ``latencies_judged`` of each (the controller reads the
+    latest 20,000), with the canary's Bonferroni split over ``looks``."""
+    rng = np.random.default_rng(seed)
+    errors = rng.binomial(requests, 0.01, 2)
+    shown = requests if latencies_judged is None else min(requests, latencies_judged)
+    candidate = VersionWindow(requests, int(errors[0]), tail_latencies(rng, shown, p99_factor))
+    baseline = VersionWindow(requests, int(errors[1]), tail_latencies(rng, shown, 1.0))
+    verdict = judge(candidate, baseline, gates, min_requests=50, looks=looks)
+    status = {check.name: check.status for check in verdict.checks}
+    return TailWindow(
+        verdict.action,
+        status.get("tail_latency_vs_baseline") == "fail",
+        status.get("latency_vs_baseline") == "fail",
+    )
+
+
+def _judge_tail_all(seeds: Sequence[int], **options: object) -> list[TailWindow]:
+    return [judge_tail_window(seed, **options) for seed in seeds]  # type: ignore[arg-type]
+
+
+def simulate_tail(
+    seeds: Sequence[int], *, pool: Executor | None = None, **options: object
+) -> list[TailWindow]:
+    """``judge_tail_window`` for each seed, here or on ``pool``'s workers."""
+    run = partial(_judge_tail_all, **options)
+    if pool is None:
+        return run(seeds)
+    size = max(5, math.ceil(len(seeds) / 32))
+    chunks = [seeds[i : i + size] for i in range(0, len(seeds), size)]
+    return [window for chunk in pool.map(run, chunks) for window in chunk]
+
 
 def _cpu_s() -> float:
     """CPU seconds of this process and of its finished workers."""
@@ -219,6 +329,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--canaries", type=int, default=10_000, help="identical-candidate runs")
     parser.add_argument("--bad-canaries", type=int, default=1_000, help="runs per other scenario")
+    parser.add_argument("--tail-windows", type=int, default=1_000, help="tail-only windows")
     parser.add_argument("--workers", type=int, default=default_workers(), help="processes")
     args = parser.parse_args()
 
@@ -244,6 +355,46 @@ def main() -> None:
             print(
                 f"| {scenario.name} | {f.canaries:,} | {f.rolled_back:.2%} | {early} "
                 f"| {f.promoted:.1%} | {f.stuck:.1%} | {f.seconds:.1f} s |"
+            )
+        print(
+            "\nHeavy-tailed latency (log-t, 3 df, median 20 ms, scale 0.4: p95 "
+            f"{HEAVY_TAILS.latency_quantile_s(0.95) * 1000:.1f} ms), identical candidate, "
+            "Gates() plus max_p95_latency_ms and max_error_rate at a factor of the baseline's "
+            "true p95 and error rate (5 tests a step, alpha 0.05 / 15 each):\n"
+        )
+        print("| thresholds at | canaries | rolled back | promoted | stuck | wall time |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for factor, count in ((1.2, args.canaries), (1.0, args.canaries), (0.8, args.bad_canaries)):
+            started = time.perf_counter()
+            gates = threshold_gates(HEAVY_TAILS, factor)
+            results = simulate(IDENTICAL, range(count), pool=pool, traffic=HEAVY_TAILS, gates=gates)
+            f = figures(results, time.perf_counter() - started)
+            print(
+                f"| {factor:g} × baseline | {f.canaries:,} | {f.rolled_back:.2%} "
+                f"| {f.promoted:.1%} | {f.stuck:.1%} | {f.seconds:.1f} s |"
+            )
+        print(
+            "\nTail-only regression: one window, 200,000 requests a side, lognormal latency "
+            "(median 100 ms, p99 435 ms), the candidate's latencies above the p97 stretched; "
+            "Gates() defaults, alpha 0.05, looks 3:\n"
+        )
+        print(
+            "| p99 | latencies judged | windows | rolled back | tail check failed "
+            "| median check failed | wall time |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for factor, judged in ((1.3, None), (1.3, 20_000), (1.0, None)):
+            started = time.perf_counter()
+            windows = simulate_tail(
+                range(args.tail_windows), pool=pool, p99_factor=factor, latencies_judged=judged
+            )
+            n = len(windows)
+            print(
+                f"| ×{factor:g} | {judged or 200_000:,} a side | {n:,} "
+                f"| {sum(w.action == 'rollback' for w in windows) / n:.1%} "
+                f"| {sum(w.tail_failed for w in windows) / n:.1%} "
+                f"| {sum(w.median_failed for w in windows) / n:.1%} "
+                f"| {time.perf_counter() - started:.1f} s |"
             )
     print(f"\nCPU time, all processes: {_cpu_s():.0f} s")
 

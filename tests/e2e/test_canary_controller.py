@@ -270,7 +270,7 @@ def test_equal_candidate_is_promoted_step_by_step(outcome: Outcome) -> None:
         assert event["actor"] == "canary-controller"
         assert event["detail"]["action"] in ("hold", "promote")
     promote = history[-1]
-    assert promote["detail"]["summary"] == "all 3 checks passed"
+    assert promote["detail"]["summary"] == "all 4 checks passed"
     assert check_named(promote, "traffic")["candidate"] >= 30
     assert promote["detail"]["alias"] == "sums@champion → sums@2"
     assert outcome.took_s["equal"] >= 3 * INTERVAL_S  # three judged steps, one interval each
@@ -311,7 +311,7 @@ def test_worse_candidate_is_rolled_back_before_half_the_traffic(outcome: Outcome
     assert rollback["detail"]["summary"].startswith("failed: error_rate_vs_baseline")
     failed = check_named(rollback, "error_rate_vs_baseline")
     assert failed["status"] == "fail"
-    assert failed["test"] == "two-proportion z-test"
+    assert failed["test"] == "Fisher exact test"
     assert failed["p_value"] is not None and failed["p_value"] < failed["alpha"]
     assert failed["candidate"] > failed["baseline"] + failed["threshold"]
     assert f"p={failed['p_value']:.2g} < " in failed["detail"]
@@ -342,7 +342,8 @@ def test_candidate_without_traffic_holds_at_its_first_step(outcome: Outcome) -> 
     assert kinds[0] == "start" and set(kinds[1:]) == {"hold"} and len(kinds) >= 4, kinds
     for hold in status["history"][1:]:
         assert hold["detail"]["summary"] == (
-            "waiting: traffic, error_rate_vs_baseline, latency_vs_baseline"
+            "waiting: traffic, error_rate_vs_baseline, latency_vs_baseline, "
+            "tail_latency_vs_baseline"
         )
         traffic = check_named(hold, "traffic")
         assert (traffic["status"], traffic["candidate"], traffic["baseline"]) == ("wait", 0, 0)

@@ -75,6 +75,7 @@ def _canary_manifest(flaky: str) -> str:
     max_error_rate: 0.05      # threshold on the candidate
     error_rate_tolerance: 0.01  # vs the baseline: fail when worse by more than 1 pp, significantly
     latency_tolerance: 0.5    # median latency may be 50 % worse: laptop latency is noisy
+    tail_latency_tolerance: 0.5  # and the p99 too, for the same reason
 """
     return f"""\
 name: {GOOD_CANARY}

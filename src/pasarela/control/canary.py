@@ -65,8 +65,8 @@ def advance(
     action = verdict.action
     if action == "rollback" and _comparisons_only(verdict):
         # A step still waiting for some data (feedback, say) is judged again later on more
-        # data; rolling back now on a comparison would be one more look than the Bonferroni
-        # split accounts for. Thresholds are not tests: they act at once.
+        # data; rolling back now on a test (a comparison or a threshold's confidence bound)
+        # would be one more look than the Bonferroni split accounts for.
         action = "hold"
     if action == "rollback":
         return _end(state, "rolled_back", now, verdict.summary, "rollback", detail)
@@ -91,7 +91,8 @@ def advance(
 
 
 def _comparisons_only(verdict: Verdict) -> bool:
-    """The verdict waits for something, and only baseline comparisons (no threshold) fail."""
+    """The verdict waits for something, and every failing check is a test (a comparison or a
+    threshold's confidence bound, each with a p-value spent from the Bonferroni budget)."""
     statuses = {c.status for c in verdict.checks}
     failing = [c for c in verdict.checks if c.status == "fail"]
     return "wait" in statuses and all(c.p_value is not None for c in failing)

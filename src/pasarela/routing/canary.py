@@ -51,6 +51,9 @@ class GatesOptions(PolicyOptions):
     error_rate_tolerance: float = Field(default=0.01, ge=0, le=1)
     compare_latency: bool = True
     latency_tolerance: float = Field(default=0.10, ge=0)
+    compare_tail_latency: bool = True
+    tail_quantile: float = Field(default=0.99, ge=0.5, lt=1)
+    tail_latency_tolerance: float = Field(default=0.20, ge=0)
     feedback: list[FeedbackGateOptions] = Field(default_factory=list)
 
     def to_gates(self) -> Gates:

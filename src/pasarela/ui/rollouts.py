@@ -43,9 +43,9 @@ def _measure(check: str, value: float | None) -> str:
 
 
 def _threshold(check: str, value: float | None) -> str:
-    """A check's threshold: latency against the baseline is a relative tolerance (0.1: up to
-    10 % slower), the rest are in the unit of the check's values."""
-    if value is not None and check == "latency_vs_baseline":
+    """A check's threshold: latency against the baseline (median or tail) is a relative
+    tolerance (0.1: up to 10 % slower), the rest are in the unit of the check's values."""
+    if value is not None and check in ("latency_vs_baseline", "tail_latency_vs_baseline"):
         return f"{value * 100:g}% slower"
     return _measure(check, value)
 

@@ -111,9 +111,18 @@ def test_a_step_waiting_for_feedback_holds_even_if_a_comparison_fails_meanwhile(
     assert move.event == "hold"  # judged once, when the step has all its data
 
 
-def test_a_failing_threshold_rolls_back_even_while_waiting_for_feedback() -> None:
+def test_a_failing_threshold_is_a_test_too_and_waits_for_the_step_like_a_comparison() -> None:
+    # issue 15: a threshold is judged on a confidence bound and spends a share of alpha, so it
+    # gets one look per step like the comparisons: while feedback is missing the step holds
     feedback_gate = {"kind": "reward", "stat": "mean", "min_count": 10}
     spec, options = canary(gates={"feedback": [feedback_gate], "max_error_rate": 0.05})
     state = initial_canary_state(spec, now=0.0)
-    move = advance(options, state, 60.0, window(400, error_rate=0.08), window(4000, 0.01))
+    move = advance(options, state, 60.0, window(400, error_rate=0.12), window(4000, 0.01))
+    statuses = {c["name"]: c["status"] for c in move.detail["checks"]}
+    assert statuses["error_rate"] == "fail"
+    assert move.event == "hold"
+    # with every check's data in, the same threshold rolls the canary back
+    no_feedback_gate, options = canary(gates={"max_error_rate": 0.05})
+    state = initial_canary_state(no_feedback_gate, now=0.0)
+    move = advance(options, state, 60.0, window(400, error_rate=0.12), window(4000, 0.01))
     assert move.event == "rollback"

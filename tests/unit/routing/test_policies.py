@@ -237,6 +237,13 @@ def test_canary_options_defaults_and_derived_values() -> None:
         ({"min_requests": 0}, ("min_requests",), "greater than or equal to 1"),
         ({"candidate": "churn@1"}, (), "baseline and candidate must be different"),
         ({"gates": {"max_error_rate": 2}}, ("gates", "max_error_rate"), "less than or equal"),
+        ({"gates": {"tail_quantile": 1}}, ("gates", "tail_quantile"), "less than 1"),
+        ({"gates": {"tail_quantile": 0.3}}, ("gates", "tail_quantile"), "greater than or equal"),
+        (
+            {"gates": {"tail_latency_tolerance": -0.1}},
+            ("gates", "tail_latency_tolerance"),
+            "greater than or equal to 0",
+        ),
     ],
 )
 def test_canary_options_validation(

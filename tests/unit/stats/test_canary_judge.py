@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -17,10 +18,14 @@ from pasarela.stats.canary import (
     Verdict,
     VersionWindow,
     comparisons_per_step,
+    hypotheses_per_step,
     judge,
+    quantile_lower_bound,
+    tail_exceedance_p,
+    thresholds_per_step,
 )
 
-ALPHA_ADJ = 0.05 / (3 * 2)  # default gates: 2 comparisons a step; a canary of 3 judged steps
+ALPHA_ADJ = 0.05 / (3 * 3)  # default gates: 3 comparisons a step; a canary of 3 judged steps
 
 
 def latencies(seed: int, n: int, median_s: float = 0.020, sigma: float = 0.4) -> np.ndarray:
@@ -49,12 +54,10 @@ def summarize(values: Sequence[float]) -> FeedbackSummary:
     return FeedbackSummary(len(array), float(array.sum()), float((array**2).sum()))
 
 
-def z_test_p(x1: int, n1: int, x2: int, n2: int) -> float:
-    """One-sided pooled two-proportion z-test with continuity correction, by hand (H1: 1 > 2)."""
-    pooled = (x1 + x2) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    z = (x1 / n1 - x2 / n2 - 0.5 * (1 / n1 + 1 / n2)) / se
-    return 0.5 * math.erfc(z / math.sqrt(2))
+def fisher_p(x1: int, n1: int, x2: int, n2: int) -> float:
+    """scipy's one-sided Fisher exact test (H1: 1 > 2), the reference for the judge's."""
+    table = [[x1, n1 - x1], [x2, n2 - x2]]
+    return float(stats.fisher_exact(table, alternative="greater").pvalue)
 
 
 # -- traffic: no data is wait, never pass -----------------------------------------------------
@@ -73,9 +76,12 @@ def test_too_few_requests_holds_on_a_traffic_wait(candidate: int, baseline: int)
         "traffic",
         "error_rate_vs_baseline",
         "latency_vs_baseline",
+        "tail_latency_vs_baseline",
     ]
     assert all(c.status == "wait" and c.p_value is None for c in verdict.checks)
-    assert verdict.summary == "waiting: traffic, error_rate_vs_baseline, latency_vs_baseline"
+    assert verdict.summary == (
+        "waiting: traffic, error_rate_vs_baseline, latency_vs_baseline, tail_latency_vs_baseline"
+    )
 
 
 def test_a_broken_candidate_with_too_little_traffic_still_only_holds() -> None:
@@ -88,6 +94,7 @@ def test_a_broken_candidate_with_too_little_traffic_still_only_holds() -> None:
         "p95_latency": "wait",
         "error_rate_vs_baseline": "wait",
         "latency_vs_baseline": "wait",
+        "tail_latency_vs_baseline": "wait",
     }
 
 
@@ -105,8 +112,8 @@ def test_an_equal_candidate_is_promoted() -> None:
     baseline = window(960, errors=10, seed=2)
     verdict = judge(candidate, baseline, Gates(), min_requests=50, looks=3)
     assert verdict.action == "promote"
-    assert verdict.summary == "all 3 checks passed"
-    assert [c.status for c in verdict.checks] == ["pass", "pass", "pass"]
+    assert verdict.summary == "all 4 checks passed"
+    assert [c.status for c in verdict.checks] == ["pass", "pass", "pass", "pass"]
     latency = checks(verdict)["latency_vs_baseline"]
     assert latency.p_value is not None and latency.p_value > ALPHA_ADJ
 
@@ -116,7 +123,7 @@ def test_identical_windows_are_promoted() -> None:
     verdict = judge(same, same, Gates(), min_requests=100, looks=3)
     assert verdict.action == "promote"
     assert checks(verdict)["error_rate_vs_baseline"].p_value == pytest.approx(
-        z_test_p(10, 1000, 10, 1000)
+        fisher_p(10, 1000, 10, 1000)
     )
     assert checks(verdict)["latency_vs_baseline"].p_value == 1.0
 
@@ -132,9 +139,9 @@ def test_five_points_more_errors_roll_back() -> None:
     assert verdict.action == "rollback"
     assert verdict.summary == "failed: error_rate_vs_baseline"
     check = checks(verdict)["error_rate_vs_baseline"]
-    expected_p = z_test_p(14, 240, 10, 960)
+    expected_p = fisher_p(14, 240, 10, 960)
     assert check.status == "fail"
-    assert check.test == "two-proportion z-test"
+    assert check.test == "Fisher exact test"
     assert check.p_value == pytest.approx(expected_p, rel=1e-9)
     assert check.alpha == pytest.approx(ALPHA_ADJ)
     assert check.p_value < check.alpha
@@ -143,17 +150,16 @@ def test_five_points_more_errors_roll_back() -> None:
     assert check.threshold == 0.01
     assert check.detail == (
         "candidate error rate 5.8% vs baseline 1.0% (+4.8 pp > 1 pp tolerance), "
-        f"p={expected_p:.2g} < 0.0083"
+        f"p={expected_p:.2g} < 0.0056"
     )
 
 
-def test_the_z_test_matches_the_normal_distribution() -> None:
-    # the same statistic through scipy.stats.norm instead of erfc
+def test_the_error_comparison_is_fishers_exact_test_from_the_hypergeometric_tail() -> None:
+    # the same p-value as the hypergeometric tail: P(≥ 61 of the 101 errors in the candidate)
     check = checks(judge(window(1000, 61), window(4000, 40), Gates(), min_requests=50))
-    z = (61 / 1000 - 40 / 4000 - 0.5 * (1 / 1000 + 1 / 4000)) / math.sqrt(
-        (101 / 5000) * (1 - 101 / 5000) * (1 / 1000 + 1 / 4000)
-    )
-    assert check["error_rate_vs_baseline"].p_value == pytest.approx(stats.norm.sf(z), rel=1e-9)
+    expected = stats.hypergeom.sf(61 - 1, 5000, 101, 1000)
+    assert check["error_rate_vs_baseline"].p_value == pytest.approx(expected, rel=1e-9)
+    assert check["error_rate_vs_baseline"].test == "Fisher exact test"
 
 
 def test_a_significant_degradation_within_tolerance_passes() -> None:
@@ -173,7 +179,7 @@ def test_a_large_degradation_on_little_traffic_is_not_significant() -> None:
     # 2 errors in 60 requests reads as +2.4 pp, but is well within chance at 1 %
     verdict = judge(window(60, errors=2), window(1140, errors=11), Gates(), min_requests=50)
     check = checks(verdict)["error_rate_vs_baseline"]
-    assert check.p_value == pytest.approx(z_test_p(2, 60, 11, 1140))
+    assert check.p_value == pytest.approx(fisher_p(2, 60, 11, 1140))
     assert check.p_value > 0.05
     assert check.status == "pass"
     assert "> 1 pp tolerance" in check.detail
@@ -211,7 +217,7 @@ def test_a_clearly_slower_candidate_rolls_back() -> None:
     expected = stats.mannwhitneyu(candidate, baseline, alternative="greater", method="asymptotic")
     assert check.test == "Mann-Whitney U"
     assert check.p_value == pytest.approx(float(expected.pvalue), rel=1e-12)
-    assert check.alpha == pytest.approx(0.05 / 2)  # one look, two comparisons
+    assert check.alpha == pytest.approx(0.05 / 3)  # one look, three comparisons
     assert check.p_value < check.alpha
     assert check.candidate == pytest.approx(np.median(candidate) * 1000)
     assert check.baseline == pytest.approx(np.median(baseline) * 1000)
@@ -280,29 +286,72 @@ def test_missing_latency_samples_wait() -> None:
 # -- thresholds on the candidate --------------------------------------------------------------
 
 
-def test_the_error_rate_threshold_fails_on_its_own() -> None:
-    gates = Gates(max_error_rate=0.05, compare_error_rate=False, compare_latency=False)
-    verdict = judge(window(1000, 61), window(1000, 61, seed=1), gates, min_requests=50)
-    check = checks(verdict)["error_rate"]
-    assert (check.status, check.candidate, check.threshold) == ("fail", 0.061, 0.05)
-    assert (check.test, check.p_value, check.alpha, check.baseline) == (None, None, None, None)
-    assert check.detail == "candidate error rate 6.1% > 5.0% maximum"
-    assert verdict.action == "rollback"
-    ok = checks(judge(window(1000, 50), window(1000, 0), gates, min_requests=50))["error_rate"]
-    assert ok.status == "pass"  # 5.0 % is not above 5 %
+def test_the_error_rate_threshold_fails_only_beyond_its_confidence_bound() -> None:
+    gates = Gates(
+        max_error_rate=0.05,
+        compare_error_rate=False,
+        compare_latency=False,
+        compare_tail_latency=False,
+    )
+    # 6.1 % observed on 1,000 requests is within chance of a true 5 %: the old rule failed it
+    near = checks(judge(window(1000, 61), window(1000, 61, seed=1), gates, min_requests=50))
+    check = near["error_rate"]
+    expected = stats.binomtest(61, 1000, 0.05, alternative="greater").pvalue
+    assert check.p_value == pytest.approx(expected, rel=1e-9)
+    assert (check.status, check.candidate, check.threshold) == ("pass", 0.061, 0.05)
+    assert (check.test, check.alpha) == ("exact binomial test", 0.05)
+    # 8 % is beyond it: the Clopper-Pearson lower bound at 95 % is above 5 %
+    far = checks(judge(window(1000, 80), window(1000, 0), gates, min_requests=50))["error_rate"]
+    ci = stats.binomtest(80, 1000, 0.05, alternative="greater").proportion_ci(0.95)
+    assert ci.low > 0.05
+    assert far.status == "fail"
+    assert far.detail.startswith("candidate error rate 8.0% > 5.0% maximum, p=")
+    assert far.detail.endswith(": beyond it with confidence")
+    assert judge(window(1000, 80), window(1000, 0), gates, min_requests=50).action == "rollback"
 
 
-def test_the_p95_latency_threshold() -> None:
-    values = [ms / 1000 for ms in range(1, 101)]  # 1 … 100 ms
-    p95_ms = float(np.percentile(values, 95)) * 1000  # 95.05 ms
-    for limit, status in ((90.0, "fail"), (95.05, "pass"), (120.0, "pass")):
-        gates = Gates(max_p95_latency_ms=limit)
-        check = checks(
-            judge(window(100, 0, values), window(100, 0, values), gates, min_requests=50)
+def test_the_p95_threshold_is_the_exact_order_statistic_bound_as_scipy() -> None:
+    values = latencies(3, 400, median_s=0.050, sigma=0.6)
+    gates = Gates(compare_error_rate=False, compare_latency=False, compare_tail_latency=False)
+    p95_ms = float(np.percentile(values, 95)) * 1000
+    for limit_ms in (0.7 * p95_ms, 0.9 * p95_ms, p95_ms, 1.2 * p95_ms):
+        limited = dataclasses.replace(gates, max_p95_latency_ms=limit_ms)
+        check = checks(judge(window(400, 0, values), window(400), limited, min_requests=50))[
+            "p95_latency"
+        ]
+        reference = stats.quantile_test(values * 1000, q=limit_ms, p=0.95, alternative="greater")
+        assert check.p_value == pytest.approx(float(reference.pvalue), rel=1e-9)
+        lower = float(reference.confidence_interval(1 - 0.05).low)
+        # fail exactly when scipy's lower confidence bound of the p95 is above the maximum
+        assert check.status == ("fail" if lower > limit_ms else "pass")
+        assert check.candidate == pytest.approx(p95_ms)
+        assert check.test == "order-statistic bound"
+    assert quantile_lower_bound(values, 0.95, 0.05) * 1000 == pytest.approx(
+        float(
+            stats.quantile_test(values * 1000, q=1, p=0.95, alternative="greater")
+            .confidence_interval(0.95)
+            .low
         )
-        assert check["p95_latency"].status == status
-        assert check["p95_latency"].candidate == pytest.approx(p95_ms)
-    failing = checks(
+    )
+    # 30 % below the observed p95 is beyond chance on 400 values; at the p95 itself it is not
+    assert [
+        checks(
+            judge(
+                window(400, 0, values),
+                window(400),
+                Gates(max_p95_latency_ms=limit, compare_tail_latency=False),
+                min_requests=50,
+            )
+        )["p95_latency"].status
+        for limit in (0.7 * p95_ms, p95_ms)
+    ] == ["fail", "pass"]
+
+
+def test_the_p95_threshold_of_the_old_rule_no_longer_fails_on_noise() -> None:
+    # 1 … 100 ms: p95 95.05 ms > 90 ms, but 10 values of 100 above 90 ms are P ≈ 0.028 for a
+    # true p95 at 90 ms: not beyond chance at 0.05 / 4 (the old rule failed it)
+    values = [ms / 1000 for ms in range(1, 101)]
+    check = checks(
         judge(
             window(100, 0, values),
             window(100, 0, values),
@@ -310,11 +359,13 @@ def test_the_p95_latency_threshold() -> None:
             min_requests=50,
         )
     )["p95_latency"]
-    assert failing.detail == "candidate p95 latency 95.0 ms > 90 ms maximum"
+    assert check.status == "pass"
+    assert check.p_value == pytest.approx(stats.binom.sf(10 - 1, 100, 0.05))
+    assert check.detail.startswith("candidate p95 latency 95.0 ms (lower 98.75 % bound ")
 
 
 def test_the_p95_threshold_waits_without_latencies() -> None:
-    gates = Gates(max_p95_latency_ms=50, compare_latency=False)
+    gates = Gates(max_p95_latency_ms=50, compare_latency=False, compare_tail_latency=False)
     verdict = judge(window(100, 0, []), window(100), gates, min_requests=50)
     assert checks(verdict)["p95_latency"].status == "wait"
     assert verdict.action == "hold"
@@ -324,7 +375,12 @@ def test_the_p95_threshold_waits_without_latencies() -> None:
 
 COMPLETED = FeedbackGate("task_completed", stat="rate", tolerance=0.02)
 REWARD = FeedbackGate("reward", stat="mean", tolerance=0.02)
-FEEDBACK_ONLY = Gates(compare_error_rate=False, compare_latency=False, feedback=(COMPLETED,))
+FEEDBACK_ONLY = Gates(
+    compare_error_rate=False,
+    compare_latency=False,
+    compare_tail_latency=False,
+    feedback=(COMPLETED,),
+)
 
 
 def test_a_worse_success_rate_rolls_back() -> None:
@@ -334,9 +390,9 @@ def test_a_worse_success_rate_rolls_back() -> None:
     check = checks(verdict)["feedback:task_completed_vs_baseline"]
     assert verdict.action == "rollback"
     assert check.status == "fail"
-    assert check.test == "two-proportion z-test"
+    assert check.test == "Fisher exact test"
     # higher is better: H1 is "baseline rate > candidate rate"
-    assert check.p_value == pytest.approx(z_test_p(320, 400, 280, 400), rel=1e-9)
+    assert check.p_value == pytest.approx(fisher_p(320, 400, 280, 400), rel=1e-9)
     assert check.alpha == pytest.approx(0.05)  # one comparison, one look
     assert (check.candidate, check.baseline, check.threshold) == (0.7, 0.8, 0.02)
     assert check.detail.startswith(
@@ -351,7 +407,7 @@ def test_an_equal_success_rate_passes() -> None:
     )
     assert verdict.action == "promote"
     assert checks(verdict)["feedback:task_completed_vs_baseline"].p_value == pytest.approx(
-        z_test_p(300, 400, 300, 400)
+        fisher_p(300, 400, 300, 400)
     )
 
 
@@ -365,7 +421,7 @@ def test_a_rate_where_lower_is_better() -> None:
     base = window(1000, feedback={"complaint": FeedbackSummary(400, 20, 20)})
     check = checks(judge(worse, base, gates, min_requests=50))["feedback:complaint_vs_baseline"]
     assert check.status == "fail"
-    assert check.p_value == pytest.approx(z_test_p(60, 400, 20, 400), rel=1e-9)
+    assert check.p_value == pytest.approx(fisher_p(60, 400, 20, 400), rel=1e-9)
     # the same numbers the other way round are an improvement
     better = checks(judge(base, worse, gates, min_requests=50))["feedback:complaint_vs_baseline"]
     assert better.status == "pass"
@@ -384,7 +440,7 @@ def test_a_worse_mean_reward_rolls_back_on_welch() -> None:
     assert verdict.action == "rollback"
     assert check.test == "Welch t-test"
     assert check.p_value == pytest.approx(float(expected.pvalue), rel=1e-6)
-    assert check.alpha == pytest.approx(0.05 / (3 * 3))
+    assert check.alpha == pytest.approx(0.05 / (3 * 4))
     assert check.candidate == pytest.approx(rewards_c.mean())
     assert check.baseline == pytest.approx(rewards_b.mean())
     assert "worse > 0.02 tolerance" in check.detail
@@ -417,7 +473,12 @@ def test_an_equal_mean_reward_passes_and_lower_is_better_flips_the_test() -> Non
 
 
 def test_constant_feedback_values_need_no_variance() -> None:
-    gates = Gates(compare_error_rate=False, compare_latency=False, feedback=(REWARD,))
+    gates = Gates(
+        compare_error_rate=False,
+        compare_latency=False,
+        compare_tail_latency=False,
+        feedback=(REWARD,),
+    )
     ones, halves = FeedbackSummary(50, 50.0, 50.0), FeedbackSummary(50, 25.0, 12.5)
     worse = checks(
         judge(
@@ -460,46 +521,79 @@ def test_feedback_that_never_arrived_holds() -> None:
     assert checks(verdict)["feedback:reward_vs_baseline"].status == "wait"
 
 
-def test_feedback_thresholds() -> None:
+def test_feedback_thresholds_fail_only_past_a_confidence_bound() -> None:
     gate = FeedbackGate("reward", min=0.65, max=0.95, compare=False, min_count=10)
-    gates = Gates(compare_error_rate=False, compare_latency=False, feedback=(gate,))
+    gates = Gates(
+        compare_error_rate=False,
+        compare_latency=False,
+        compare_tail_latency=False,
+        feedback=(gate,),
+    )
     base = window(1000)
 
-    def outcome(summary: FeedbackSummary) -> Check:
+    def outcome(values: np.ndarray) -> Check:
+        summary = summarize(values)
         return checks(
             judge(window(1000, feedback={"reward": summary}), base, gates, min_requests=50)
         )["feedback:reward"]
 
-    low = outcome(FeedbackSummary(100, 60.0, 40.0))
-    assert (low.status, low.candidate, low.threshold) == ("fail", 0.6, 0.65)
-    assert low.detail == "candidate reward mean 0.6 < 0.65 minimum"
-    high = outcome(FeedbackSummary(100, 97.0, 95.0))
+    rng = np.random.default_rng(11)
+    low_values = rng.normal(0.6, 0.2, 100)
+    low = outcome(low_values)
+    expected = stats.ttest_1samp(low_values, 0.65, alternative="less").pvalue
+    assert low.p_value == pytest.approx(float(expected), rel=1e-6)
+    assert expected < 0.01  # 0.6 ± 0.2 on 100 items is below 0.65 with confidence
+    assert (low.status, low.threshold, low.test) == ("fail", 0.65, "one-sample t-test")
+    high_values = rng.normal(0.99, 0.05, 100)
+    high = outcome(high_values)
     assert (high.status, high.threshold) == ("fail", 0.95)
-    ok = outcome(FeedbackSummary(100, 80.0, 66.0))
+    assert high.p_value == pytest.approx(
+        float(stats.ttest_1samp(high_values, 0.95, alternative="greater").pvalue), rel=1e-6
+    )
+    # a mean just below the minimum on few items is noise, not a failure (the old rule failed it)
+    near = outcome(rng.normal(0.64, 0.2, 12))
+    assert near.status == "pass"
+    assert near.detail.endswith(": not past it with confidence")
+    ok = outcome(rng.normal(0.8, 0.05, 100))
     assert ok.status == "pass"
-    assert ok.detail == "candidate reward mean 0.8 within [0.65, 0.95]"
-    assert outcome(FeedbackSummary(9, 0.0, 0.0)).status == "wait"  # fewer than min_count
-    # a threshold gate makes no comparison and so costs no share of alpha
+    assert outcome(np.zeros(9)).status == "wait"  # fewer than min_count
+    # a threshold makes no comparison but is a test: it takes its share of alpha
     assert comparisons_per_step(gates) == 0
+    assert thresholds_per_step(gates) == hypotheses_per_step(gates) == 1
     assert [c.name for c in judge(window(1000), base, gates, min_requests=50).checks] == [
         "traffic",
         "feedback:reward",
     ]
 
 
-def test_a_rate_threshold_is_shown_in_percent() -> None:
+def test_a_rate_threshold_is_an_exact_binomial_test_shown_in_percent() -> None:
     gate = FeedbackGate("label_correct", stat="rate", min=0.9, compare=False)
-    gates = Gates(compare_error_rate=False, compare_latency=False, feedback=(gate,))
-    summary = FeedbackSummary(200, 170, 170)
-    check = checks(
-        judge(
-            window(1000, feedback={"label_correct": summary}), window(1000), gates, min_requests=50
-        )
+    gates = Gates(
+        compare_error_rate=False,
+        compare_latency=False,
+        compare_tail_latency=False,
+        feedback=(gate,),
     )
-    assert (
-        check["feedback:label_correct"].detail
-        == "candidate label_correct rate 85.0% < 90.0% minimum"
-    )
+
+    def outcome(successes: int, n: int) -> Check:
+        summary = FeedbackSummary(n, successes, successes)
+        return checks(
+            judge(
+                window(1000, feedback={"label_correct": summary}),
+                window(1000),
+                gates,
+                min_requests=50,
+            )
+        )["feedback:label_correct"]
+
+    check = outcome(170, 200)
+    expected = stats.binomtest(170, 200, 0.9, alternative="less").pvalue
+    assert check.p_value == pytest.approx(float(expected), rel=1e-9)
+    assert check.status == "fail"
+    assert check.test == "exact binomial test"
+    assert check.detail.startswith("candidate label_correct rate 85.0% < 90.0% minimum, p=")
+    # 87.5 % of 40 is within chance of a true 90 %
+    assert outcome(35, 40).status == "pass"
 
 
 def test_feedback_summary_mean_and_sample_variance() -> None:
@@ -529,9 +623,13 @@ def test_bonferroni_divides_alpha_over_looks_and_comparisons() -> None:
             FeedbackGate("rating", compare=False, min=1.0),
         ),
     )
-    assert comparisons_per_step(gates) == 4  # error, latency, reward, task_completed
-    assert comparisons_per_step(Gates()) == 2
-    assert comparisons_per_step(Gates(compare_latency=False)) == 1
+    # error, latency, tail latency, reward, task_completed; and two thresholds
+    assert comparisons_per_step(gates) == 5
+    assert thresholds_per_step(gates) == 2  # max_error_rate, rating's minimum
+    assert hypotheses_per_step(gates) == 7
+    assert comparisons_per_step(Gates()) == 3
+    assert comparisons_per_step(Gates(compare_latency=False)) == 2
+    assert comparisons_per_step(Gates(compare_tail_latency=False)) == 2
     feedback = {
         "reward": FeedbackSummary(100, 70.0, 55.0),
         "task_completed": FeedbackSummary(100, 80, 80),
@@ -545,24 +643,27 @@ def test_bonferroni_divides_alpha_over_looks_and_comparisons() -> None:
         alpha=0.05,
         looks=3,
     )
-    compared = [c for c in verdict.checks if c.test is not None]
-    assert [c.name for c in compared] == [
+    tested = [c for c in verdict.checks if c.test is not None]
+    assert [c.name for c in tested] == [
+        "error_rate",
         "error_rate_vs_baseline",
         "latency_vs_baseline",
+        "tail_latency_vs_baseline",
         "feedback:reward_vs_baseline",
         "feedback:task_completed_vs_baseline",
+        "feedback:rating",
     ]
-    assert all(c.alpha == pytest.approx(0.05 / (3 * 4)) for c in compared)
-    assert all(c.alpha is None for c in verdict.checks if c.test is None)
+    assert all(c.alpha == pytest.approx(0.05 / (3 * 7)) for c in tested)
+    assert [c.name for c in verdict.checks if c.test is None] == ["traffic"]
     assert verdict.action == "promote"
-    assert verdict.summary == "all 7 checks passed"
+    assert verdict.summary == "all 8 checks passed"
 
 
 def test_the_adjusted_level_decides_a_borderline_p_value() -> None:
-    # p ≈ 0.018: below 0.05 / 2 on one look, above 0.05 / 6 over three
-    candidate, baseline = window(600, 20, seed=1), window(600, 8, seed=2)
-    p = z_test_p(20, 600, 8, 600)
-    assert 0.05 / 6 < p < 0.05 / 2
+    # p ≈ 0.01: below 0.05 / 3 on one look, above 0.05 / 9 over three
+    candidate, baseline = window(600, 21, seed=1), window(600, 8, seed=2)
+    p = fisher_p(21, 600, 8, 600)
+    assert 0.05 / 9 < p < 0.05 / 3
     one_look = judge(candidate, baseline, Gates(), min_requests=50, looks=1)
     three_looks = judge(candidate, baseline, Gates(), min_requests=50, looks=3)
     assert checks(one_look)["error_rate_vs_baseline"].status == "fail"
@@ -610,3 +711,140 @@ def test_to_json_round_trips_with_plain_floats() -> None:
 def test_invalid_arguments_are_refused(options: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must be"):
         judge(window(100), window(100), Gates(), **options)  # type: ignore[arg-type]
+
+
+# -- issue 15: exact error-rate test, tail latency ------------------------------------------
+
+
+def test_the_error_comparison_never_exceeds_its_level_with_unbalanced_arms() -> None:
+    # 100 vs 1,900 requests, both at a true 1 % error rate: enumerate every outcome (x_c, x_b)
+    # and add the probability of those the test rejects at α′ = 0.05 / 6 (the issue's setting):
+    # its exact size. The continuity-corrected z-test it replaced reached 0.946 %.
+    n_c, n_b, rate, level = 100, 1900, 0.01, 0.05 / 6
+    gates = Gates(compare_latency=False, compare_tail_latency=False)
+    assert hypotheses_per_step(gates) == 1
+    size = old_size = 0.0
+    for x_c in range(0, 21):
+        for x_b in range(0, 61):  # P(more) is below 1e-12 on either side
+            probability = stats.binom.pmf(x_c, n_c, rate) * stats.binom.pmf(x_b, n_b, rate)
+            verdict = judge(
+                VersionWindow(n_c, x_c, []),
+                VersionWindow(n_b, x_b, []),
+                gates,
+                min_requests=50,
+                alpha=0.05,
+                looks=6,
+            )
+            check = checks(verdict)["error_rate_vs_baseline"]
+            assert check.alpha == pytest.approx(level)
+            assert check.p_value is not None
+            if check.p_value < level:
+                size += probability
+            if x_c + x_b > 0 and corrected_z_p(x_c, n_c, x_b, n_b) < level:
+                old_size += probability
+    assert size <= level  # measured: 0.356 %
+    assert old_size > level  # the regression: the old test's size, 0.946 %
+    assert old_size == pytest.approx(0.00946, abs=5e-5)
+
+
+def corrected_z_p(x1: int, n1: int, x2: int, n2: int) -> float:
+    """The judge's former test: one-sided pooled z-test with Yates's correction."""
+    pooled = (x1 + x2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return float(stats.norm.sf((x1 / n1 - x2 / n2 - 0.5 * (1 / n1 + 1 / n2)) / se))
+
+
+def p99_regression(seed: int, n: int, factor: float) -> np.ndarray:
+    """Lognormal (median 100 ms, p99 435 ms); above its p97 the values are stretched so the
+    p99 moves by ``factor`` and the median and p95 do not (as the benchmark's)."""
+    sigma = math.log(4.35) / stats.norm.ppf(0.99)
+    values = np.random.default_rng(seed).lognormal(math.log(0.1), sigma, n)
+    start = 0.1 * math.exp(sigma * stats.norm.ppf(0.97))
+    k = math.log(factor * 0.435 / start) / math.log(0.435 / start)
+    tail = values > start
+    values[tail] = start * (values[tail] / start) ** k
+    return values
+
+
+def test_a_p99_only_regression_is_caught_by_the_tail_comparison() -> None:
+    # the issue's case: p99 435 → 566 ms (+30 %), median unchanged, 200k requests a side
+    candidate, baseline = p99_regression(1, 200_000, 1.3), p99_regression(2, 200_000, 1.0)
+    verdict = judge(
+        window(200_000, 2000, candidate),
+        window(200_000, 2000, baseline),
+        Gates(),
+        min_requests=50,
+        looks=3,
+    )
+    status = {c.name: c.status for c in verdict.checks}
+    assert status["latency_vs_baseline"] == "pass"  # the median cannot see it
+    assert status["tail_latency_vs_baseline"] == "fail"
+    assert verdict.action == "rollback"
+    tail = checks(verdict)["tail_latency_vs_baseline"]
+    assert tail.test == "pooled-quantile Fisher test"
+    assert tail.alpha == pytest.approx(ALPHA_ADJ)
+    assert tail.candidate == pytest.approx(np.quantile(candidate, 0.99) * 1000)
+    assert tail.baseline == pytest.approx(np.quantile(baseline, 0.99) * 1000)
+    assert tail.candidate / tail.baseline == pytest.approx(1.3, abs=0.03)
+    # the p-value is scipy's Fisher test on the exceedances of the pooled p99
+    cut = np.quantile(np.concatenate([candidate, baseline]), 0.99)
+    above_c, above_b = int((candidate > cut).sum()), int((baseline > cut).sum())
+    expected = stats.fisher_exact(
+        [[above_c, 200_000 - above_c], [above_b, 200_000 - above_b]], alternative="greater"
+    ).pvalue
+    assert tail.p_value == pytest.approx(float(expected), rel=1e-9)
+    assert tail.p_value == pytest.approx(tail_exceedance_p(candidate, baseline, 0.99), rel=1e-12)
+    assert tail.detail.startswith("candidate p99 latency ")
+
+
+def test_a_tail_regression_within_tolerance_passes_and_p95_can_be_chosen() -> None:
+    # +10 % at the p99 on 200k a side is significant but within the 20 % tolerance
+    candidate, baseline = p99_regression(3, 200_000, 1.1), p99_regression(4, 200_000, 1.0)
+    verdict = judge(
+        window(200_000, 0, candidate), window(200_000, 0, baseline), Gates(), min_requests=50
+    )
+    tail = checks(verdict)["tail_latency_vs_baseline"]
+    assert tail.p_value is not None and tail.p_value < tail.alpha  # type: ignore[operator]
+    assert tail.status == "pass"
+    assert tail.detail.endswith(": significant but within tolerance")
+    # the p95 is untouched by this regression: compared there, nothing is significant
+    p95 = checks(
+        judge(
+            window(200_000, 0, candidate),
+            window(200_000, 0, baseline),
+            Gates(tail_quantile=0.95),
+            min_requests=50,
+        )
+    )["tail_latency_vs_baseline"]
+    assert p95.p_value is not None and p95.p_value > 0.01
+    assert p95.detail.startswith("candidate p95 latency ")
+
+
+def test_the_tail_test_keeps_its_level_on_identical_versions() -> None:
+    # an exact conditional test: over 2,000 seeded A/A pairs it rejects at most α of them
+    # (binomial noise allowed: 2,000 × 5 % has a standard deviation of 1 point)
+    rng = np.random.default_rng(15)
+    rejections = 0
+    for _ in range(2000):
+        a = rng.lognormal(0, 1.0, 300)
+        b = rng.lognormal(0, 1.0, 900)
+        rejections += tail_exceedance_p(a, b, 0.99) < 0.05
+    assert rejections / 2000 <= 0.05
+
+
+def test_the_tail_comparison_uses_every_latency_not_the_thinned_sample() -> None:
+    # thinning to evenly spaced order statistics would fix both exceedance counts at 1 % of
+    # 2,000: the test would see nothing however much more often the candidate is slow
+    candidate, baseline = p99_regression(5, 50_000, 1.5), p99_regression(6, 50_000, 1.0)
+    tail = checks(
+        judge(window(50_000, 0, candidate), window(50_000, 0, baseline), Gates(), min_requests=50)
+    )["tail_latency_vs_baseline"]
+    assert tail.p_value == pytest.approx(tail_exceedance_p(candidate, baseline, 0.99))
+    assert tail.status == "fail"
+
+
+def test_missing_latencies_make_the_tail_comparison_wait() -> None:
+    verdict = judge(window(100, 0, []), window(100), Gates(), min_requests=50)
+    assert checks(verdict)["tail_latency_vs_baseline"].status == "wait"
+    with pytest.raises(ValueError, match="tail_quantile"):
+        judge(window(100), window(100), Gates(tail_quantile=1.0), min_requests=50)
