@@ -25,7 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from pasarela.stats.bandits import BanditConfig, select_many
+from pasarela.stats.bandits import (
+    ArmStats,
+    BanditConfig,
+    allocation,
+    forget,
+    select_many,
+)
 
 ARMS = (0.05, 0.06, 0.08)
 """Each arm's chance of a reward of 1."""
@@ -87,6 +93,57 @@ def simulate(
         regret += gaps[chosen]
         if t > rounds - last:
             late_best += chosen == best
+    return Simulation(regret, late_best / last)
+
+
+def simulate_batched(
+    config: BanditConfig,
+    runs: int,
+    *,
+    seed: int = 0,
+    arms: Sequence[float] = ARMS,
+    after: Sequence[float] | None = None,
+    rounds: int = ROUNDS,
+    batch: int = 1_000,
+    spread: bool = True,
+    half_life: float | None = None,
+    last: int = LAST,
+) -> Simulation:
+    """As a server runs a bandit: the allocation is recomputed every ``batch`` pulls from the
+    statistics so far (``forget``-discounted with ``half_life``, as ``control/bandit.py``
+    does), and each interval's pulls are drawn from it. ``spread``: UCB1 spreads the interval
+    (``allocation(batch=...)``) instead of putting it all on one arm. ``after``: the arms'
+    chances from half time on (the best arm changes); the share reported is then that of the
+    best arm of the second half."""
+    rng = np.random.default_rng(seed)
+    before = np.asarray(arms, dtype=np.float64)
+    later = before if after is None else np.asarray(after, dtype=np.float64)
+    best = int(later.argmax())
+    k = before.size
+    regret = np.zeros(runs)
+    late_best = np.zeros(runs)
+    for run in range(runs):
+        kept = [ArmStats()] * k
+        seen = np.zeros(k)
+        new = np.zeros((3, k))
+        for start in range(0, rounds, batch):
+            kept = forget(kept, [ArmStats(*new[:, i]) for i in range(k)], half_life)
+            seen += new[0]
+            shares = allocation(config, kept, rng, batch=batch if spread else 1, seen=list(seen))
+            size = min(batch, rounds - start)
+            pulls = rng.multinomial(size, shares).astype(np.float64)
+            # an interval may straddle half time: the rounds before it see the first chances
+            first = max(0, min(size, rounds // 2 - start))
+            counts = pulls.astype(np.int64)
+            early = rng.multivariate_hypergeometric(counts, first) if first else 0 * counts
+            gained = np.zeros(k)
+            for part, chances in ((early, before), (counts - early, later)):
+                gained += rng.binomial(part, chances)
+                regret[run] += float((chances.max() - chances) @ part)
+            new = np.array([pulls, gained, gained])
+            if start + size > rounds - last:
+                tail = min(size, start + size - (rounds - last))
+                late_best[run] += pulls[best] * tail / size
     return Simulation(regret, late_best / last)
 
 
