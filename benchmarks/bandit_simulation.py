@@ -12,19 +12,27 @@ otherwise. The runs of one simulation move in lockstep as arrays and share one s
 Generator: the same seed and number of runs give the same figures. Run with the project's
 environment:
 
-    .venv/bin/python benchmarks/bandit_simulation.py [--runs 200] [--seed 0]
+    .venv/bin/python benchmarks/bandit_simulation.py [--runs 200] [--seed 0] [--only TABLE]
+
+Four tables (issue 15): the stationary one above; the same arms with the allocation
+recomputed every 1,000 pulls as a server does (``simulate_batched``: UCB1 with and without
+spreading the interval); ten arms p = 0.05 … 0.08 over 100,000 rounds (the floor's cost); and
+Thompson over 50,000 rounds updated every 1,000 pulls, stationary or with the best and worst
+arms swapped at half time, with and without forgetting. The settings were fixed before the
+default half-life was chosen (on seed 0); the documented figures are seed 1's.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pasarela.routing.bandit import DEFAULT_HALF_LIFE
 from pasarela.stats.bandits import (
     ArmStats,
     BanditConfig,
@@ -147,32 +155,114 @@ def simulate_batched(
     return Simulation(regret, late_best / last)
 
 
+def _row(name: str, result: Simulation, runs: int, seconds: float) -> str:
+    se = result.regret.std(ddof=1) / np.sqrt(runs)
+    return (
+        f"| {name} | {result.mean_regret:.1f} ± {se:.1f} | {result.mean_best_share:.1%} "
+        f"| {np.percentile(result.best_share, 10):.1%} | {seconds:.1f} s |"
+    )
+
+
+def _timed(run: Callable[[], Simulation]) -> tuple[Simulation, float]:
+    started = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - started
+
+
+HEADER = "| {} | regret, mean ± s.e. | best arm's share of the last {}, mean | 10th pct | time |"
+RULE = "|---|---:|---:|---:|---:|"
+
+TEN_ARMS = tuple(float(p) for p in np.linspace(0.05, 0.08, 10))
+TEN_ROUNDS = 100_000
+CHANGE_ROUNDS = 50_000
+CHANGED = (0.08, 0.06, 0.05)
+"""From half time on: the best and the worst arm swap."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="simulated bandits per row")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--only", choices=["stationary", "batched", "ten", "change"], help="one table only"
+    )
     args = parser.parse_args()
-
+    runs, seed = args.runs, args.seed
     arms = " / ".join(f"{p:g}" for p in ARMS)
-    print(
-        f"Bernoulli arms p = {arms}; {ROUNDS:,} rounds; {args.runs} runs per row (seed "
-        f"{args.seed}); BanditConfig defaults: warm-up 100 pulls per arm, min_share 0.01.\n"
-    )
-    print(
-        f"| algorithm | regret, mean ± s.e. | best arm's share of the last {LAST:,} rounds, "
-        "mean | 10th percentile of runs | runs under 50 % | wall time |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, config in CONFIGS.items():
-        started = time.perf_counter()
-        result = simulate(config, args.runs, seed=args.seed)
-        seconds = time.perf_counter() - started
-        se = result.regret.std(ddof=1) / np.sqrt(args.runs)
+    print(f"Bernoulli arms p = {arms}; {runs} runs per row (seed {seed}).\n")
+
+    if args.only in (None, "stationary"):
+        print(f"Per-round updates, {ROUNDS:,} rounds; BanditConfig defaults.\n")
+        print(HEADER.format("algorithm", f"{LAST:,} rounds"))
+        print(RULE)
+        for name, config in CONFIGS.items():
+            result, seconds = _timed(lambda c=config: simulate(c, runs, seed=seed))
+            print(_row(name, result, runs, seconds))
+        print()
+
+    if args.only in (None, "batched"):
+        print(f"Updated every 1,000 pulls, as a server does; {ROUNDS:,} rounds.\n")
+        print(HEADER.format("algorithm, updates", f"{LAST:,} rounds"))
+        print(RULE)
+        batched: dict[str, Callable[[], Simulation]] = {}
+        for label, config in (
+            ("UCB1-Tuned", BanditConfig(algorithm="ucb1")),
+            ("UCB1 textbook", BanditConfig(algorithm="ucb1", ucb_index="classic")),
+            ("Thompson", BanditConfig()),
+        ):
+            batched[f"{label}, every pull"] = lambda c=config: simulate(c, runs, seed=seed)
+            if label != "Thompson":
+                batched[f"{label}, every 1,000, all on the top index (before)"] = lambda c=config: (
+                    simulate_batched(c, runs, seed=seed, spread=False)
+                )
+            batched[f"{label}, every 1,000"] = lambda c=config: simulate_batched(c, runs, seed=seed)
+        for name, run in batched.items():
+            result, seconds = _timed(run)
+            print(_row(name, result, runs, seconds))
+        print()
+
+    if args.only in (None, "ten"):
+        ten = " / ".join(f"{p:.4f}" for p in TEN_ARMS)
+        print(f"Ten arms p = {ten}; per-round updates, {TEN_ROUNDS:,} rounds; Thompson.\n")
+        print(HEADER.format("floor", "10,000 rounds"))
+        print(RULE)
+        for name, config in (
+            ("min_share 0.01 per arm (before: 10 % in all)", BanditConfig(min_share=0.01)),
+            ("default: 2 % split over the arms (0.2 % each)", BanditConfig()),
+            ("no floor (min_share 0)", BanditConfig(min_share=0)),
+        ):
+            result, seconds = _timed(
+                lambda c=config: simulate(
+                    c, runs, seed=seed, arms=TEN_ARMS, rounds=TEN_ROUNDS, last=10_000
+                )
+            )
+            print(_row(name, result, runs, seconds))
+        print()
+
+    if args.only in (None, "change"):
+        changed = " / ".join(f"{p:g}" for p in CHANGED)
+        tail = CHANGE_ROUNDS // 10
         print(
-            f"| {name} | {result.mean_regret:.1f} ± {se:.1f} | {result.mean_best_share:.1%} "
-            f"| {np.percentile(result.best_share, 10):.1%} "
-            f"| {(result.best_share < 0.5).mean():.1%} | {seconds:.1f} s |"
+            f"Thompson updated every 1,000 pulls, {CHANGE_ROUNDS:,} rounds; 'changes': the arms "
+            f"become {changed} at half time, and the share is the new best arm's.\n"
         )
+        print(HEADER.format("forgetting, scenario", f"{tail:,} rounds"))
+        print(RULE)
+        for half_life in (None, DEFAULT_HALF_LIFE):
+            label = "never (half_life null)" if half_life is None else f"half_life {half_life:,}"
+            for scenario, after in (("stationary", None), ("changes", CHANGED)):
+                result, seconds = _timed(
+                    lambda h=half_life, a=after: simulate_batched(
+                        BanditConfig(),
+                        runs,
+                        seed=seed,
+                        after=a,
+                        rounds=CHANGE_ROUNDS,
+                        half_life=h,
+                        last=tail,
+                    )
+                )
+                print(_row(f"{label}, {scenario}", result, runs, seconds))
 
 
 if __name__ == "__main__":

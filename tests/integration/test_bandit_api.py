@@ -17,7 +17,7 @@ from pasarela.api.app import PasarelaAPI, create_app
 from pasarela.control.bandit import BanditController
 from pasarela.registry.service import Registry
 from pasarela.settings import Settings
-from tests.integration.test_apply_api import applied, predict
+from tests.integration.test_apply_api import applied, apply_yaml, error_of, predict
 
 pytestmark = pytest.mark.anyio
 
@@ -162,3 +162,18 @@ async def test_a_forgetting_bandit_follows_the_new_best_arm_across_a_restart(
     assert kept_c[1] / kept_c[0] < seen_c[1] / seen_c[0]  # its discounted mean fell faster
     assert state["allocation"]["a"] > 0.6  # type: ignore[index]
     assert state["estimates"]["a"]["mean"] > state["estimates"]["c"]["mean"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("half_life: 0", "half_life"),
+        ("half_life: 10000000000", "half_life"),
+        ("min_share: 0.6", "min_share"),
+    ],
+)
+async def test_forgetting_and_floor_are_bounded_at_the_door(
+    client: AsyncClient, app: PasarelaAPI, line: str, field: str
+) -> None:
+    text = BANDIT.replace("  min_share: 0.02\n", f"  {line}\n")
+    assert field in error_of(await apply_yaml(client, text), 400, "invalid_manifest")
