@@ -12,8 +12,9 @@ the same rules:
 - **A floor: every arm keeps at least ``min_share`` of the traffic,** so a losing arm stays
   measured and the bandit notices when it improves (a model's world drifts). By default the
   floor is ``DEFAULT_FLOOR`` (2 %) of all the traffic split over the arms (1 % each for two,
-  0.2 % each for ten): a per-arm 1 % cost ten arms 10 % of the traffic, and 427 against 256
-  regret at 100k pulls.
+  0.2 % each for ten): a per-arm 1 % cost ten arms 10 % of the traffic (Thompson, ten arms
+  p = 0.05 … 0.08, 100k pulls: regret 407 with 1 % each, 334 with the default, 309 with no
+  floor).
 - **Forgetting is ``forget``'s, on the statistics, not the rules'.** Discounted Thompson /
   discounted UCB (Garivier & Moulines 2011) multiply every arm's sufficient statistics by
   ``gamma = 0.5 ** (new pulls / half_life)`` before adding the new ones, so a reward

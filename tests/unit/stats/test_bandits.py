@@ -477,6 +477,13 @@ def test_the_warm_up_counts_the_pulls_seen_not_the_discounted_ones(algorithm: Al
     assert shares[1] > 0.9
     with pytest.raises(ValueError, match="seen"):
         allocation(config, discounted, rng(), seen=[5000])
+    per_round = frequencies(config, discounted, t=10_001)
+    assert per_round == pytest.approx([0.5, 0.5], abs=tolerance(0.5, 20_000))
+    pulls = np.tile([60, 60], (20_000, 1))
+    sums = np.tile([3.0, 30.0], (20_000, 1))
+    seen = np.full((20_000, 2), 5000)
+    chosen = select_many(config, pulls, sums, sums, 10_001, rng(), seen=seen)
+    assert (chosen == 1).mean() > 0.9
 
 
 def test_a_forgetting_bandit_follows_a_best_arm_that_changes() -> None:
