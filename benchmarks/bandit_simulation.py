@@ -8,9 +8,9 @@ each round its arm's reward updates its statistics. Two figures per run, average
 the cumulative regret, Σ (p_best − p_chosen), the conversions lost to exploring, and the share
 of the last 1,000 rounds that went to the best arm. Every configuration keeps
 ``BanditConfig``'s defaults (warm-up 100 pulls per arm, a floor of 2 % of the traffic split
-over the arms) unless its row says otherwise. The runs of one simulation move in lockstep as arrays and share one seeded
-Generator: the same seed and number of runs give the same figures. Run with the project's
-environment:
+over the arms) unless its row says otherwise. The runs of one simulation move in lockstep as
+arrays and share one seeded Generator: the same seed and number of runs give the same figures.
+Run with the project's environment:
 
     .venv/bin/python benchmarks/bandit_simulation.py [--runs 200] [--seed 0] [--only TABLE]
 
