@@ -17,7 +17,7 @@ from pasarela.api.app import PasarelaAPI, create_app
 from pasarela.control.bandit import BanditController
 from pasarela.registry.service import Registry
 from pasarela.settings import Settings
-from tests.integration.test_apply_api import applied, predict
+from tests.integration.test_apply_api import applied, apply_yaml, error_of, predict
 
 pytestmark = pytest.mark.anyio
 
@@ -102,3 +102,78 @@ async def test_rewards_move_traffic_to_the_best_arm_and_survive_a_restart(
             assert (await state_of(other))["allocation"] == allocation
             served = Counter([(await predict(other, "ranker"))["reason"] for _ in range(200)])
             assert served["arm:c"] / 200 > 0.7
+
+
+FORGETTING = BANDIT.replace("  warmup: 20\n", "  warmup: 20\n  half_life: 100\n")
+
+
+async def rewarded(
+    client: AsyncClient, n: int, rates: dict[str, float], rng: random.Random
+) -> None:
+    for _ in range(n):
+        reply = await predict(client, "ranker")
+        reward = rng.random() < rates[reply["reason"]]
+        sent = await client.post(
+            "/v1/feedback", json={"request_id": reply["request_id"], "task_completed": reward}
+        )
+        assert sent.status_code == 202
+
+
+async def test_a_forgetting_bandit_follows_the_new_best_arm_across_a_restart(
+    client: AsyncClient, app: PasarelaAPI, settings: Settings, registry: Registry
+) -> None:
+    """Issue 15, 5a: the discounted statistics live in the rollout state, so the controller of
+    a new server goes on from them; without forgetting, arm c's 0.7 over the first phase would
+    keep traffic on it long after it fell to 0.1."""
+    await applied(client, FORGETTING)
+    rng = random.Random(9)
+    clock = [10.0**10]
+
+    async def update(controller: BanditController, api: PasarelaAPI, other: AsyncClient) -> None:
+        await asyncio.sleep(0.6)  # the writer stores records and feedback
+        clock[0] += 10  # an update is due
+        assert await asyncio.to_thread(controller.tick) == 1
+        await api.state.dataplane.refresh()
+
+    controller = BanditController(registry, clock=lambda: clock[0], rng=np.random.default_rng(2))
+    before = {"arm:a": 0.1, "arm:b": 0.3, "arm:c": 0.7}
+    await rewarded(client, 300, before, rng)
+    for _ in range(2):
+        await update(controller, app, client)
+        await rewarded(client, 150, before, rng)
+    await update(controller, app, client)
+    assert (await state_of(client))["allocation"]["c"] > 0.6  # type: ignore[index]
+
+    after = {"arm:a": 0.7, "arm:b": 0.3, "arm:c": 0.1}
+    again = create_app(settings.model_copy(update={"controller": False}))
+    async with again.router.lifespan_context(again):
+        transport = httpx.ASGITransport(app=again)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+            restarted = BanditController(
+                registry, clock=lambda: clock[0], rng=np.random.default_rng(3)
+            )
+            for _ in range(4):
+                await rewarded(other, 150, after, rng)
+                await update(restarted, again, other)
+            state = await state_of(other)
+    statistics = state["statistics"]
+    seen_c, kept_c = statistics["c"]["seen"], statistics["c"]["kept"]  # type: ignore[index]
+    assert kept_c[0] < seen_c[0] / 2  # c's first-phase rewards were discounted, not re-read
+    assert kept_c[1] / kept_c[0] < seen_c[1] / seen_c[0]  # its discounted mean fell faster
+    assert state["allocation"]["a"] > 0.6  # type: ignore[index]
+    assert state["estimates"]["a"]["mean"] > state["estimates"]["c"]["mean"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("half_life: 0", "half_life"),
+        ("half_life: 10000000000", "half_life"),
+        ("min_share: 0.6", "min_share"),
+    ],
+)
+async def test_forgetting_and_floor_are_bounded_at_the_door(
+    client: AsyncClient, app: PasarelaAPI, line: str, field: str
+) -> None:
+    text = BANDIT.replace("  min_share: 0.02\n", f"  {line}\n")
+    assert field in error_of(await apply_yaml(client, text), 400, "invalid_manifest")

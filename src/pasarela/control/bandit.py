@@ -24,7 +24,7 @@ from pasarela.registry.service import Registry
 from pasarela.routing import policy_options
 from pasarela.routing.bandit import BanditOptions
 from pasarela.routing.canary import duration_s
-from pasarela.stats.bandits import ArmStats, BanditConfig, allocation
+from pasarela.stats.bandits import ArmStats, BanditConfig, allocation, forget
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import cover
 from pasarela.types import EndpointSpec
@@ -48,9 +48,15 @@ def initial_bandit_state(spec: EndpointSpec, now: float | None = None) -> dict[s
 
 
 def next_allocation(
-    options: BanditOptions, arms: list[ArmStats], rng: np.random.Generator
+    options: BanditOptions,
+    arms: list[ArmStats],
+    rng: np.random.Generator,
+    *,
+    batch: int = 1,
+    seen: list[float] | None = None,
 ) -> dict[str, float]:
-    """The allocation for these arm statistics. Pure."""
+    """The allocation for these (possibly discounted) arm statistics; ``batch``, the rewards
+    expected before the next update; ``seen``, the raw reward counts for the warm-up. Pure."""
     config = BanditConfig(
         algorithm=options.algorithm,
         reward=options.reward_type,
@@ -58,8 +64,38 @@ def next_allocation(
         min_share=options.min_share,
         warmup=options.warmup,
     )
-    shares = allocation(config, arms, rng)
+    shares = allocation(config, arms, rng, batch=batch, seen=seen)
     return {a.name: float(s) for a, s in zip(options.arms, shares, strict=True)}
+
+
+def fold_rewards(
+    options: BanditOptions, totals: list[ArmStats], state: dict[str, Any]
+) -> tuple[list[ArmStats], int]:
+    """The discounted statistics after this update, and how many rewards came in since the
+    last: ``totals`` are the raw sums since the bandit started; ``state`` holds the last
+    update's ``seen`` totals and ``kept`` statistics. Pure.
+
+    A total below the last one (retention removed buckets) starts that arm's count afresh
+    from the totals, without new rewards this time."""
+    stored = state.get("statistics")
+    stored = stored if isinstance(stored, dict) else {}
+    kept, new = [], []
+    for arm, total in zip(options.arms, totals, strict=True):
+        saved = stored.get(arm.name, {})
+        before = ArmStats(*saved.get("seen", (0, 0.0, 0.0)))
+        kept.append(ArmStats(*saved.get("kept", (0, 0.0, 0.0))))
+        if total.pulls >= before.pulls:
+            new.append(
+                ArmStats(
+                    total.pulls - before.pulls,
+                    total.reward_sum - before.reward_sum,
+                    total.reward_sum_sq - before.reward_sum_sq,
+                )
+            )
+        else:
+            new.append(ArmStats())
+    arrived = round(sum(arm.pulls for arm in new))
+    return forget(kept, new, options.half_life), arrived
 
 
 class BanditController:
@@ -112,14 +148,28 @@ class BanditController:
             kinds = found.get((version.model, version.version), {}).get("kinds", {})
             count, total, total_sq = kinds.get(options.reward, (0, 0.0, 0.0))
             arms.append(ArmStats(count, total, total_sq))
-        shares = next_allocation(options, arms, self.rng)
+        kept, arrived = fold_rewards(options, arms, state)
+        shares = next_allocation(
+            options, kept, self.rng, batch=max(1, arrived), seen=[a.pulls for a in arms]
+        )
         new = {
             **state,
             "updated_at": now,
             "allocation": shares,
+            "statistics": {
+                a.name: {
+                    "seen": [t.pulls, t.reward_sum, t.reward_sum_sq],
+                    "kept": [k.pulls, k.reward_sum, k.reward_sum_sq],
+                }
+                for a, t, k in zip(options.arms, arms, kept, strict=True)
+            },
             "estimates": {
-                a.name: {"rewards": s.pulls, "mean": s.mean if s.pulls else None}
-                for a, s in zip(options.arms, arms, strict=True)
+                a.name: {
+                    "rewards": int(t.pulls),
+                    "weight": k.pulls,
+                    "mean": k.mean if k.pulls else None,
+                }
+                for a, t, k in zip(options.arms, arms, kept, strict=True)
             },
         }
         self.registry.repo.update_rollout(

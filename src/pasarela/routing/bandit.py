@@ -19,6 +19,9 @@ from pasarela.routing.canary import duration_s
 from pasarela.routing.hashing import WeightedSplit
 from pasarela.types import JSON, Decision, RequestContext, VersionId
 
+DEFAULT_HALF_LIFE = 40_000
+"""Chosen on seeded simulations (benchmarks/bandit_simulation.py, docs/experiments.md)."""
+
 
 class Arm(PolicyOptions):
     name: str = Field(pattern=r"^[A-Za-z0-9][\w.-]{0,49}$")
@@ -33,8 +36,13 @@ class BanditOptions(PolicyOptions):
     """The feedback kind that is the reward (``reward``, ``task_completed``, ``rating``…)."""
     reward_type: Literal["binary", "continuous"] = "binary"
     epsilon: float = Field(default=0.1, ge=0, le=1)
-    min_share: float = Field(default=0.01, ge=0, lt=0.5)
-    """Every arm keeps at least this share of traffic."""
+    min_share: float | None = Field(default=None, ge=0, lt=0.5)
+    """Every arm keeps at least this share of traffic; unset, 2 % of all traffic split over
+    the arms (``stats.bandits.DEFAULT_FLOOR``): 1 % each for two arms, 0.2 % each for ten."""
+    half_life: int | None = Field(default=DEFAULT_HALF_LIFE, ge=100, le=10**9)
+    """Forgetting, in rewards: a reward this many rewards old weighs half (discounted
+    Thompson / UCB), so the bandit follows a best arm that changes. ``null`` never forgets.
+    The default's cost and what it buys are in docs/experiments.md."""
     warmup: int = Field(default=100, ge=0)
     """Rewards per arm before the algorithm moves traffic; until then arms share it equally."""
     update_every: str = "10s"

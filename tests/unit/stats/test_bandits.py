@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import numpy as np
 import pytest
-from benchmarks.bandit_simulation import CONFIGS, Simulation, simulate
+from benchmarks.bandit_simulation import CONFIGS, Simulation, simulate, simulate_batched
 from scipy import integrate, stats
 
 from pasarela.stats.bandits import (
@@ -18,6 +18,8 @@ from pasarela.stats.bandits import (
     BanditConfig,
     allocation,
     floor_shares,
+    forget,
+    forget_weight,
     select,
     select_many,
 )
@@ -421,3 +423,125 @@ def test_textbook_ucb1_explores_too_much_for_close_small_rates(
 ) -> None:
     """Why ``ucb1`` defaults to the tuned index (measured: 57 %, regret 124 against 61)."""
     assert runs["classic"].mean_best_share < 0.70
+
+
+# -- the floor scales with the arms (issue 15, 5c) ------------------------------------------
+
+
+def test_the_default_floor_is_two_percent_of_all_traffic_split_over_the_arms() -> None:
+    ten = [binary(1000, 50)] * 9 + [binary(1000, 90)]
+    shares = allocation(BanditConfig(algorithm="ucb1"), ten, rng())
+    assert shares[:9] == pytest.approx([0.002] * 9)  # was 0.01 each: 10 % of the traffic
+    assert shares[9] == pytest.approx(0.982)
+    two = allocation(BanditConfig(algorithm="ucb1"), [binary(1000, 50), binary(1000, 90)], rng())
+    assert two == pytest.approx([0.01, 0.99])  # two arms: as before
+    explicit = allocation(BanditConfig(algorithm="ucb1", min_share=0.01), ten, rng())
+    assert explicit[:9] == pytest.approx([0.01] * 9)
+    assert frequencies(BanditConfig(algorithm="ucb1"), ten, t=10_001)[0] == pytest.approx(
+        0.002, abs=tolerance(0.002, 20_000)
+    )
+
+
+# -- forgetting (issue 15, 5a) --------------------------------------------------------------
+
+
+def test_forget_discounts_the_kept_statistics_by_the_new_pulls() -> None:
+    kept = [binary(400, 40), binary(100, 5)]
+    new = [binary(150, 30), binary(50, 10)]
+    found = forget(kept, new, half_life=100)
+    weight = 0.5 ** (200 / 100)
+    assert forget_weight(200, 100) == weight == 0.25
+    assert found == [
+        ArmStats(400 * weight + 150, 40 * weight + 30, 40 * weight + 30),
+        ArmStats(100 * weight + 50, 5 * weight + 10, 5 * weight + 10),
+    ]
+    # per update or per pull, the same discount: gamma = 0.5 ** (1 / half_life) per pull
+    one_by_one = kept
+    for _ in range(200):
+        one_by_one = forget(one_by_one, [ArmStats(), ArmStats()], half_life=100)
+        one_by_one = [arm.scaled(0.5 ** (1 / 100)) for arm in one_by_one]
+    assert one_by_one[0].pulls == pytest.approx(400 * weight)
+    assert forget(kept, new, half_life=None) == [a.merge(b) for a, b in zip(kept, new, strict=True)]
+    with pytest.raises(ValueError, match="half_life"):
+        forget(kept, new, half_life=0)
+    with pytest.raises(ValueError, match="same arms"):
+        forget(kept, new[:1], half_life=10)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_the_warm_up_counts_the_pulls_seen_not_the_discounted_ones(algorithm: Algorithm) -> None:
+    discounted = [binary(60, 3), binary(60, 30)]  # below the warm-up of 100 once discounted
+    config = BanditConfig(algorithm=algorithm, min_share=0)
+    assert allocation(config, discounted, rng()) == [0.5, 0.5]
+    shares = allocation(config, discounted, rng(), seen=[5000, 5000])
+    assert shares[1] > 0.9
+    with pytest.raises(ValueError, match="seen"):
+        allocation(config, discounted, rng(), seen=[5000])
+    per_round = frequencies(config, discounted, t=10_001)
+    assert per_round == pytest.approx([0.5, 0.5], abs=tolerance(0.5, 20_000))
+    pulls = np.tile([60, 60], (20_000, 1))
+    sums = np.tile([3.0, 30.0], (20_000, 1))
+    seen = np.full((20_000, 2), 5000)
+    chosen = select_many(config, pulls, sums, sums, 10_001, rng(), seen=seen)
+    assert (chosen == 1).mean() > 0.9
+
+
+def test_a_forgetting_bandit_follows_a_best_arm_that_changes() -> None:
+    """Small version of the benchmark's changing scenario (there: 50,000 rounds)."""
+    settings: dict[str, Any] = {
+        "arms": (0.1, 0.2, 0.3),
+        "after": (0.3, 0.2, 0.1),
+        "rounds": 20_000,
+        "batch": 500,
+        "last": 2_000,
+    }
+    forgets = simulate_batched(BanditConfig(), 10, seed=5, half_life=2_000, **settings)
+    remembers = simulate_batched(BanditConfig(), 10, seed=5, half_life=None, **settings)
+    assert forgets.mean_best_share >= 0.80
+    assert remembers.mean_best_share < 0.5
+    assert forgets.mean_regret < remembers.mean_regret
+
+
+# -- batched UCB1 (issue 15, 5b) ------------------------------------------------------------
+
+
+def per_round_ucb_counts(config: BanditConfig, arms: list[ArmStats], batch: int) -> np.ndarray:
+    """The reference: per-round UCB1 over ``batch`` rounds, each reward its arm's mean, the
+    index at the interval's last round (what the water-filling solves for)."""
+    n = np.array([a.pulls for a in arms], dtype=float)
+    mean = np.array([a.mean for a in arms])
+    t = n.sum() + batch
+    counts = np.zeros(len(arms))
+    c = config.ucb_c
+    for _ in range(batch):
+        pulls = n + counts
+        if config.ucb_index == "classic":
+            index = mean + c * np.sqrt(2 * math.log(t) / pulls)
+        else:
+            bound = mean * (1 - mean) / c**2 + np.sqrt(2 * math.log(t) / pulls)
+            index = mean + c * np.sqrt(math.log(t) / pulls * np.minimum(0.25, bound))
+        counts[index.argmax()] += 1
+    return counts
+
+
+@pytest.mark.parametrize("index", ["tuned", "classic"])
+def test_batched_ucb1_gives_each_arm_the_rounds_per_round_ucb1_would(index: str) -> None:
+    config = BanditConfig(algorithm="ucb1", ucb_index=cast(Any, index), min_share=0)
+    arms = [binary(300, 15), binary(500, 30), binary(2000, 160)]
+    batch = 1000
+    shares = allocation(config, arms, rng(), batch=batch)
+    reference = per_round_ucb_counts(config, arms, batch) / batch
+    assert max(shares) < 0.9  # the old allocation: everything on one arm
+    assert shares == pytest.approx(list(reference), abs=3 / batch)
+    assert max(allocation(config, arms, rng(), batch=1)) == 1.0
+    with pytest.raises(ValueError, match="batch"):
+        allocation(config, arms, rng(), batch=0)
+
+
+def test_ucb1_updated_every_1000_pulls_loses_no_more_than_15_percent() -> None:
+    config = BanditConfig(algorithm="ucb1")
+    per_pull = simulate(config, 20, seed=3)
+    batched = simulate_batched(config, 20, seed=3, batch=1_000)
+    one_arm = simulate_batched(config, 20, seed=3, batch=1_000, spread=False)
+    assert batched.mean_regret <= 1.15 * per_pull.mean_regret
+    assert one_arm.mean_regret > 1.15 * per_pull.mean_regret  # what it was
