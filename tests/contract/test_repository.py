@@ -148,7 +148,7 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine = create_engine(database_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0011"
+    assert current_revision(engine) == "0010"
     from alembic import command
 
     from pasarela.storage.db import alembic_config
@@ -223,7 +223,7 @@ def test_head_check_reads_alembic_version_without_alembic(database_url: str) -> 
     assert at_head(engine)
     from alembic import command
 
-    command.downgrade(alembic_config(engine), "0010")
+    command.downgrade(alembic_config(engine), "0009")
     assert not at_head(engine)
     upgrade(engine)  # not at head: Alembic runs and brings it there
     assert current_revision(engine) == head_revision()
