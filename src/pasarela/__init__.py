@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from pasarela._version import __version__
 
 # Exports load on first use, so that importing one submodule (the record writer process, the
 # CLI) does not pull in the web framework and every model library.

@@ -27,3 +27,13 @@ def test_every_error_class_has_a_status() -> None:
     assert status_for(errors.ModelTimeout("x")) == 504
     assert status_for(errors.MissingDependency("onnxruntime", "onnx")) == 500
     assert "pip install 'pasarela[onnx]'" in errors.MissingDependency("onnxruntime", "onnx").message
+
+
+def test_the_version_has_one_source() -> None:
+    """``_version.py`` is what the package says and what its installed metadata says
+    (``pyproject.toml`` reads it from there)."""
+    from importlib.metadata import version
+
+    from pasarela._version import __version__
+
+    assert pasarela.__version__ == __version__ == version("pasarela")

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from pasarela import __version__
+from pasarela._version import __version__
 from pasarela.api import admin_routes, login_routes, routes, security_routes, ui_routes
 from pasarela.api.errors import error_body, error_headers, status_for
 from pasarela.api.gate import Gate

@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from pasarela import __version__
+from pasarela._version import __version__
 from pasarela.api.lifecycle import DRAINING
 from pasarela.api.v2 import model_metadata
 from pasarela.errors import InvalidRequest, NotFound, Unavailable

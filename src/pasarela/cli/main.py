@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup, TyperOption
 
-from pasarela import __version__
+from pasarela._version import __version__
 from pasarela.cli.backup import backup_app, restore
 from pasarela.cli.common import (
     actor,

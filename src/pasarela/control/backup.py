@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 
-from pasarela import __version__
+from pasarela._version import __version__
 from pasarela.control.restore_keys import (
     check_master_key,
     wrapped_in_pg_copy,

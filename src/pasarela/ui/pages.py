@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pasarela import __version__
+from pasarela._version import __version__
 from pasarela.ui.views import VERSION_COLUMNS, WINDOWS
 
 _HERE = Path(__file__).parent
