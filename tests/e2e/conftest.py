@@ -225,6 +225,18 @@ def prepare_home(home: Path, trained: Trained) -> None:
         registry.repo.engine.dispose()
 
 
+def row_sums_home(home: Path, versions: int) -> Path:
+    """``home`` with ``sums@1`` … ``sums@<versions>`` (``pasarela.testing:row_sums``) and no
+    endpoint: for tests about routing, where the model does not matter."""
+    registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
+    try:
+        for _ in range(versions):
+            registry.register("sums", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
+    finally:
+        registry.repo.engine.dispose()
+    return home
+
+
 ERROR_LINE = re.compile(r"^error \[(?P<code>[a-z_]+)\] (?P<message>\S.*)$")
 
 

@@ -12,10 +12,7 @@ from pathlib import Path
 import pytest
 
 from pasarela.cli.main import ORDER
-from pasarela.control.workspace import open_registry
-from pasarela.settings import Settings
 from tests.e2e.conftest import (
-    ACTOR,
     ERROR_LINE,
     PASARELA,
     Server,
@@ -23,6 +20,7 @@ from tests.e2e.conftest import (
     free_port,
     ok,
     pasarela_env,
+    row_sums_home,
     run_cli,
     table_rows,
 )
@@ -45,14 +43,7 @@ policy:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with ``sums@1`` and ``sums@2`` (row sums) and no endpoint yet."""
-    home = tmp_path_factory.mktemp("first-hour") / "home"
-    registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
-    try:
-        for _ in range(2):
-            registry.register("sums", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
-    finally:
-        registry.repo.engine.dispose()
-    return home
+    return row_sums_home(tmp_path_factory.mktemp("first-hour") / "home", 2)
 
 
 def one_error(result: object) -> tuple[str, str]:

@@ -11,16 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pasarela.control.workspace import open_registry
 from pasarela.routing import build_policy
-from pasarela.settings import Settings
 from pasarela.types import RequestContext, VersionId
 from tests.e2e.conftest import (
-    ACTOR,
     ERROR_LINE,
     Server,
     ok,
     pasarela_env,
+    row_sums_home,
     run_cli,
     running_server,
 )
@@ -53,14 +51,7 @@ UNITS = [f"user-{i}" for i in range(300)]
 
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[Path]:
-    home = tmp_path / "home"
-    registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
-    try:
-        for _ in range(3):
-            registry.register("sums", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
-    finally:
-        registry.repo.engine.dispose()
-    yield home
+    yield row_sums_home(tmp_path / "home", 3)
 
 
 def assignments(server: Server, units: list[str]) -> dict[str, str]:

@@ -11,9 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from pasarela.control.workspace import open_registry
-from pasarela.settings import Settings
-from tests.e2e.conftest import ACTOR, Server, pasarela_env, running_server, wait_for
+from tests.e2e.conftest import Server, pasarela_env, row_sums_home, running_server, wait_for
 from tests.e2e.test_dashboard import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
@@ -47,13 +45,7 @@ def report(server: Server) -> dict[str, Any]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``checkout-v2`` applied, started, and UNITS units with feedback at RATES, all stored."""
     root = tmp_path_factory.mktemp("experiment")
-    home = root / "home"
-    registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
-    try:
-        for _ in range(2):
-            registry.register("sums", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
-    finally:
-        registry.repo.engine.dispose()
+    home = row_sums_home(root / "home", 2)
     with running_server(pasarela_env(home), root / "server.log") as running:
         with httpx.Client(base_url=running.url, timeout=10) as client:
             applied = client.post(

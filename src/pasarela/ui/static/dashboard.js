@@ -97,7 +97,8 @@
     }));
   }
 
-  function chartOptions(width, chart) {
+  // One line per series, from zero; what differs between the charts is passed in `look`.
+  function lineOptions(width, chart, look) {
     return {
       width,
       height: CHART_HEIGHT,
@@ -107,35 +108,37 @@
           label: s.label,
           stroke: s.color,
           width: 2,
-          fill: s.kind === "errors" ? "rgba(220, 38, 38, 0.08)" : undefined,
-          // dots where few buckets are shown, so a fresh endpoint's first minutes read clearly
-          points: { show: chart.x.length <= 30, size: 5 },
-          value: (u, v) => (v == null ? "—" : v.toLocaleString()),
+          fill: look.fill ? look.fill(s) : undefined,
+          points: { show: look.points(chart), size: look.pointSize },
+          value: (u, v) => (v == null ? "—" : look.value(v)),
         })),
       ],
-      scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-      axes: [{ incrs: TIME_TICKS }, { size: 50 }],
+      scales: { y: { range: (u, min, max) => [0, Math.max(1, max * look.headroom)] } },
+      axes: [{ incrs: TIME_TICKS }, { size: look.axisSize }],
     };
+  }
+
+  function chartOptions(width, chart) {
+    return lineOptions(width, chart, {
+      fill: (s) => (s.kind === "errors" ? "rgba(220, 38, 38, 0.08)" : undefined),
+      // dots where few buckets are shown, so a fresh endpoint's first minutes read clearly
+      points: (c) => c.x.length <= 30,
+      pointSize: 5,
+      value: (v) => v.toLocaleString(),
+      headroom: 1,
+      axisSize: 50,
+    });
   }
 
   // p50/p95/p99 in ms; buckets without requests are gaps, single points are drawn as dots.
   function latencyOptions(width, chart) {
-    return {
-      width,
-      height: CHART_HEIGHT,
-      series: [
-        {},
-        ...chart.series.map((s) => ({
-          label: s.label,
-          stroke: s.color,
-          width: 2,
-          points: { show: true, size: 4 },
-          value: (u, v) => (v == null ? "—" : `${v.toFixed(v < 10 ? 2 : 1)} ms`),
-        })),
-      ],
-      scales: { y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
-      axes: [{ incrs: TIME_TICKS }, { size: 60 }],
-    };
+    return lineOptions(width, chart, {
+      points: () => true,
+      pointSize: 4,
+      value: (v) => `${v.toFixed(v < 10 ? 2 : 1)} ms`,
+      headroom: 1.1,
+      axisSize: 60,
+    });
   }
 
   function drawChart(box, chart, options) {
