@@ -15,6 +15,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from pasarela.private_files import private_dir
+from pasarela.storage.db import SCHEMA_KEY
 
 _LOCK_ID = 0x7061_736C  # "pasl"; not the migration lock's key (storage.db)
 
@@ -44,7 +45,7 @@ class Leadership:
         if self.engine.dialect.name == "postgresql":
             connection = self.engine.connect()
             got = connection.execute(
-                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": _LOCK_ID}
+                sa.text(f"SELECT pg_try_advisory_lock(:key, {SCHEMA_KEY})"), {"key": _LOCK_ID}
             ).scalar_one()
             connection.commit()
             if got:
@@ -66,7 +67,7 @@ class Leadership:
         if self._connection is not None:
             with contextlib.suppress(sa.exc.SQLAlchemyError):
                 self._connection.execute(
-                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_ID}
+                    sa.text(f"SELECT pg_advisory_unlock(:key, {SCHEMA_KEY})"), {"key": _LOCK_ID}
                 )
             self._connection.close()
             self._connection = None

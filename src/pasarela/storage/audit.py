@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from pasarela.errors import ConfigurationError
 from pasarela.storage import schema
 from pasarela.storage.audit_witness import HeadWitness
-from pasarela.storage.db import after_commit, write
+from pasarela.storage.db import SCHEMA_KEY, after_commit, write
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,9 @@ def append(
     (``bounded``), so any value a client can put in them — a path, a token's subject — is
     stored and hashed alike."""
     if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        conn.execute(
+            sa.text(f"SELECT pg_advisory_xact_lock(:key, {SCHEMA_KEY})"), {"key": _LOCK_KEY}
+        )
     t = schema.audit_log
     head = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
     seq, prev = (int(head.seq) + 1, head.hash) if head else (1, GENESIS)

@@ -170,6 +170,10 @@ def alembic_config(engine: sa.Engine) -> Config:
 # Any fixed number: the PostgreSQL advisory lock that serialises migrations across processes.
 _MIGRATION_LOCK_KEY = 0x7061_7361
 
+SCHEMA_KEY = "hashtext(current_schema())"
+"""The second key of every advisory lock pasarela takes on PostgreSQL: deployments (and test
+runs) that share a database in separate schemas never wait on each other's locks."""
+
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision``. Idempotent, and safe when several processes start
@@ -204,13 +208,17 @@ def at_head(engine: sa.Engine) -> bool:
 def _migration_lock(engine: sa.Engine) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            conn.execute(
+                sa.text(f"SELECT pg_advisory_lock(:key, {SCHEMA_KEY})"),
+                {"key": _MIGRATION_LOCK_KEY},
+            )
             conn.commit()
             try:
                 yield
             finally:
                 conn.execute(
-                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                    sa.text(f"SELECT pg_advisory_unlock(:key, {SCHEMA_KEY})"),
+                    {"key": _MIGRATION_LOCK_KEY},
                 )
                 conn.commit()
         return
