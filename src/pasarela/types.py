@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 DType = Literal["float", "int", "bool", "str"]
 
@@ -332,11 +332,44 @@ class Runtime(Protocol):
     def unload(self) -> None: ...
 
 
-class PayloadReader(Protocol):
-    """Opens a stored payload (inputs or outputs) that was sealed at rest; anything else
-    comes back as it is."""
+class PayloadCodec(Protocol):
+    """How a request's payload (its inputs, or its outputs) is kept at rest: the one seam
+    between what a request carried and what the journal and the database hold.
 
-    def decode(self, value: JSON) -> JSON: ...
+    ``seal`` turns a payload into what is stored (an envelope when encryption is on, the
+    payload itself when off); ``open`` turns what is stored back into the payload, and opens
+    anything that is not an envelope as it is (a record stored while encryption was off).
+    ``security.crypto`` implements it: ``PayloadCipher`` (encryption at rest) and
+    ``PLAIN_PAYLOADS`` (stored as they are).
+
+    Example::
+
+        stored = codec.seal({"age": 41})
+        assert codec.open(stored) == {"age": 41}
+    """
+
+    def seal(self, value: JSON) -> JSON: ...
+
+    def open(self, value: JSON) -> JSON: ...
+
+
+class PlainPayloads:
+    """The ``PayloadCodec`` of an install without encryption at rest: payloads are stored,
+    and read back, as they are. Here, beside the contract, rather than in ``security/``:
+    it is every reader's and writer's default, ``storage/`` included, which sits below
+    ``security/``."""
+
+    __slots__ = ()
+
+    def seal(self, value: JSON) -> JSON:
+        return value
+
+    def open(self, value: JSON) -> JSON:
+        return value
+
+
+PLAIN_PAYLOADS: Final[PayloadCodec] = PlainPayloads()
+"""The default codec of every reader and writer of payloads: stored in the clear."""
 
 
 class Policy(Protocol):

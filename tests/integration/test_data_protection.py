@@ -71,14 +71,14 @@ async def test_payloads_are_sealed_and_open_after_a_rotation(
 
     # Both open, with the cipher of another process that reads the keys afresh.
     fresh = PayloadCipher(cipher.settings, DataKeyRepository(served_registry.repo.engine))
-    opened = [fresh.decode(i) for i, _ in raw_payloads(served_registry)]
+    opened = [fresh.open(i) for i, _ in raw_payloads(served_registry)]
     assert row(trained, 0) in [o[0] for o in opened]
     # The master key is not in the database; a wrong one opens nothing.
     wrong = cipher.settings.model_copy(
         update={"master_key": SecretStr(base64.urlsafe_b64encode(b"x" * 32).decode())}
     )
     with pytest.raises(ConfigurationError, match="master key"):
-        PayloadCipher(wrong, DataKeyRepository(served_registry.repo.engine)).decode(inputs)
+        PayloadCipher(wrong, DataKeyRepository(served_registry.repo.engine)).open(inputs)
     del first
 
 

@@ -58,7 +58,7 @@ async def test_guards_redact_block_and_are_counted(
     reply = body["outputs"][0]["reply"]  # type: ignore[index]
     assert "ana.garcia@example.es" not in reply and "<EMAIL>" in reply
     await wait_for_records(TelemetryRepository(registry.repo.engine), 1)
-    repo = TelemetryRepository(registry.repo.engine, decode=registry.decode)
+    repo = TelemetryRepository(registry.repo.engine, codec=registry.payloads)
     stored = repo.get_record(str(body["request_id"]))
     assert stored is not None
     kept = stored["inputs"]  # sealed at rest, opened to look

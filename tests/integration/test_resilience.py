@@ -83,7 +83,7 @@ async def test_a_failing_primary_is_answered_for_then_traffic_returns_to_it(
 
     # the record of a request a fallback answered names the link and why
     await wait_for_records(TelemetryRepository(registry.repo.engine), 10)
-    repo = TelemetryRepository(registry.repo.engine, decode=registry.decode)
+    repo = TelemetryRepository(registry.repo.engine, codec=registry.payloads)
     stored = repo.get_record(str(answers[0]["request_id"]))
     assert stored is not None
     assert (stored["model"], stored["status"]) == ("backup", "ok")

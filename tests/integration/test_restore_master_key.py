@@ -126,7 +126,7 @@ def test_no_master_key_is_made_where_data_keys_exist(tmp_path: Path) -> None:
     for attempt in (
         PayloadCipher(settings, DataKeyRepository(engine)).reload,
         lambda: rotate_data_key(PayloadCipher(settings, DataKeyRepository(engine)), actor="t"),
-        lambda: PayloadCipher(settings, DataKeyRepository(engine)).decode(
+        lambda: PayloadCipher(settings, DataKeyRepository(engine)).open(
             {"enc": "aes-256-gcm", "kid": first, "nonce": "", "ct": ""}
         ),
     ):

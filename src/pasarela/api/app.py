@@ -65,7 +65,6 @@ from pasarela.telemetry.incidents import IncidentWatch
 from pasarela.telemetry.journal import Journal
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.notifiers import build_notifiers
-from pasarela.telemetry.payloads import SealingPayloadCodec
 from pasarela.telemetry.recent import RecentRequests
 from pasarela.telemetry.records import Recorder
 from pasarela.telemetry.security_events import SecurityEvents
@@ -126,7 +125,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     registry = open_registry(settings, migrate=False)
     engine = registry.repo.engine
     metrics = Metrics()
-    telemetry = TelemetryRepository(engine, decode=registry.decode)
+    telemetry = TelemetryRepository(engine, codec=registry.payloads)
     journal = (
         Journal.open(
             settings.home / "journal",
@@ -138,9 +137,10 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     )
     # Payloads are sealed before they reach the journal: nothing in clear on disk.
     cipher = registry.payloads if isinstance(registry.payloads, PayloadCipher) else None
-    codec = SealingPayloadCodec(cipher) if settings.encrypt_payloads and cipher else None
     recent = RecentRequests()  # whose each request was, for feedback's scope check
-    recorder = Recorder(journal, codec=codec, recent=recent) if journal is not None else None
+    recorder = (
+        Recorder(journal, codec=registry.payloads, recent=recent) if journal is not None else None
+    )
     writer = WriterProcess(journal.directory, settings) if journal is not None else None
     if journal is not None:
         metrics.count_quarantined(journal.directory.parent)
@@ -183,7 +183,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start or engine.dialect.name == "sqlite":
             await asyncio.to_thread(upgrade, engine)
-        if codec is not None and cipher is not None:
+        if cipher is not None:  # makes the first data key when sealing is on
             await asyncio.to_thread(cipher.ensure_key)
         if writer is not None:
             await writer.start()

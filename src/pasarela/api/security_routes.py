@@ -131,7 +131,7 @@ async def verify_audit(request: Request) -> Response:
 async def export_subject(request: Request, subject_id: str) -> Response:
     """Every record of a data subject (payloads opened) and the feedback on them."""
     registry = _registry(request)
-    repo = SubjectRepository(registry.repo.engine, decode=registry.decode)
+    repo = SubjectRepository(registry.repo.engine, codec=registry.payloads)
     return _json(await asyncio.to_thread(repo.export, subject_id))
 
 

@@ -236,7 +236,7 @@ def export_subject(
     from pasarela.storage.subjects import SubjectRepository
 
     reg = registry()
-    found = SubjectRepository(reg.repo.engine, decode=reg.decode).export(subject_id)
+    found = SubjectRepository(reg.repo.engine, codec=reg.payloads).export(subject_id)
     data = orjson.dumps(found, option=orjson.OPT_INDENT_2) + b"\n"
     if output is None:
         sys.stdout.buffer.write(data)

@@ -189,7 +189,7 @@ class CanaryController:
             version.version,
             since,
             until,
-            decode=self.registry.decode,
+            codec=self.registry.payloads,
         )
         return VersionWindow(
             data.requests,

@@ -63,7 +63,7 @@ def experiment_report(
             float(started),
             until,
             metric_ratios(experiment),
-            decode=registry.decode,
+            codec=registry.payloads,
         )
     return build_report(experiment, windows, until)
 

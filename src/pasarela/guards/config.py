@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pasarela.guards.base import Guard, GuardChain
-from pasarela.guards.pii import Pseudonymizer
+from pasarela.guards.pseudonym import Pseudonymizer
 from pasarela.guards.size import SizeConfig
 from pasarela.types import JSON, Detector
 

@@ -18,9 +18,10 @@ from pasarela.runtimes.sklearn import PICKLE_WARNING, SKOPS_TRUSTED_TAG, is_pick
 from pasarela.storage.artifacts import ArtifactStore, sha256_file
 from pasarela.storage.repository import Repository
 from pasarela.types import (
+    PLAIN_PAYLOADS,
     Isolation,
     ModelVersion,
-    PayloadReader,
+    PayloadCodec,
     Runtime,
     RuntimeContext,
     VersionId,
@@ -66,16 +67,12 @@ class Registry:
     """
 
     def __init__(
-        self, repo: Repository, store: ArtifactStore, payloads: PayloadReader | None = None
+        self, repo: Repository, store: ArtifactStore, payloads: PayloadCodec = PLAIN_PAYLOADS
     ) -> None:
         self.repo = repo
         self.store = store
         self.payloads = payloads
-        """Opens payloads sealed at rest (``security/crypto.py``); None: stored as they are."""
-
-    def decode(self, payload: Any) -> Any:
-        """A stored payload (inputs or outputs) in plain form."""
-        return self.payloads.decode(payload) if self.payloads is not None else payload
+        """Seals and opens payloads at rest (``security/crypto.py``); plain by default."""
 
     def register(
         self,

@@ -1,4 +1,6 @@
-"""Encryption at rest for payloads: AES-256-GCM with data keys wrapped by a master key.
+"""Encryption at rest for payloads: AES-256-GCM with data keys wrapped by a master key;
+``PayloadCipher`` is the ``types.PayloadCodec`` of an install that seals payloads (one
+without encryption uses ``types.PLAIN_PAYLOADS``).
 
 - The **master key** (32 bytes) comes from ``PASARELA_MASTER_KEY`` (base64url), or from
   ``<home>/master.key``, created with mode 0600 when the first data key is made, and only
@@ -25,17 +27,19 @@ import secrets
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pasarela.errors import ConfigurationError
-from pasarela.guards.pii import Pseudonymizer
 from pasarela.private_files import private_dir
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
+
+if TYPE_CHECKING:
+    from pasarela.guards.pseudonym import Pseudonymizer
 
 ALGORITHM = "aes-256-gcm"
 _WRAP_AAD = b"pasarela:data-key"
@@ -139,7 +143,10 @@ def is_envelope(value: Any) -> bool:
 
 
 class PayloadCipher:
-    """Seals payloads with the active data key and opens them with whichever key sealed them.
+    """The ``PayloadCodec`` of encryption at rest: seals payloads with the active data key
+    (while ``PASARELA_ENCRYPT_PAYLOADS`` is on; off, they are stored as they are) and opens
+    them with whichever key sealed them, so records sealed before a rotation, or stored
+    before encryption was turned on or off, all open.
 
     Lazy: the master key and the data keys are read on first use, so a process that never
     touches a payload (or an install with encryption off and no keys) reads neither."""
@@ -184,7 +191,10 @@ class PayloadCipher:
         if self.sealing and self.active is None:
             rotate_data_key(self, actor=actor)
 
-    def seal(self, value: Any) -> dict[str, str]:
+    def seal(self, value: Any) -> Any:
+        """What is stored for ``value``: its envelope, or ``value`` itself while sealing is off."""
+        if not self.sealing:
+            return value
         kid = self.active
         if kid is None or self._keys is None:
             raise ConfigurationError("no active data key: run pasarela keys rotate-data-key")
@@ -192,7 +202,7 @@ class PayloadCipher:
         sealed = self._keys[kid].encrypt(nonce, orjson.dumps(value), _PAYLOAD_AAD)
         return {"enc": ALGORITHM, "kid": kid, "nonce": _b64(nonce), "ct": _b64(sealed)}
 
-    def decode(self, value: Any) -> Any:
+    def open(self, value: Any) -> Any:
         """The plaintext of an envelope; anything else (a record stored before encryption was
         on, or with it off) as it is."""
         if not is_envelope(value):
@@ -231,4 +241,8 @@ def pseudonymizer_of(settings: Settings) -> Pseudonymizer | None:
         raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY is not base64url") from exc
     if len(key) != 32:
         raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY must hold 32 bytes")
+    # Imported here: reversible redaction belongs to the guards, and a server whose guards
+    # reveal nothing never loads it.
+    from pasarela.guards.pseudonym import Pseudonymizer
+
     return Pseudonymizer(key)

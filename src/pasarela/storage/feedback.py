@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from pasarela.storage import schema
 from pasarela.storage.column_ranges import text_max
 from pasarela.storage.db import upsert_insert
-from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import Span, bucket_keys, in_spans, rejections
+from pasarela.types import PLAIN_PAYLOADS, PayloadCodec
 
 FEEDBACK_KINDS = ("label", "reward", "rating", "task_completed", "cost")
 
@@ -36,9 +36,9 @@ _KEY = ("endpoint", "model", "version", "bucket_s", "start")
 
 
 class FeedbackRepository:
-    def __init__(self, engine: sa.Engine, decode: Decode = as_stored) -> None:
+    def __init__(self, engine: sa.Engine, codec: PayloadCodec = PLAIN_PAYLOADS) -> None:
         self.engine = engine
-        self.decode = decode
+        self.codec = codec
         """Opens the record's outputs when they are sealed at rest (label feedback needs the
         predicted label)."""
 
@@ -130,7 +130,7 @@ class FeedbackRepository:
         confusion: dict[tuple[Any, ...], int] = defaultdict(int)
         for p in pending:
             at = p.at if p.at.tzinfo else p.at.replace(tzinfo=UTC)
-            found = observations(p.kind, p.value, p.label, self.decode(p.outputs))
+            found = observations(p.kind, p.value, p.label, self.codec.open(p.outputs))
             for key in bucket_keys(p.endpoint, p.model, p.version, at.timestamp()):
                 for kind, value in found:
                     if kind == "confusion":

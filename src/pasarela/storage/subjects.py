@@ -16,14 +16,14 @@ import sqlalchemy as sa
 
 from pasarela.storage import audit, schema
 from pasarela.storage.db import write
-from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import subject_hash
+from pasarela.types import PLAIN_PAYLOADS, PayloadCodec
 
 
 class SubjectRepository:
-    def __init__(self, engine: sa.Engine, decode: Decode = as_stored) -> None:
+    def __init__(self, engine: sa.Engine, codec: PayloadCodec = PLAIN_PAYLOADS) -> None:
         self.engine = engine
-        self.decode = decode
+        self.codec = codec
 
     def export(self, subject_id: str) -> dict[str, Any]:
         """Every record of ``subject_id`` (payloads opened) and every feedback on them."""
@@ -49,8 +49,8 @@ class SubjectRepository:
                     "unit_id": row.unit_id,
                     "caller": row.caller,
                     "correlation_id": row.correlation_id,
-                    "inputs": self.decode(row.inputs),
-                    "outputs": self.decode(row.outputs),
+                    "inputs": self.codec.open(row.inputs),
+                    "outputs": self.codec.open(row.outputs),
                 }
                 for row in rows
             ],

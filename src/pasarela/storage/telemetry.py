@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from pasarela.errors import DataRejected
 from pasarela.storage import schema
 from pasarela.storage.db import upsert_insert
-from pasarela.storage.payloads import Decode, as_stored
 from pasarela.telemetry.metrics import LATENCY_BUCKETS
+from pasarela.types import PLAIN_PAYLOADS, PayloadCodec
 
 _KEY = ("endpoint", "model", "version", "bucket_s", "start")
 BUCKETS_S = (60, 3600)
@@ -89,9 +89,9 @@ class TelemetryRepository:
     """Stores request records (idempotently, by request id) and keeps per-minute aggregates in
     the same transaction, counting only the records that were new."""
 
-    def __init__(self, engine: sa.Engine, decode: Decode = as_stored) -> None:
+    def __init__(self, engine: sa.Engine, codec: PayloadCodec = PLAIN_PAYLOADS) -> None:
         self.engine = engine
-        self.decode = decode
+        self.codec = codec
         """Opens payloads sealed at rest, for ``get_record``."""
 
     def store_records(self, records: Sequence[dict[str, Any]]) -> int:
@@ -295,7 +295,10 @@ class TelemetryRepository:
         if row is None:
             return None
         found = dict(row._mapping)
-        found["inputs"], found["outputs"] = self.decode(row.inputs), self.decode(row.outputs)
+        found["inputs"], found["outputs"] = (
+            self.codec.open(row.inputs),
+            self.codec.open(row.outputs),
+        )
         return found
 
 

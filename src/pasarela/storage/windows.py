@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from pasarela.storage import schema
 from pasarela.storage.feedback import observations
-from pasarela.storage.payloads import Decode, as_stored
+from pasarela.types import PLAIN_PAYLOADS, PayloadCodec
 
 
 @dataclass(slots=True)
@@ -35,7 +35,7 @@ def version_window(
     since: float,
     until: float,
     max_latencies: int = 20_000,
-    decode: Decode = as_stored,
+    codec: PayloadCodec = PLAIN_PAYLOADS,
 ) -> WindowData:
     """Requests, server errors, latencies (the latest ``max_latencies``) and feedback of one
     version in ``[since, until)``, shadow calls excluded: a canary step's window."""
@@ -69,7 +69,7 @@ def version_window(
             .where(*where)
         )
         for kind, value, label, outputs in rows:
-            for name, number in observations(kind, value, label, decode(outputs)):
+            for name, number in observations(kind, value, label, codec.open(outputs)):
                 if name != "confusion":
                     total = sums[name]
                     total[0] += 1
@@ -143,7 +143,7 @@ def reason_windows(
     since: float,
     until: float,
     ratios: Sequence[tuple[str, str | None]] = (),
-    decode: Decode = as_stored,
+    codec: PayloadCodec = PLAIN_PAYLOADS,
 ) -> dict[str, ReasonData]:
     """Per decision reason of ``endpoint``'s records in ``[since, until)`` (shadow calls
     excluded): an experiment's variants side by side, each metric of ``ratios`` summed per unit.
@@ -189,7 +189,7 @@ def reason_windows(
             .where(*where)
         )
         for reason, unit_id, kind, value, label, outputs in feedback_rows:
-            for name, number in observations(kind, value, label, decode(outputs)):
+            for name, number in observations(kind, value, label, codec.open(outputs)):
                 if name != "confusion":
                     total = sums[reason][unit_id][name]
                     total[0] += 1

@@ -12,9 +12,8 @@ import orjson
 
 from pasarela.bounds import MAX_CALLER_CHARS
 from pasarela.telemetry.journal import Journal
-from pasarela.telemetry.payloads import PayloadCodec, PlainPayloadCodec
 from pasarela.telemetry.recent import RecentRequests
-from pasarela.types import RequestContext, VersionId
+from pasarela.types import PLAIN_PAYLOADS, PayloadCodec, RequestContext, VersionId
 
 
 class Recorder:
@@ -31,12 +30,12 @@ class Recorder:
     def __init__(
         self,
         journal: Journal,
-        codec: PayloadCodec | None = None,
+        codec: PayloadCodec = PLAIN_PAYLOADS,
         rng: random.Random | None = None,
         recent: RecentRequests | None = None,
     ) -> None:
         self.journal = journal
-        self.codec = codec or PlainPayloadCodec()
+        self.codec = codec
         self.rng = rng or random.Random()
         self.recent = recent
         """Told the endpoint of every request recorded, for feedback's scope check."""
@@ -66,7 +65,9 @@ class Recorder:
         if payload_sample_rate < 1.0 and self.rng.random() >= payload_sample_rate:
             inputs = outputs = None
         elif inputs is not None or outputs is not None:
-            inputs, outputs = self.codec.encode(inputs, outputs)
+            seal = self.codec.seal  # each on its own; a missing one stays missing
+            inputs = None if inputs is None else seal(inputs)
+            outputs = None if outputs is None else seal(outputs)
         line = orjson.dumps(
             {
                 "type": "record",

@@ -43,9 +43,9 @@ from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 from pasarela.storage.db import create_engine, database_problem
 from pasarela.storage.feedback import FeedbackRepository
-from pasarela.storage.payloads import Decode, as_stored
 from pasarela.storage.telemetry import TelemetryRepository, violations
 from pasarela.telemetry.journal import Journal
+from pasarela.types import PLAIN_PAYLOADS, PayloadCodec
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class RecordWriter:
         batch_bytes: int = BATCH_BYTES,
         idle_s: float = 0.2,
         max_backoff_s: float = 5.0,
-        decode: Decode = as_stored,
+        codec: PayloadCodec = PLAIN_PAYLOADS,
     ) -> None:
         self.journal = journal
         self.repo = repo
@@ -82,7 +82,7 @@ class RecordWriter:
         self.idle_s = idle_s
         self.max_backoff_s = max_backoff_s
         self.failing = False
-        self.feedback = FeedbackRepository(repo.engine, decode=decode)
+        self.feedback = FeedbackRepository(repo.engine, codec=codec)
         self.quarantined = _read_count(journal.directory / QUARANTINED_FILE)
         self.more = False
 
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(home=args.home, database_url=args.database_url)
         cipher = PayloadCipher(settings, DataKeyRepository(engine))
         writer = RecordWriter(
-            Journal.attach(args.journal), TelemetryRepository(engine), decode=cipher.decode
+            Journal.attach(args.journal), TelemetryRepository(engine), codec=cipher
         )
         writer.run(stop, keep_going=lambda: os.getppid() == args.parent_pid)
         engine.dispose()

@@ -139,7 +139,7 @@ def effect_over_time(
                 started,
                 t,
                 metric_ratios(experiment),
-                decode=registry.decode,
+                codec=registry.payloads,
             )
             points.append((t, build_report(experiment, windows, t)))
     return {"phase": experiment.phase, "chart": effect_chart(points)}
