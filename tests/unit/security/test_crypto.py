@@ -5,6 +5,7 @@ the recorder, the journal's writer and the repositories all go through it (real 
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import SecretStr
 
 from pasarela.errors import ConfigurationError
-from pasarela.security.crypto import PayloadCipher, is_envelope, master_key, unwrap
+from pasarela.security.crypto import (
+    NonceSource,
+    PayloadCipher,
+    is_envelope,
+    master_key,
+    unwrap,
+)
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
 from pasarela.storage.db import create_engine, upgrade
@@ -147,3 +154,30 @@ def test_the_recorder_stores_payloads_as_they_are_by_default(tmp_path: Path) -> 
     (line,), _ = journal.read(10)
     assert orjson.loads(line)["inputs"] == ROW
     journal.close()
+
+
+def test_nonces_are_twelve_bytes_and_never_repeat_across_refills() -> None:
+    source = NonceSource(buffer_bytes=120)  # ten nonces a read: many refills below
+    nonces = [source.take() for _ in range(5000)]
+    assert all(len(n) == 12 for n in nonces)
+    assert len(set(nonces)) == len(nonces)
+
+
+def test_a_forked_child_never_hands_out_its_parents_buffered_nonces() -> None:
+    source = NonceSource()
+    source.take()  # the buffer now holds the parent's next nonces
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its first nonces go back to the parent
+        os.close(read)
+        os.write(write, b"".join(source.take() for _ in range(8)))
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 96)
+    os.close(read)
+    os.waitpid(pid, 0)
+    parent = b"".join(source.take() for _ in range(8))
+    assert len(child) == 96
+    assert {child[i : i + 12] for i in range(0, 96, 12)}.isdisjoint(
+        {parent[i : i + 12] for i in range(0, 96, 12)}
+    )
