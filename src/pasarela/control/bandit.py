@@ -114,8 +114,8 @@ class BanditController:
     def tick(self) -> int:
         """Update what is due; returns how many bandits were updated. Blocking."""
         updated = 0
-        states = self.registry.repo.rollout_states()
-        for spec in self.registry.repo.list_endpoints():
+        states = self.registry.rollouts.states()
+        for spec in self.registry.endpoints.all():
             state = states.get(spec.name)
             if spec.policy != "bandit" or not state or state.get("phase") != "running":
                 continue
@@ -139,7 +139,7 @@ class BanditController:
         # seconds before it count too (they are rewards of the same versions).
         since = int(float(state["started_at"]) // 60) * 60
         until = (int(now // 60) + 1) * 60
-        found = FeedbackRepository(self.registry.repo.engine).version_feedback(
+        found = FeedbackRepository(self.registry.engine).version_feedback(
             spec.name, cover(since, until)
         )
         arms = []
@@ -172,7 +172,7 @@ class BanditController:
                 for a, t, k in zip(options.arms, arms, kept, strict=True)
             },
         }
-        self.registry.repo.update_rollout(
+        self.registry.rollouts.update(
             spec.name, new, generation=int(state["generation"]), actor=ACTOR, event=None, detail={}
         )
         return 1
