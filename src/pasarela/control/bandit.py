@@ -106,10 +106,13 @@ class BanditController:
         registry: Registry,
         clock: Callable[[], float] = time.time,
         rng: np.random.Generator | None = None,
+        feedback: FeedbackRepository | None = None,
     ) -> None:
         self.registry = registry
         self.clock = clock
         self.rng = rng or np.random.default_rng()
+        # The workspace's (``workspace.feedback``) where the caller has one.
+        self.feedback = feedback or FeedbackRepository(registry.engine)
 
     def tick(self) -> int:
         """Update what is due; returns how many bandits were updated. Blocking."""
@@ -139,9 +142,7 @@ class BanditController:
         # seconds before it count too (they are rewards of the same versions).
         since = int(float(state["started_at"]) // 60) * 60
         until = (int(now // 60) + 1) * 60
-        found = FeedbackRepository(self.registry.engine).version_feedback(
-            spec.name, cover(since, until)
-        )
+        found = self.feedback.version_feedback(spec.name, cover(since, until))
         arms = []
         for arm in options.arms:
             version = self.registry.resolve(arm.target)
