@@ -39,7 +39,7 @@ class Workspace:
         workspace.keys.list()
     """
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, *, data_keys: DataKeyRepository | None = None) -> None:
         engine = registry.engine
         self.engine: sa.Engine = engine
         self.registry = registry
@@ -50,7 +50,8 @@ class Workspace:
         self.keys = KeyRepository(engine)
         self.audit = AuditRepository(engine)
         self.subjects = SubjectRepository(engine, decode=registry.decode)
-        self.data_keys = DataKeyRepository(engine)
+        # the payload cipher's own, where the caller built one over it (open_workspace)
+        self.data_keys = data_keys or DataKeyRepository(engine)
         self.sessions = SessionRepository(engine)
         self.incidents = IncidentRepository(engine)
         self.telemetry = TelemetryRepository(engine, decode=registry.decode)
@@ -77,9 +78,7 @@ def open_workspace(settings: Settings, *, migrate: bool = True) -> Workspace:
         LocalArtifactStore(settings.resolved_artifacts_dir),
         PayloadCipher(settings, data_keys),
     )
-    workspace = Workspace(registry)
-    workspace.data_keys = data_keys
-    return workspace
+    return Workspace(registry, data_keys=data_keys)
 
 
 def open_registry(settings: Settings, *, migrate: bool = True) -> Registry:
