@@ -1,4 +1,5 @@
-"""One contract, every database backend (SQLite and PostgreSQL)."""
+"""One contract, every database backend (SQLite and PostgreSQL): the control plane's
+repositories (``storage.catalog.Catalog``)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,24 @@ import pytest
 import sqlalchemy as sa
 
 from pasarela.errors import Conflict, NotFound
+from pasarela.storage.catalog import Catalog
 from pasarela.storage.db import create_engine, current_revision, upgrade
-from pasarela.storage.repository import Repository
 from pasarela.types import BatchingConfig, EndpointSpec, Feature, ShadowSpec, Signature
 
 
 @pytest.fixture
-def repo(database_url: str) -> Iterator[Repository]:
+def repo(database_url: str) -> Iterator[Catalog]:
     engine = create_engine(database_url)
     upgrade(engine)
-    yield Repository(engine)
+    yield Catalog(engine)
     engine.dispose()
 
 
 SIG = Signature((Feature("x", "float"), Feature("city", "str")))
 
 
-def test_versions_are_numbered_and_keep_everything(repo: Repository) -> None:
-    v1 = repo.add_version(
+def test_versions_are_numbered_and_keep_everything(repo: Catalog) -> None:
+    v1 = repo.versions.add(
         "churn",
         kind="sklearn",
         actor="ana",
@@ -38,9 +39,9 @@ def test_versions_are_numbered_and_keep_everything(repo: Repository) -> None:
         tags={"team": "ml"},
         dataset_fingerprint="f" * 64,
     )
-    v2 = repo.add_version("churn", kind="onnx", actor="bo")
+    v2 = repo.versions.add("churn", kind="onnx", actor="bo")
     assert (v1.version, v2.version) == (1, 2)
-    got = repo.get_version("churn", 1)
+    got = repo.versions.get("churn", 1)
     assert got.signature == SIG
     assert got.baseline == {"rows": 3}
     assert got.metrics == {"auc": 0.91}
@@ -49,33 +50,33 @@ def test_versions_are_numbered_and_keep_everything(repo: Repository) -> None:
     assert got.dataset_fingerprint == "f" * 64
     assert got.created_by == "ana"
     assert got.created_at is not None and got.created_at.tzinfo is not None
-    assert [v.version for v in repo.list_versions("churn")] == [1, 2]
-    assert repo.list_models() == ["churn"]
+    assert [v.version for v in repo.versions.of("churn")] == [1, 2]
+    assert repo.versions.models() == ["churn"]
 
 
-def test_not_found_errors_name_what_is_missing(repo: Repository) -> None:
+def test_not_found_errors_name_what_is_missing(repo: Catalog) -> None:
     with pytest.raises(NotFound, match="model 'ghost' is not registered"):
-        repo.get_version("ghost", 1)
-    repo.add_version("m", kind="python", actor="a")
+        repo.versions.get("ghost", 1)
+    repo.versions.add("m", kind="python", actor="a")
     with pytest.raises(NotFound, match="has no version 7") as info:
-        repo.get_version("m", 7)
+        repo.versions.get("m", 7)
     assert info.value.code == "version_not_found"
     with pytest.raises(NotFound, match="no alias 'prod'"):
-        repo.resolve("m", "prod")
+        repo.aliases.resolve("m", "prod")
 
 
-def test_aliases_move_and_every_move_is_recorded(repo: Repository) -> None:
+def test_aliases_move_and_every_move_is_recorded(repo: Catalog) -> None:
     for _ in range(3):
-        repo.add_version("m", kind="python", actor="a")
-    first = repo.set_alias("m", "champion", 1, actor="ana")
-    second = repo.set_alias("m", "champion", 3, actor="bo")
+        repo.versions.add("m", kind="python", actor="a")
+    first = repo.aliases.move("m", "champion", 1, actor="ana")
+    second = repo.aliases.move("m", "champion", 3, actor="bo")
     assert (first.from_version, first.to_version) == (None, 1)
     assert (second.from_version, second.to_version) == (1, 3)
-    assert repo.aliases("m") == {"champion": 3}
-    assert repo.resolve("m", "champion").version == 3
-    assert repo.resolve("m", "latest").version == 3
-    assert repo.resolve("m", "2").version == 2
-    history = repo.alias_history("m")
+    assert repo.aliases.of("m") == {"champion": 3}
+    assert repo.aliases.resolve("m", "champion").version == 3
+    assert repo.aliases.resolve("m", "latest").version == 3
+    assert repo.aliases.resolve("m", "2").version == 2
+    history = repo.aliases.history("m")
     assert [(h.actor, h.from_version, h.to_version) for h in history] == [
         ("ana", None, 1),
         ("bo", 1, 3),
@@ -83,17 +84,17 @@ def test_aliases_move_and_every_move_is_recorded(repo: Repository) -> None:
     assert history[0].at <= history[1].at
 
 
-def test_alias_must_point_at_an_existing_version(repo: Repository) -> None:
-    repo.add_version("m", kind="python", actor="a")
+def test_alias_must_point_at_an_existing_version(repo: Catalog) -> None:
+    repo.versions.add("m", kind="python", actor="a")
     with pytest.raises(NotFound):
-        repo.set_alias("m", "champion", 5, actor="a")
+        repo.aliases.move("m", "champion", 5, actor="a")
     with pytest.raises(Conflict, match="reserved"):
-        repo.set_alias("m", "latest", 1, actor="a")
-    assert repo.alias_history("m") == []
+        repo.aliases.move("m", "latest", 1, actor="a")
+    assert repo.aliases.history("m") == []
 
 
-def test_endpoints_round_trip_and_bump_the_revision(repo: Repository) -> None:
-    start = repo.revision()
+def test_endpoints_round_trip_and_bump_the_revision(repo: Catalog) -> None:
+    start = repo.endpoints.revision()
     spec = EndpointSpec(
         "e",
         "single",
@@ -104,16 +105,16 @@ def test_endpoints_round_trip_and_bump_the_revision(repo: Repository) -> None:
         timeout_s=2.5,
         description="demo",
     )
-    assert repo.put_endpoint(spec, actor="ana") == 1
-    assert repo.get_endpoint("e") == spec
-    assert repo.revision() == start + 1
+    assert repo.endpoints.put(spec, actor="ana") == 1
+    assert repo.endpoints.get("e") == spec
+    assert repo.endpoints.revision() == start + 1
     changed = EndpointSpec("e", "single", ("m@2",), {"target": "m@2"})
-    assert repo.put_endpoint(changed, actor="bo", action="switch") == 2
-    assert repo.list_endpoints() == [changed]
-    repo.delete_endpoint("e", actor="cy")
-    assert repo.list_endpoints() == []
-    assert repo.revision() == start + 3
-    history = repo.endpoint_revisions("e")
+    assert repo.endpoints.put(changed, actor="bo", action="switch") == 2
+    assert repo.endpoints.all() == [changed]
+    repo.endpoints.delete("e", actor="cy")
+    assert repo.endpoints.all() == []
+    assert repo.endpoints.revision() == start + 3
+    history = repo.endpoints.revisions("e")
     assert [(r.revision, r.action, r.spec, r.actor) for r in history] == [
         (1, "apply", spec, "ana"),
         (2, "switch", changed, "bo"),
@@ -121,17 +122,17 @@ def test_endpoints_round_trip_and_bump_the_revision(repo: Repository) -> None:
     ]
     assert all(r.at.tzinfo is not None for r in history)
     with pytest.raises(NotFound, match="endpoint 'e' does not exist"):
-        repo.get_endpoint("e")
+        repo.endpoints.get("e")
 
 
-def test_concurrent_registrations_get_distinct_numbers(repo: Repository) -> None:
+def test_concurrent_registrations_get_distinct_numbers(repo: Catalog) -> None:
     numbers: list[int] = []
     errors: list[Exception] = []
 
     def register() -> None:
         try:
             for _ in range(5):
-                numbers.append(repo.add_version("busy", kind="python", actor="t").version)
+                numbers.append(repo.versions.add("busy", kind="python", actor="t").version)
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
@@ -179,13 +180,13 @@ def test_migrations_are_idempotent_and_reversible(database_url: str) -> None:
     engine.dispose()
 
 
-def test_rollout_state_moves_only_from_the_generation_it_was_read_at(repo: Repository) -> None:
+def test_rollout_state_moves_only_from_the_generation_it_was_read_at(repo: Catalog) -> None:
     spec = EndpointSpec("c", "canary", ("m@1", "m@2"), {"baseline": "m@1", "candidate": "m@2"})
-    repo.put_endpoint(spec, actor="ana", rollout={"phase": "progressing", "weight": 5.0})
-    state = repo.rollout_states()["c"]
+    repo.endpoints.put(spec, actor="ana", rollout={"phase": "progressing", "weight": 5.0})
+    state = repo.rollouts.states()["c"]
     assert state == {"phase": "progressing", "weight": 5.0, "generation": 1}
-    before = repo.revision()
-    repo.update_rollout(
+    before = repo.endpoints.revision()
+    repo.rollouts.update(
         "c",
         {**state, "weight": 20.0},
         generation=1,
@@ -193,18 +194,18 @@ def test_rollout_state_moves_only_from_the_generation_it_was_read_at(repo: Repos
         event="step",
         detail={"weight": 20.0},
     )
-    assert repo.rollout_states()["c"] == {"phase": "progressing", "weight": 20.0, "generation": 2}
-    assert repo.revision() == before + 1  # serving processes see the new weight
+    assert repo.rollouts.states()["c"] == {"phase": "progressing", "weight": 20.0, "generation": 2}
+    assert repo.endpoints.revision() == before + 1  # serving processes see the new weight
     with pytest.raises(Conflict) as stale:
-        repo.update_rollout(
+        repo.rollouts.update(
             "c", {**state, "phase": "paused"}, generation=1, actor="bo", event="pause", detail={}
         )
     assert stale.value.code == "rollout_changed"
-    events = repo.rollout_events("c")
+    events = repo.rollouts.events("c")
     assert [(e["kind"], e["actor"]) for e in events] == [("start", "ana"), ("step", "controller")]
     assert events[0]["detail"]["revision"] == 1
-    repo.delete_endpoint("c", actor="ana")
-    assert "c" not in repo.rollout_states()
+    repo.endpoints.delete("c", actor="ana")
+    assert "c" not in repo.rollouts.states()
 
 
 def test_head_check_reads_alembic_version_without_alembic(database_url: str) -> None:

@@ -22,6 +22,7 @@ from pasarela.control.experiment_report import experiment_report
 from pasarela.control.experiments import list_experiments, start, stop
 from pasarela.control.manifest import parse_document, parse_manifests, to_yaml
 from pasarela.control.rollouts import ACTIONS, rollout_status, run_action, spec_of
+from pasarela.control.workspace import Workspace
 from pasarela.errors import InvalidRequest, NotFound
 from pasarela.registry.service import Registry
 from pasarela.security.roles import Principal
@@ -44,6 +45,16 @@ def actor(request: Request) -> str:
 def _registry(request: Request) -> Registry:
     registry: Registry = request.app.state.registry
     return registry
+
+
+def _workspace(request: Request) -> Workspace:
+    """The process's workspace; built once over the app's registry where the wiring has not
+    set one."""
+    state = request.app.state
+    found: Workspace | None = getattr(state, "workspace", None)
+    if found is None or found.registry is not state.registry:
+        found = state.workspace = Workspace(state.registry)
+    return found
 
 
 def _parse_json(body: bytes) -> Any:
@@ -131,9 +142,9 @@ async def rollout_action(request: Request, name: str, action: str) -> Response:
 async def get_shadow_report(request: Request, name: str, window: str = "1h") -> Response:
     """How the endpoint's shadow versions compare with what served, over ``window``."""
     seconds = parse_window(window)
-    registry = _registry(request)
-    await asyncio.to_thread(registry.repo.get_endpoint, name)  # 404 for unknown endpoints
-    rows = await asyncio.to_thread(shadow_rows, registry.repo.engine, name, time.time() - seconds)
+    workspace = _workspace(request)
+    await asyncio.to_thread(workspace.endpoints.get, name)  # 404 for unknown endpoints
+    rows = await asyncio.to_thread(shadow_rows, workspace.engine, name, time.time() - seconds)
     return _json(shadow_report(name, seconds, rows))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from pasarela.api.admin_routes import _parse_json, _registry
+from pasarela.api.admin_routes import _parse_json, _registry, _workspace
 from pasarela.api.params import bounded_id
 from pasarela.api.routes import _json, _plane
 from pasarela.control.compliance import compliance_report
@@ -21,9 +21,6 @@ from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS, Principal
 from pasarela.serving.dataplane import DataPlane
 from pasarela.storage import schema
-from pasarela.storage.audit import AuditRepository
-from pasarela.storage.keys import KeyRepository
-from pasarela.storage.subjects import SubjectRepository
 
 router = APIRouter(tags=["security"])
 
@@ -34,7 +31,7 @@ def _principal(request: Request) -> Principal:
 
 
 def _keys(request: Request) -> KeyService:
-    return KeyService(KeyRepository(_registry(request).repo.engine))
+    return KeyService(_workspace(request).keys)
 
 
 @router.get("/admin/whoami")
@@ -107,7 +104,7 @@ async def read_audit(request: Request, since_seq: int = 1, limit: int = 100) -> 
     bounded_id(since_seq, schema.audit_log.c.seq, "since_seq")
     if not 1 <= limit <= 1000:
         raise InvalidRequest("limit must be between 1 and 1000")
-    repo = AuditRepository(_registry(request).repo.engine)
+    repo = _workspace(request).audit
 
     def read() -> list[dict[str, Any]]:
         return [e.to_json() for e in repo.entries(since_seq=since_seq, limit=limit)]
@@ -118,7 +115,7 @@ async def read_audit(request: Request, since_seq: int = 1, limit: int = 100) -> 
 @router.get("/admin/audit/verify")
 async def verify_audit(request: Request) -> Response:
     """Walk the whole chain and its anchors; every break is named."""
-    repo = AuditRepository(_registry(request).repo.engine)
+    repo = _workspace(request).audit
 
     def check() -> dict[str, Any]:
         request.app.state.events.flush()  # events counted so far belong in what is verified
@@ -130,15 +127,14 @@ async def verify_audit(request: Request) -> Response:
 @router.get("/admin/subjects/{subject_id}")
 async def export_subject(request: Request, subject_id: str) -> Response:
     """Every record of a data subject (payloads opened) and the feedback on them."""
-    registry = _registry(request)
-    repo = SubjectRepository(registry.repo.engine, codec=registry.payloads)
+    repo = _workspace(request).subjects
     return _json(await asyncio.to_thread(repo.export, subject_id))
 
 
 @router.delete("/admin/subjects/{subject_id}")
 async def erase_subject(request: Request, subject_id: str) -> Response:
     """Delete every record of a data subject and the feedback on them (audited)."""
-    repo = SubjectRepository(_registry(request).repo.engine)
+    repo = _workspace(request).subjects
     actor = _principal(request).subject
     counts = await asyncio.to_thread(repo.erase, subject_id, actor=actor)
     plane: DataPlane = request.app.state.dataplane

@@ -23,8 +23,10 @@ from rich.text import Text
 from pasarela.errors import PasarelaError
 
 if TYPE_CHECKING:
+    from pasarela.control.workspace import Workspace
     from pasarela.registry.service import Registry
     from pasarela.settings import Settings
+    from pasarela.storage.catalog import Catalog
     from pasarela.storage.repository import Repository
 
 console = Console()
@@ -46,15 +48,31 @@ def registry() -> Registry:
     return open_registry(settings())
 
 
-def repository() -> Repository:
+def workspace() -> Workspace:
+    """The workspace (migrated): the registry and every repository, for commands that read or
+    change keys, the audit log, subjects or incidents."""
+    from pasarela.control.workspace import open_workspace
+
+    return open_workspace(settings())
+
+
+def catalog() -> Catalog:
     """The registry's tables alone (migrated), for commands that only read or move names:
     no model libraries, no payload cipher."""
+    from pasarela.storage.catalog import Catalog
     from pasarela.storage.db import create_engine, upgrade
-    from pasarela.storage.repository import Repository
 
     engine = create_engine(settings().resolved_database_url)
     upgrade(engine)
-    return Repository(engine)
+    return Catalog(engine)
+
+
+def repository() -> Repository:
+    """The old single repository over ``catalog()`` (removed at merge: ``cli/stats.py`` still
+    calls it)."""
+    from pasarela.storage.repository import Repository
+
+    return Repository(catalog())
 
 
 def actor() -> str:

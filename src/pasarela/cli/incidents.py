@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from pasarela.cli.common import actor, console, registry, reports_errors
+from pasarela.cli.common import actor, console, reports_errors, workspace
 
 if TYPE_CHECKING:
     from pasarela.storage.incidents import IncidentRepository
@@ -22,9 +22,7 @@ Id = Annotated[int, typer.Argument(help="Incident number")]
 
 
 def _repo() -> IncidentRepository:
-    from pasarela.storage.incidents import IncidentRepository
-
-    return IncidentRepository(registry().repo.engine)
+    return workspace().incidents
 
 
 @incidents_app.callback(invoke_without_command=True)

@@ -24,6 +24,7 @@ from pasarela.cli.common import (
     registry,
     reports_errors,
     settings,
+    workspace,
 )
 from pasarela.cli.experiments import experiments_app
 from pasarela.cli.incidents import incidents_app
@@ -156,7 +157,6 @@ def serve(
     from pasarela.api.lifecycle import DrainingServer, run_workers
     from pasarela.security.jwt import JwtVerifier
     from pasarela.storage.db import create_engine, upgrade
-    from pasarela.storage.keys import KeyRepository
     from pasarela.telemetry.metrics import MULTIPROCESS_ENV
 
     config = settings()
@@ -164,11 +164,11 @@ def serve(
     # Wrapped data keys need the master key that wrapped them: refuse here, in one line,
     # rather than start, make a new master key, and fail on the first sealed payload.
     from pasarela.security.crypto import PayloadCipher
-    from pasarela.storage.data_keys import DataKeyRepository
 
-    PayloadCipher(config, DataKeyRepository(registry().repo.engine)).reload()
+    opened = workspace()
+    PayloadCipher(config, opened.data_keys).reload()
     if config.bootstrap_admin_key and not JwtVerifier.configured(config):
-        keys = KeyRepository(registry().repo.engine)
+        keys = opened.keys
         if keys.count() == 0:  # a fresh install: close it at once
             record, secret = create_admin_key()
             print_new_key(record, secret)
@@ -239,7 +239,7 @@ def list_endpoints() -> None:
     """Every endpoint and what it points at."""
     reg = registry()
     table = Table("endpoint", "policy", "targets", "resolves to")
-    for spec in reg.repo.list_endpoints():
+    for spec in reg.endpoints.all():
         resolved = []
         for target in spec.targets:
             try:

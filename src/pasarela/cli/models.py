@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from pasarela.cli.common import actor, console, parse_pairs, registry, reports_errors, repository
+from pasarela.cli.common import actor, catalog, console, parse_pairs, registry, reports_errors
 
 if TYPE_CHECKING:
     from pasarela.types import AliasMove, ModelVersion
@@ -83,11 +83,11 @@ def register(
 @reports_errors
 def list_models() -> None:
     """Every model with its versions and aliases."""
-    repo = repository()
+    tables = catalog()
     table = Table("model", "versions", "latest", "kind", "aliases")
-    for name in repo.list_models():
-        versions = repo.list_versions(name)
-        aliases = repo.aliases(name)
+    for name in tables.versions.models():
+        versions = tables.versions.of(name)
+        aliases = tables.aliases.of(name)
         latest = versions[-1] if versions else None
         table.add_row(
             name,
@@ -106,7 +106,7 @@ def show(ref: Annotated[str, typer.Argument(help="name, name@3 or name@alias")])
     reg = registry()
     version = reg.resolve(ref)
     _print_version(version)
-    history = reg.repo.alias_history(version.model)
+    history = reg.aliases.history(version.model)
     if history:
         console.print(_moves_table(history, title="alias moves"))
 
@@ -165,7 +165,7 @@ def set_alias(
     version: Annotated[int, typer.Argument(help="Version number")],
 ) -> None:
     """Point MODEL@ALIAS at VERSION (the move is recorded)."""
-    move = registry().repo.set_alias(model, alias, version, actor=actor())
+    move = registry().aliases.move(model, alias, version, actor=actor())
     was = f" (was {move.from_version})" if move.from_version is not None else ""
     console.print(f"{model}@{alias} → {version}{was}")
 
@@ -177,4 +177,4 @@ def alias_history(model: Annotated[str, typer.Argument(help="Model name")]) -> N
     from pasarela.registry.service import parse_ref
 
     name, _ = parse_ref(model)
-    console.print(_moves_table(registry().repo.alias_history(name)))
+    console.print(_moves_table(registry().aliases.history(name)))

@@ -212,8 +212,8 @@ def report(
 
     seconds = parse_window(window)
     reg = registry()
-    reg.repo.get_endpoint(name)
-    found = shadow_report(name, seconds, shadow_rows(reg.repo.engine, name, time.time() - seconds))
+    reg.endpoints.get(name)
+    found = shadow_report(name, seconds, shadow_rows(reg.engine, name, time.time() - seconds))
     if output == "json":
         print(json.dumps(found, indent=2))
         return

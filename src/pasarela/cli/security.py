@@ -16,7 +16,15 @@ import orjson
 import typer
 from rich.table import Table
 
-from pasarela.cli.common import actor, console, err_console, registry, reports_errors, settings
+from pasarela.cli.common import (
+    actor,
+    console,
+    err_console,
+    registry,
+    reports_errors,
+    settings,
+    workspace,
+)
 from pasarela.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -46,11 +54,8 @@ def local() -> Principal:
 def create_admin_key(name: str = "admin") -> tuple[KeyRecord, str]:
     """An admin key for this install (the first ``serve`` and the demo make one)."""
     from pasarela.security.keys import KeyService
-    from pasarela.storage.keys import KeyRepository
 
-    return KeyService(KeyRepository(registry().repo.engine)).create(
-        name=name, role="admin", by=local()
-    )
+    return KeyService(workspace().keys).create(name=name, role="admin", by=local())
 
 
 def print_new_key(record: KeyRecord, secret: str) -> None:
@@ -79,7 +84,6 @@ def create(
 ) -> None:
     """Create a key and print it once (or save it to a file only its owner can read)."""
     from pasarela.security.keys import KeyService
-    from pasarela.storage.keys import KeyRepository
 
     fd = None
     if save is not None:
@@ -89,7 +93,7 @@ def create(
         except OSError as exc:
             raise InvalidRequest(f"cannot save the key to {save}: {exc.strerror}") from exc
     try:
-        record, secret = KeyService(KeyRepository(registry().repo.engine)).create(
+        record, secret = KeyService(workspace().keys).create(
             name=name,
             role=role,
             by=local(),
@@ -115,11 +119,10 @@ def create(
 def list_keys() -> None:
     """Every key: id, name, role, endpoints, expiry, state (active, expired, revoked).
     Never a secret."""
-    from pasarela.storage.keys import KeyRepository
 
     table = Table("id", "name", "role", "endpoints", "rate limit", "created", "expires", "state")
     now = datetime.now(UTC)  # one instant for the whole table
-    for k in KeyRepository(registry().repo.engine).list():
+    for k in workspace().keys.list():
         table.add_row(
             k.id,
             k.name,
@@ -138,9 +141,8 @@ def list_keys() -> None:
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id, pk_…")]) -> None:
     """Revoke a key; servers refuse it from their next snapshot on."""
     from pasarela.security.keys import KeyService
-    from pasarela.storage.keys import KeyRepository
 
-    record = KeyService(KeyRepository(registry().repo.engine)).revoke(key_id, by=local())
+    record = KeyService(workspace().keys).revoke(key_id, by=local())
     console.print(f"key [bold]{record.id}[/] revoked")
 
 
@@ -173,9 +175,8 @@ def verify_command(
     """Check the whole chain, its anchors and the head this home witnessed; name every
     edited, deleted, reordered or cut entry. Exit status 1 when the log was tampered with."""
     from pasarela.security.audit import check_log
-    from pasarela.storage.audit import AuditRepository
 
-    repo = AuditRepository(registry().repo.engine)
+    repo = workspace().audit
     result = check_log(repo, accept_restore_by=actor() if accept_restore else None)
     for accepted in result.accepted:
         console.print(f"accepted: {accepted.message}")
@@ -208,9 +209,8 @@ def export(
     """Every entry as JSON lines, each with its hash and its predecessor's, for auditors to
     verify on their own; the last line is the verification of the whole log."""
     from pasarela.security.audit import check_log
-    from pasarela.storage.audit import AuditRepository
 
-    repo = AuditRepository(registry().repo.engine)
+    repo = workspace().audit
     target = output.open("wb") if output else sys.stdout.buffer
     try:
         for entry in repo.entries(since_seq=since_seq):
@@ -233,10 +233,8 @@ def export_subject(
     ] = None,
 ) -> None:
     """Every record of the subject (payloads opened) and the feedback on them, as JSON."""
-    from pasarela.storage.subjects import SubjectRepository
 
-    reg = registry()
-    found = SubjectRepository(reg.repo.engine, codec=reg.payloads).export(subject_id)
+    found = workspace().subjects.export(subject_id)
     data = orjson.dumps(found, option=orjson.OPT_INDENT_2) + b"\n"
     if output is None:
         sys.stdout.buffer.write(data)
@@ -252,11 +250,10 @@ def erase_subject(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Delete every record of the subject and the feedback on them (audited)."""
-    from pasarela.storage.subjects import SubjectRepository
 
     if not yes and not typer.confirm(f"erase every record of subject {subject_id!r}?"):
         raise typer.Exit(1)
-    counts = SubjectRepository(registry().repo.engine).erase(subject_id, actor=actor())
+    counts = workspace().subjects.erase(subject_id, actor=actor())
     console.print(
         f"erased {counts['records']} records and {counts['feedback']} feedback items of the subject"
     )

@@ -52,7 +52,7 @@ def check_references(registry: Registry, spec: EndpointSpec) -> None:
     shadows = spec.shadow.targets if spec.shadow else ()
     for ref in (*spec.targets, *shadows):
         try:
-            registry.repo.resolve(*parse_ref(ref))
+            registry.aliases.resolve(*parse_ref(ref))
         except NotFound as exc:
             raise NotFound(f"endpoint {spec.name!r}: {ref}: {exc.message}", code=exc.code) from exc
 
@@ -60,9 +60,9 @@ def check_references(registry: Registry, spec: EndpointSpec) -> None:
 def apply_spec(
     registry: Registry, spec: EndpointSpec, *, actor: str, action: str = "apply"
 ) -> AppliedChange:
-    repo = registry.repo
+    endpoints = registry.endpoints
     try:
-        previous: EndpointSpec | None = repo.get_endpoint(spec.name)
+        previous: EndpointSpec | None = endpoints.get(spec.name)
     except NotFound:
         previous = None
     if previous == spec:
@@ -78,7 +78,7 @@ def apply_spec(
     elif spec.policy == "experiment" and starts_over:
         # A changed design is a new experiment: back to draft, started on purpose.
         rollout = {"phase": "draft", "experiment": spec.options["experiment"]}
-    revision = repo.put_endpoint(spec, actor=actor, action=action, rollout=rollout)
+    revision = endpoints.put(spec, actor=actor, action=action, rollout=rollout)
     return AppliedChange(
         spec.name, "created" if previous is None else "updated", revision, diff(previous, spec)
     )

@@ -106,16 +106,19 @@ class BanditController:
         registry: Registry,
         clock: Callable[[], float] = time.time,
         rng: np.random.Generator | None = None,
+        feedback: FeedbackRepository | None = None,
     ) -> None:
         self.registry = registry
         self.clock = clock
         self.rng = rng or np.random.default_rng()
+        # The workspace's (``workspace.feedback``) where the caller has one.
+        self.feedback = feedback or FeedbackRepository(registry.engine)
 
     def tick(self) -> int:
         """Update what is due; returns how many bandits were updated. Blocking."""
         updated = 0
-        states = self.registry.repo.rollout_states()
-        for spec in self.registry.repo.list_endpoints():
+        states = self.registry.rollouts.states()
+        for spec in self.registry.endpoints.all():
             state = states.get(spec.name)
             if spec.policy != "bandit" or not state or state.get("phase") != "running":
                 continue
@@ -139,9 +142,7 @@ class BanditController:
         # seconds before it count too (they are rewards of the same versions).
         since = int(float(state["started_at"]) // 60) * 60
         until = (int(now // 60) + 1) * 60
-        found = FeedbackRepository(self.registry.repo.engine).version_feedback(
-            spec.name, cover(since, until)
-        )
+        found = self.feedback.version_feedback(spec.name, cover(since, until))
         arms = []
         for arm in options.arms:
             version = self.registry.resolve(arm.target)
@@ -172,7 +173,7 @@ class BanditController:
                 for a, t, k in zip(options.arms, arms, kept, strict=True)
             },
         }
-        self.registry.repo.update_rollout(
+        self.registry.rollouts.update(
             spec.name, new, generation=int(state["generation"]), actor=ACTOR, event=None, detail={}
         )
         return 1

@@ -131,8 +131,8 @@ class CanaryController:
     def tick(self) -> list[Move]:
         """Judge every canary that is due; returns the moves made. Blocking (database I/O)."""
         moves = []
-        states = self.registry.repo.rollout_states()
-        for spec in self.registry.repo.list_endpoints():
+        states = self.registry.rollouts.states()
+        for spec in self.registry.endpoints.all():
             state = states.get(spec.name)
             if spec.policy != "canary" or not state or state.get("phase") != "progressing":
                 continue
@@ -166,11 +166,11 @@ class CanaryController:
             self._window(name, baseline, since, now),
         )
         if move.event == "promote" and options.promote_alias:
-            self.registry.repo.set_alias(
+            self.registry.aliases.move(
                 candidate.model, options.promote_alias, candidate.version, actor=ACTOR
             )
             move.detail["alias"] = f"{candidate.model}@{options.promote_alias} → {candidate}"
-        self.registry.repo.update_rollout(
+        self.registry.rollouts.update(
             name,
             move.state,
             generation=int(state["generation"]),
@@ -183,7 +183,7 @@ class CanaryController:
 
     def _window(self, name: str, version: VersionId, since: float, until: float) -> VersionWindow:
         data = version_window(
-            self.registry.repo.engine,
+            self.registry.engine,
             name,
             version.model,
             version.version,
@@ -199,4 +199,4 @@ class CanaryController:
         )
 
     def _resolve(self, ref: str) -> VersionId:
-        return self.registry.repo.resolve(*parse_ref(ref)).id
+        return self.registry.aliases.resolve(*parse_ref(ref)).id

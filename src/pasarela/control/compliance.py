@@ -46,7 +46,7 @@ class Check:
 
 def compliance_report(registry: Registry, settings: Settings) -> list[Check]:
     """Every check, from what the install holds now. Blocking (reads the database)."""
-    engine = registry.repo.engine
+    engine = registry.engine
     return [
         _authentication(KeyRepository(engine), settings),
         _key_expiry(KeyRepository(engine)),
@@ -124,7 +124,7 @@ def _encryption(engine: sa.Engine, data_keys: DataKeyRepository, settings: Setti
 
 
 def _retention(registry: Registry, settings: Settings) -> Check:
-    endpoints = registry.repo.list_endpoints()
+    endpoints = registry.endpoints.all()
     unset = [
         e.name for e in endpoints if e.retention_days is None and settings.retention_days is None
     ]
@@ -160,7 +160,7 @@ def _audit_chain(repo: AuditRepository) -> Check:
 
 def _guards(registry: Registry) -> Check:
     lines, unguarded = [], []
-    for spec in registry.repo.list_endpoints():
+    for spec in registry.endpoints.all():
         config = parse(spec.guards)
         kinds = [f"{g.type}:{g.action}" for g in config.input]
         out = [f"{g.type}:{g.action}" for g in config.output]

@@ -58,7 +58,7 @@ def experiment_report(
     windows: dict[str, ReasonData] = {}
     if started is not None:
         windows = reason_windows(
-            registry.repo.engine,
+            registry.engine,
             experiment.spec.name,
             float(started),
             until,

@@ -92,10 +92,10 @@ class Experiment:
 
 
 def list_experiments(registry: Registry) -> list[Experiment]:
-    states = registry.repo.rollout_states()
-    tunings = registry.repo.experiment_tunings()
+    states = registry.rollouts.states()
+    tunings = registry.rollouts.experiment_tunings()
     found = []
-    for spec in registry.repo.list_endpoints():
+    for spec in registry.endpoints.all():
         if spec.policy == "experiment":
             options = policy_options("experiment", spec.options)
             assert isinstance(options, ExperimentOptions)
@@ -122,14 +122,14 @@ def get_experiment(registry: Registry, experiment_id: str) -> Experiment:
     for experiment in list_experiments(registry):
         if experiment.id == experiment_id:
             return experiment
-    for spec in registry.repo.list_endpoints():
-        for revision in reversed(registry.repo.endpoint_revisions(spec.name)):
+    for spec in registry.endpoints.all():
+        for revision in reversed(registry.endpoints.revisions(spec.name)):
             old = revision.spec
             if old and old.policy == "experiment" and old.options["experiment"] == experiment_id:
                 options = policy_options("experiment", old.options)
                 assert isinstance(options, ExperimentOptions)
                 state = _replayed(registry, spec.name, experiment_id)
-                tuning = _tuning(options, state, registry.repo.experiment_tunings())
+                tuning = _tuning(options, state, registry.rollouts.experiment_tunings())
                 return Experiment(old, options, state, tuning)
     raise NotFound(f"no experiment {experiment_id!r}", code="experiment_not_found")
 
@@ -137,7 +137,7 @@ def get_experiment(registry: Registry, experiment_id: str) -> Experiment:
 def _replayed(registry: Registry, endpoint: str, experiment_id: str) -> dict[str, Any]:
     """An ended experiment's lifecycle, rebuilt from the endpoint's history."""
     state: dict[str, Any] = {"phase": "draft", "experiment": experiment_id}
-    for event in registry.repo.rollout_events(endpoint, limit=10_000):
+    for event in registry.rollouts.events(endpoint, limit=10_000):
         detail = event["detail"]
         if detail.get("experiment") != experiment_id:
             continue
@@ -164,7 +164,7 @@ def start(registry: Registry, experiment_id: str, *, actor: str) -> dict[str, An
     # Fixed before the move, so no running experiment is ever without its tuning (a start
     # that then loses a race leaves a tuning that its next start replaces).
     tuning = planned_tuning(experiment.options)
-    fixed_at = registry.repo.fix_experiment_tuning(
+    fixed_at = registry.rollouts.fix_experiment_tuning(
         experiment_id,
         endpoint=experiment.spec.name,
         units_per_variant=tuning.units_per_variant,
@@ -239,7 +239,7 @@ def _move(
             f"experiment {experiment.id!r} has no lifecycle state; apply its endpoint again",
             code="experiment_state",
         )
-    registry.repo.update_rollout(
+    registry.rollouts.update(
         experiment.spec.name,
         state,
         generation=int(generation),

@@ -46,7 +46,7 @@ class RetentionJob:
             return {}
         self._last = now
         deleted = {}
-        for spec in self.registry.repo.list_endpoints():
+        for spec in self.registry.endpoints.all():
             days = spec.retention_days if spec.retention_days is not None else self.default_days
             if days is None:
                 continue
@@ -61,7 +61,7 @@ class RetentionJob:
         r, f = schema.prediction_records, schema.feedback
         cutoff = datetime.fromtimestamp(before, UTC)
         records = feedback = 0
-        engine = self.registry.repo.engine
+        engine = self.registry.engine
         while True:
             with write(engine) as conn:
                 ids = list(

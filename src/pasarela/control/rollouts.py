@@ -30,9 +30,9 @@ def rollout_status(registry: Registry, name: str) -> dict[str, Any]:
     ``phase`` is where the endpoint stands now: the rollout's phase while its policy is the one
     that rollout belongs to, else ``stable`` (an endpoint undone from a rolled-back canary to a
     single version is stable; its old state stays in ``state`` with ``live`` false)."""
-    spec = registry.repo.get_endpoint(name)
-    state = registry.repo.rollout_states().get(name)
-    revisions = registry.repo.endpoint_revisions(name)
+    spec = registry.endpoints.get(name)
+    state = registry.rollouts.states().get(name)
+    revisions = registry.endpoints.revisions(name)
     live = state is not None and _belongs_to(state, spec.policy)
     return {
         "endpoint": name,
@@ -41,7 +41,7 @@ def rollout_status(registry: Registry, name: str) -> dict[str, Any]:
         "phase": state["phase"] if live and state is not None else "stable",
         "live": live,
         "state": state,
-        "history": registry.repo.rollout_events(name),
+        "history": registry.rollouts.events(name),
         "revisions": [
             {
                 "revision": r.revision,
@@ -81,12 +81,12 @@ def run_action(
 
 
 def canary_action(registry: Registry, name: str, action: str, *, actor: str) -> dict[str, Any]:
-    spec = registry.repo.get_endpoint(name)
+    spec = registry.endpoints.get(name)
     if spec.policy != "canary":
         raise Conflict(f"endpoint {name!r} is {spec.policy}, not a canary", code="not_a_canary")
     options = policy_options("canary", spec.options)
     assert isinstance(options, CanaryOptions)
-    state = registry.repo.rollout_states().get(name)
+    state = registry.rollouts.states().get(name)
     if state is None:
         raise Conflict(f"endpoint {name!r} has no canary running", code="not_a_canary")
     phase = state["phase"]
@@ -107,7 +107,7 @@ def canary_action(registry: Registry, name: str, action: str, *, actor: str) -> 
         new["reason"] = f"promoted by {actor}"
         if options.promote_alias:
             candidate = registry.resolve(options.candidate)
-            registry.repo.set_alias(
+            registry.aliases.move(
                 candidate.model, options.promote_alias, candidate.version, actor=actor
             )
             detail["alias"] = f"{candidate.model}@{options.promote_alias} → {candidate.id}"
@@ -119,7 +119,7 @@ def canary_action(registry: Registry, name: str, action: str, *, actor: str) -> 
     else:
         # The paused time does not count: the step's window starts again now.
         new = {**state, "phase": "progressing", "step_started_at": now, "judged_at": 0.0}
-    registry.repo.update_rollout(
+    registry.rollouts.update(
         name, new, generation=int(state["generation"]), actor=actor, event=action, detail=detail
     )
     return {"endpoint": name, "action": action, "phase": new["phase"], "weight": new["weight"]}
@@ -127,7 +127,7 @@ def canary_action(registry: Registry, name: str, action: str, *, actor: str) -> 
 
 def switch(registry: Registry, name: str, *, actor: str) -> dict[str, Any]:
     """Blue-green: the standby becomes active (after its smoke requests pass, if any)."""
-    spec = registry.repo.get_endpoint(name)
+    spec = registry.endpoints.get(name)
     if spec.policy != "blue_green":
         raise Conflict(f"endpoint {name!r} is {spec.policy}, not blue_green", code="not_blue_green")
     options = policy_options("blue_green", spec.options)
@@ -178,7 +178,7 @@ def undo(
     registry: Registry, name: str, *, actor: str, to_revision: int | None = None
 ) -> dict[str, Any]:
     """Re-apply an earlier revision (by default the one before the latest) as a new one."""
-    revisions = registry.repo.endpoint_revisions(name)
+    revisions = registry.endpoints.revisions(name)
     current = revisions[-1]
     if to_revision is None:
         if len(revisions) < 2:
@@ -209,8 +209,8 @@ def undo(
 def spec_of(registry: Registry, name: str, revision: int | None = None) -> EndpointSpec:
     """The live spec, or the one of an earlier revision."""
     if revision is None:
-        return registry.repo.get_endpoint(name)
-    for r in registry.repo.endpoint_revisions(name):
+        return registry.endpoints.get(name)
+    for r in registry.endpoints.revisions(name):
         if r.revision == revision and r.spec is not None:
             return r.spec
     raise NotFound(f"endpoint {name!r} has no revision {revision}", code="revision_not_found")

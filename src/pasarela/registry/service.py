@@ -16,6 +16,7 @@ from pasarela.registry.signature import infer_signature
 from pasarela.runtimes import create_runtime
 from pasarela.runtimes.sklearn import PICKLE_WARNING, SKOPS_TRUSTED_TAG, is_pickle
 from pasarela.storage.artifacts import ArtifactStore, sha256_file
+from pasarela.storage.catalog import Catalog
 from pasarela.storage.repository import Repository
 from pasarela.types import (
     PLAIN_PAYLOADS,
@@ -61,15 +62,31 @@ class Registry:
 
     Example::
 
-        registry = Registry(repo, store)
+        registry = Registry(Catalog(engine), store)
         v1 = registry.register("churn", artifact=Path("model.joblib"), train_data=frame)
         registry.set_alias("churn", "champion", v1.version, actor="ana")
+
+    The control services reach the catalog's repositories through it: ``registry.versions``,
+    ``registry.aliases``, ``registry.endpoints``, ``registry.rollouts``.
     """
 
     def __init__(
-        self, repo: Repository, store: ArtifactStore, payloads: PayloadCodec = PLAIN_PAYLOADS
+        self,
+        catalog: Catalog | Repository,
+        store: ArtifactStore,
+        payloads: PayloadCodec = PLAIN_PAYLOADS,
     ) -> None:
-        self.repo = repo
+        # Removed at merge: callers still being rewritten hand the old facade.
+        if isinstance(catalog, Repository):
+            catalog = catalog.catalog
+        self.catalog = catalog
+        self.engine = catalog.engine
+        self.versions = catalog.versions
+        self.aliases = catalog.aliases
+        self.endpoints = catalog.endpoints
+        self.rollouts = catalog.rollouts
+        self.repo = Repository(catalog)
+        """Removed at merge: the old method names, for code not yet converted."""
         self.store = store
         self.payloads = payloads
         """Seals and opens payloads at rest (``security/crypto.py``); plain by default."""
@@ -169,7 +186,7 @@ class Registry:
             params=params,
         )
         self._smoke_test(candidate, features)
-        return self.repo.add_version(
+        return self.versions.add(
             name,
             kind=kind,
             actor=actor,
@@ -222,13 +239,13 @@ class Registry:
 
     def resolve(self, ref: str) -> ModelVersion:
         model, version = parse_ref(ref)
-        return self.repo.resolve(model, version)
+        return self.aliases.resolve(model, version)
 
     def set_alias(self, model: str, alias: str, version: int, *, actor: str = "local") -> None:
-        self.repo.set_alias(model, alias, version, actor=actor)
+        self.aliases.move(model, alias, version, actor=actor)
 
     def get(self, version: VersionId) -> ModelVersion:
-        return self.repo.get_version(version.model, version.version)
+        return self.versions.get(version.model, version.version)
 
 
 def _infer_kind(artifact: Path | None, entrypoint: str | None) -> str:

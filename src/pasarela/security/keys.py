@@ -106,7 +106,12 @@ def _admit(found: ActiveKey, now: float | None) -> tuple[Principal, ActiveKey]:
 
 
 class KeyService:
-    """Creating and revoking keys, with the rule that nobody mints a key above their station."""
+    """Creating and revoking keys, with the rule that nobody mints a key above their station.
+
+    Example::
+
+        record, secret = KeyService(workspace.keys).create(name="ci", role="client", by=admin)
+    """
 
     def __init__(self, repo: KeyRepository) -> None:
         self.repo = repo

@@ -13,7 +13,7 @@ database each time; a logout on another server is seen when that entry expires.
 
 Example::
 
-    sessions = DashboardSessions(SessionRepository(engine), ttl_s=8 * 3600)
+    sessions = DashboardSessions(workspace.sessions, ttl_s=8 * 3600)
     token = sessions.open(key)                  # the cookie's value
     principal, key = sessions.check(sessions.load(token), keyring)  # blocking read
 """

@@ -82,7 +82,7 @@ class IncidentWatch:
 
     Example::
 
-        watch = IncidentWatch(repo, plane.conditions, registry.repo.rollout_states,
+        watch = IncidentWatch(repo, plane.conditions, registry.rollouts.states,
                               [LogNotifier()], clear_s=60, canary_hold_s=900)
         await watch.run(stop, poll_s=5)
     """

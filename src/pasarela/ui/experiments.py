@@ -134,7 +134,7 @@ def effect_over_time(
     if started is not None:
         for t in cutoffs(started, until):
             windows = reason_windows(
-                registry.repo.engine,
+                registry.engine,
                 experiment.spec.name,
                 started,
                 t,
