@@ -20,13 +20,12 @@ from rich.progress import Progress
 from rich.table import Table
 
 from pasarela.cli.common import actor, console, print_copyable
-from pasarela.cli.demo_names import MODEL
 from pasarela.cli.rollout_view import step_of, verdict_of, weight_of
 from pasarela.control.apply import apply_specs
 from pasarela.control.manifest import parse_manifests
+from pasarela.demo.names import MODEL
 from pasarela.errors import NotFound
 from pasarela.registry.service import Registry
-from pasarela.testing import FlakyModel
 
 FLAKY_MODEL = "breast-cancer-flaky"
 GOOD_CANARY = "breast-cancer-canary"
@@ -34,19 +33,6 @@ FLAKY_CANARY = "breast-cancer-flaky"
 CANARIES = (GOOD_CANARY, FLAKY_CANARY)
 CANARY_TIMEOUT_S = 60.0
 ENDED = ("promoted", "rolled_back")
-
-
-class FlakyBreastCancerModel(FlakyModel):
-    """The demo's bad candidate: it sums the features (it is no classifier) and fails 20 % of
-    its batches. Seeded, so every run fails the same batches; seed 2 because its first draw is
-    a success, so registration's one smoke batch passes, as it would for a model that breaks
-    only under traffic."""
-
-    rate = 0.2
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rng = random.Random(2)
 
 
 def register_flaky(registry: Registry, features: pd.DataFrame) -> str:
@@ -58,7 +44,7 @@ def register_flaky(registry: Registry, features: pd.DataFrame) -> str:
     version = registry.register(
         FLAKY_MODEL,
         kind="python",
-        entrypoint="pasarela.cli.demo_canary:FlakyBreastCancerModel",
+        entrypoint="pasarela.demo.flaky:FlakyBreastCancerModel",
         train_data=features,  # for the signature: it takes the classifier's 30 features
         tags={"purpose": "a canary candidate that fails 20 % of its batches"},
         actor=actor(),

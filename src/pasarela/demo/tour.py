@@ -5,13 +5,13 @@ with signatures and baselines, points ``champion`` at the better one, creates an
 it and sends sample traffic. Then it applies two canary endpoints from a manifest, as
 ``pasarela apply -f`` does: v1 → v2, which promotes itself, and the champion → a model that
 fails a fifth of its batches, which rolls itself back; it sends both traffic until they end and
-prints each one's history (``cli/demo_canary.py``). Then a small A/B experiment, v1 against v2,
+prints each one's history (``demo/canary.py``). Then a small A/B experiment, v1 against v2,
 with simulated users who complete their task more often on v2, and its report
-(``cli/demo_experiment.py``). Last come the URLs, a ready-to-paste ``curl`` and the audit log's
+(``demo/experiment.py``). Last come the URLs, a ready-to-paste ``curl`` and the audit log's
 verification.
 
 The install is closed, as in production: before serving, the demo makes sure it has an admin
-key and a client key saved in its home (``cli/demo_security.py``), and every request it sends
+key and a client key saved in its home (``demo/security.py``), and every request it sends
 carries the client key.
 """
 
@@ -38,30 +38,27 @@ from rich.progress import Progress
 
 from pasarela.api.app import create_app
 from pasarela.cli.common import actor, console, print_copyable, registry, settings
-from pasarela.cli.demo_canary import (
+from pasarela.control.endpoints import put_endpoint
+from pasarela.demo.canary import (
     CANARIES,
     GOOD_CANARY,
-    FlakyBreastCancerModel,
     apply_canaries,
     print_canary,
     register_flaky,
     run_canaries,
 )
-from pasarela.cli.demo_experiment import (
+from pasarela.demo.experiment import (
     EXPERIMENT,
     EXPERIMENT_ENDPOINT,
     print_experiment,
     run_experiment,
 )
-from pasarela.cli.demo_names import ENDPOINT, MODEL
-from pasarela.cli.demo_security import audit_summary, ensure_keys
-from pasarela.control.endpoints import put_endpoint
+from pasarela.demo.names import ENDPOINT, MODEL
+from pasarela.demo.security import audit_summary, ensure_keys
 from pasarela.errors import ConfigurationError
 from pasarela.registry.service import Registry
 
-__all__ = ["FlakyBreastCancerModel", "run_demo"]
-"""``FlakyBreastCancerModel`` stays importable from here: homes made by earlier versions of the
-demo registered it as ``pasarela.cli.demo:FlakyBreastCancerModel``."""
+__all__ = ["run_demo"]
 
 
 def _split() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series[Any], pd.Series[Any]]:

@@ -1,0 +1,8 @@
+"""Kept for demo homes made before the demo moved to ``pasarela.demo``: their flaky version's
+entrypoint is ``pasarela.cli.demo_canary:FlakyBreastCancerModel``."""
+
+from __future__ import annotations
+
+from pasarela.demo.flaky import FlakyBreastCancerModel
+
+__all__ = ["FlakyBreastCancerModel"]
