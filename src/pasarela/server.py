@@ -105,7 +105,10 @@ class Server:
             else MemoryRateLimiter()
         )
         self.events = SecurityEvents(AuditRepository(engine))
-        # The data plane (another branch composes it from stages; keep this one block).
+        self.sessions = DashboardSessions(
+            SessionRepository(engine), ttl_s=settings.ui_session_hours * 3600
+        )
+        # The data plane: the request path, from admission to outcomes, over the snapshot.
         self.dataplane = DataPlane(
             settings,
             registry,
@@ -113,9 +116,6 @@ class Server:
             recorder=self.recorder,
             limiter=self.limiter,
             events=self.events,
-        )
-        self.sessions = DashboardSessions(
-            SessionRepository(engine), ttl_s=settings.ui_session_hours * 3600
         )
         self.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics, self.recent)
         self.controller = CanaryController(registry)

@@ -134,7 +134,8 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.include_router(login_routes.router)
     app.include_router(ui_routes.router)
     _install_error_handlers(app)
-    # The HTTP door (another branch moves admission into serving/; keep this one block).
+    # The door: the gate admits every request; the hot path answers the prediction routes
+    # before FastAPI's stack, admitting them through the same gate.
     default_limit = (
         Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
     )
