@@ -3,6 +3,7 @@ place, with the driver's first line and never the statement's parameters."""
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 import typer
 from fastapi import FastAPI
 
+import pasarela
 from pasarela.api.app import _install_error_handlers
 from pasarela.cli.common import reports_errors
 from pasarela.errors import DataRejected, StorageUnavailable, Unavailable
@@ -111,3 +113,25 @@ async def test_the_api_answers_it_as_an_unreachable_database_naming_no_host() ->
     assert reply.status_code == 503 and reply.headers["retry-after"] == "5"
     error = reply.json()["error"]
     assert error["code"] == "database_unavailable" and "10.0.0.7" not in reply.text
+
+
+KEPT = {
+    "serving/dataplane.py": "the snapshot poll's outage log; the request path's rewrite moves it",
+}
+"""Modules outside ``storage/`` that still name SQLAlchemy's error base, each with why."""
+
+
+def test_nothing_above_storage_catches_sqlalchemys_errors() -> None:
+    root = Path(pasarela.__file__).parent
+    naming = set()
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("storage/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+            if name == "SQLAlchemyError" or (
+                isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy.exc"
+            ):
+                naming.add(relative)
+    assert naming == set(KEPT)
