@@ -121,7 +121,7 @@ async def test_stop_after_a_failed_start_releases_what_had_started(settings: Set
     ]
     assert server.writer is not None and server.writer.process is not None
     assert server.writer.process.returncode is not None  # no writer process left behind
-    assert server.dataplane._poller is not None and server.dataplane._poller.done()
+    assert not server.dataplane.ready  # it had loaded its snapshot: stopped all the same
 
 
 async def test_stop_before_the_writer_started_stops_no_data_plane(settings: Settings) -> None:
