@@ -13,6 +13,7 @@
     │   ├── Blocked                    input_blocked, output_blocked: a guard refused it
     │   └── RateLimited                rate_limited: too many requests (retry_after, headers)
     ├── Unavailable                    overloaded, not_ready, circuit_open: try again later
+    │   └── StorageUnavailable         database_error: the database failed an operation
     ├── ModelError                     model_error: the model raised while predicting
     │   └── ModelTimeout               model_timeout
     ├── ArtifactError                  artifact_missing, artifact_tampered
@@ -20,7 +21,8 @@
     └── ConfigurationError             configuration_error, missing_dependency
 
 `api/errors.py` maps this tree to HTTP status codes in one table. Third-party exceptions are
-translated at the boundary with ``raise SomeError(...) from exc``.
+translated at the boundary with ``raise SomeError(...) from exc``: SQLAlchemy's by
+``storage.db.storage_errors``, so nothing above ``storage/`` catches them.
 """
 
 from __future__ import annotations
@@ -93,6 +95,18 @@ class Unavailable(PasarelaError):
     def __init__(self, message: str, *, code: str | None = None, retry_after: int = 1) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class StorageUnavailable(Unavailable):
+    """The database could not do what was asked: unreachable, locked, or refusing the
+    statement. ``message`` is the driver's first line (``connection refused …``), never the
+    statement or its parameters, for logs and the CLI; the HTTP API answers it with its own
+    ``database_unavailable``, which names no host."""
+
+    code = "database_error"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message, retry_after=retry_after)
 
 
 class ModelError(PasarelaError):

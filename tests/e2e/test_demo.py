@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pasarela.cli.demo_security import ensure_keys
 from pasarela.control.workspace import open_registry
+from pasarela.demo.security import ensure_keys
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import Principal
 from pasarela.settings import Settings

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,37 +36,12 @@ from pasarela.api.ui_security import (
     send_redirect,
     with_ui_headers,
 )
-from pasarela.control.backup import BackupJob
-from pasarela.control.bandit import BanditController
-from pasarela.control.canary import CanaryController
-from pasarela.control.jobs import run_jobs
-from pasarela.control.leader import Leadership
-from pasarela.control.retention import RetentionJob
-from pasarela.control.workspace import open_registry
-from pasarela.errors import ConfigurationError, PasarelaError, Unauthenticated
+from pasarela.errors import ConfigurationError, PasarelaError, StorageUnavailable, Unauthenticated
 from pasarela.guards.size import BodyLimit
-from pasarela.security.crypto import PayloadCipher
-from pasarela.security.ratelimit.base import Limit, RateLimiter
-from pasarela.security.ratelimit.memory import MemoryRateLimiter
-from pasarela.security.ratelimit.redis import RedisRateLimiter
-from pasarela.security.sessions import DashboardSessions
-from pasarela.serving.dataplane import DataPlane
+from pasarela.security.ratelimit.base import Limit
+from pasarela.server import Server
 from pasarela.settings import Settings
-from pasarela.storage.audit import AuditRepository
-from pasarela.storage.db import UNREACHABLE, unavailable, upgrade
-from pasarela.storage.feedback import FeedbackRepository
-from pasarela.storage.incidents import IncidentRepository
-from pasarela.storage.sessions import SessionRepository
-from pasarela.storage.telemetry import TelemetryRepository
-from pasarela.telemetry.feedback import FeedbackService
-from pasarela.telemetry.incidents import IncidentWatch
-from pasarela.telemetry.journal import Journal
-from pasarela.telemetry.metrics import Metrics
-from pasarela.telemetry.notifiers import build_notifiers
-from pasarela.telemetry.recent import RecentRequests
-from pasarela.telemetry.records import Recorder
-from pasarela.telemetry.security_events import SecurityEvents
-from pasarela.telemetry.writer import WriterProcess
+from pasarela.storage.db import UNREACHABLE, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +87,8 @@ class PasarelaAPI(FastAPI):
 
 
 def create_app(settings: Settings | None = None) -> PasarelaAPI:
-    """Build the server: registry on the configured database, data plane, routes.
+    """Build the server (``pasarela.server.Server``) and the HTTP app around it: routes, error
+    handlers, the hot path, and a lifespan that starts and stops the server.
 
     Example::
 
@@ -122,133 +96,61 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
         uvicorn.run(app)
     """
     settings = settings or Settings()
-    registry = open_registry(settings, migrate=False)
-    engine = registry.repo.engine
-    metrics = Metrics()
-    telemetry = TelemetryRepository(engine, codec=registry.payloads)
-    journal = (
-        Journal.open(
-            settings.home / "journal",
-            max_bytes=settings.spool_max_bytes,
-            on_drop=metrics.records_dropped.inc,
-        )
-        if settings.records
-        else None
-    )
-    # Payloads are sealed before they reach the journal: nothing in clear on disk.
-    cipher = registry.payloads if isinstance(registry.payloads, PayloadCipher) else None
-    recent = RecentRequests()  # whose each request was, for feedback's scope check
-    recorder = (
-        Recorder(journal, codec=registry.payloads, recent=recent) if journal is not None else None
-    )
-    writer = WriterProcess(journal.directory, settings) if journal is not None else None
-    if journal is not None:
-        metrics.count_quarantined(journal.directory.parent)
-    limiter: RateLimiter = (
-        RedisRateLimiter(
-            settings.rate_limit_redis_url, on_fallback=metrics.rate_limit_fallbacks.inc
-        )
-        if settings.rate_limit_redis_url
-        else MemoryRateLimiter()
-    )
-    events = SecurityEvents(AuditRepository(engine))
-    dataplane = DataPlane(
-        settings, registry, metrics, recorder=recorder, limiter=limiter, events=events
-    )
-    default_limit = (
-        Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
-    )
     try:
         parse_proxies(settings.trusted_proxies)
     except ValueError as exc:
         raise ConfigurationError(f"PASARELA_TRUSTED_PROXIES: {exc}") from exc
-    sessions = DashboardSessions(SessionRepository(engine), ttl_s=settings.ui_session_hours * 3600)
-    gate = Gate(RouteTable(), dataplane, limiter, events, default_limit, metrics, sessions)
-    controller = CanaryController(registry)
-    bandits = BanditController(registry)
-    retention = RetentionJob(registry, settings.retention_days)
-    backups = BackupJob(settings)
-    incidents = IncidentRepository(engine)
-    watch = IncidentWatch(
-        incidents,
-        dataplane.conditions,
-        registry.repo.rollout_states,
-        build_notifiers(settings),
-        clear_s=settings.incident_clear_s,
-        canary_hold_s=settings.incident_canary_hold_s,
-        quarantined=telemetry.quarantined_since,
-    )
+    server = Server(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if settings.migrate_on_start or engine.dialect.name == "sqlite":
-            await asyncio.to_thread(upgrade, engine)
-        if cipher is not None:  # makes the first data key when sealing is on
-            await asyncio.to_thread(cipher.ensure_key)
-        if writer is not None:
-            await writer.start()
-        await dataplane.start()
-        stop_jobs = asyncio.Event()
-        jobs = []
-        if settings.controller:
-            leader = Leadership(engine, settings.home / "leader.lock")
-            jobs.append(
-                asyncio.create_task(
-                    run_jobs(
-                        [controller.tick, bandits.tick, retention.tick, backups.tick],
-                        settings.controller_poll_s,
-                        stop_jobs,
-                        leader,
-                    ),
-                    name="controllers",
-                )
-            )
-        jobs.append(asyncio.create_task(_flush_events(events, stop_jobs), name="security-events"))
-        if settings.incidents:
-            run = watch.run(stop_jobs, settings.incident_poll_s)
-            jobs.append(asyncio.create_task(run, name="incident-watch"))
-        # Everything loaded so far (modules, models) lives as long as the process; keep the
-        # cyclic GC from rescanning it, which otherwise pauses requests for tens of ms.
-        gc.freeze()
-        try:
+        try:  # a start that fails half way still releases what it started
+            await server.start()
             yield
         finally:
-            stop_jobs.set()
-            await asyncio.gather(*jobs, return_exceptions=True)
-            await dataplane.stop()
-            await asyncio.to_thread(events.flush)
-            await limiter.close()
-            if writer is not None and journal is not None:
-                await writer.stop()
-                journal.close()
-            engine.dispose()
+            await server.stop()
 
     app = PasarelaAPI(
         title="pasarela",
         version=__version__,
         lifespan=lifespan,
     )
+    app.state.server = server
     app.state.settings = settings
-    app.state.registry = registry
-    app.state.dataplane = dataplane
-    app.state.controller = controller
-    app.state.metrics = metrics
-    app.state.telemetry = telemetry
-    app.state.incidents = incidents
-    app.state.feedback = FeedbackService(FeedbackRepository(engine), journal, metrics, recent)
-    app.state.writer = writer
-    app.state.sessions = sessions
+    app.state.registry = server.registry
+    app.state.workspace = server.workspace
+    app.state.dataplane = server.dataplane
+    app.state.controller = server.controller
+    app.state.metrics = server.metrics
+    app.state.telemetry = server.telemetry
+    app.state.incidents = server.incidents
+    app.state.feedback = server.feedback
+    app.state.writer = server.writer
+    app.state.sessions = server.sessions
+    app.state.events = server.events
     app.include_router(routes.router)
     app.include_router(admin_routes.router)
     # Before the dashboard's router: its catch-all GET /ui/{path} would take /ui/login.
     app.include_router(security_routes.router)
     app.include_router(login_routes.router)
     app.include_router(ui_routes.router)
-    app.state.events = events
     _install_error_handlers(app)
-    app.gate = gate
+    # The door: the gate admits every request; the hot path answers the prediction routes
+    # before FastAPI's stack, admitting them through the same gate.
+    default_limit = (
+        Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
+    )
+    app.gate = Gate(
+        RouteTable(),
+        server.dataplane,
+        server.limiter,
+        server.events,
+        default_limit,
+        server.metrics,
+        server.sessions,
+    )
     app.body_limit = BodyLimit(settings.max_body_bytes)
-    app.hot_path = HotPath(dataplane, app.body_limit, gate)
+    app.hot_path = HotPath(server.dataplane, app.body_limit, app.gate)
     check_complete(served_routes(app))
 
     def openapi() -> dict[str, Any]:
@@ -278,14 +180,6 @@ def served_routes(app: FastAPI) -> list[tuple[str, str]]:
     return served
 
 
-async def _flush_events(events: SecurityEvents, stop: asyncio.Event) -> None:
-    """Append the security events counted on the hot path to the audit log, every second."""
-    while not stop.is_set():
-        with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-        await asyncio.to_thread(events.flush)
-
-
 def _install_error_handlers(app: FastAPI) -> None:
     def request_id(request: Request) -> str:
         del request  # a client's X-Request-Id never becomes a request's id: it is echoed
@@ -311,7 +205,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         # as storage translates it, instead of a 500 and a traceback.
         return await domain_error(request, unavailable(exc))
 
-    for unreachable in UNREACHABLE:
+    # StorageUnavailable carries the driver's line for logs: clients get the plain 503.
+    for unreachable in (*UNREACHABLE, StorageUnavailable):
         app.add_exception_handler(unreachable, database_unavailable)
 
     @app.exception_handler(StarletteHTTPException)

@@ -4,10 +4,10 @@ On SIGTERM (what an orchestrator or ``systemctl stop`` sends) ``pasarela serve``
 itself draining — ``/readyz`` answers 503 ``draining`` — and keeps serving for
 ``PASARELA_SHUTDOWN_DELAY_S``, so a load balancer that polls readiness stops sending it
 traffic before it stops listening. Then uvicorn stops accepting connections and waits for the
-requests in flight (at most ``PASARELA_SHUTDOWN_TIMEOUT_S``), and the app's shutdown drains
-the batchers (queued requests are answered), stops the record writer (every acknowledged
-record is in the journal or the database) and exits. Ctrl-C (SIGINT) skips the delay; a second
-one forces the exit.
+requests in flight (at most ``PASARELA_SHUTDOWN_TIMEOUT_S``), and the app's shutdown
+(``Server.stop``, ``pasarela/server.py``) drains the batchers (queued requests are answered),
+stops the record writer (every acknowledged record is in the journal or the database) and
+exits. Ctrl-C (SIGINT) skips the delay; a second one forces the exit.
 
 With ``--workers N`` uvicorn's supervisor passes the SIGTERM on to every worker and waits for
 them; each worker is a ``DrainingServer`` too (``run_workers``), so each turns its readiness

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from pasarela.registry.service import Registry
     from pasarela.settings import Settings
     from pasarela.storage.catalog import Catalog
-    from pasarela.storage.repository import Repository
 
 console = Console()
 # Errors stay on one line whatever the terminal width, so logs and pipes keep them whole.
@@ -67,14 +66,6 @@ def catalog() -> Catalog:
     return Catalog(engine)
 
 
-def repository() -> Repository:
-    """The old single repository over ``catalog()`` (removed at merge: ``cli/stats.py`` still
-    calls it)."""
-    from pasarela.storage.repository import Repository
-
-    return Repository(catalog())
-
-
 def actor() -> str:
     try:
         return os.environ.get("PASARELA_ACTOR") or getpass.getuser()
@@ -92,17 +83,17 @@ def reports_errors(fn: F) -> F:
         except PasarelaError as exc:
             code, message = exc.code, exc.message
         except Exception as exc:
-            # Only a command that opened the database can raise SQLAlchemy's errors; importing
-            # it here for the others would cost every command its import.
-            if "sqlalchemy" not in sys.modules:
+            # A command reaches storage through many calls; storage translates what escapes
+            # them here. Only a command that opened the database can raise the database's
+            # errors, and importing storage for the others would cost every command its import.
+            if "pasarela.storage.db" not in sys.modules:
                 raise
-            from sqlalchemy.exc import SQLAlchemyError
+            from pasarela.storage.db import storage_error
 
-            from pasarela.storage.db import database_problem
-
-            if not isinstance(exc, SQLAlchemyError):
+            translated = storage_error(exc)
+            if translated is None:
                 raise
-            code, message = "database_error", database_problem(exc)
+            code, message = translated.code, translated.message
         err_console.print(
             Text.assemble(("error", "bold red"), f" [{code}] {message}"), highlight=False
         )

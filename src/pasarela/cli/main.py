@@ -332,6 +332,6 @@ def demo(
     ] = True,
 ) -> None:
     """Train two versions, register them, serve an endpoint and send it traffic."""
-    from pasarela.cli.demo import run_demo
+    from pasarela.demo.tour import run_demo
 
     run_demo(port=port or settings().port, requests=requests, serve_forever=serve_forever)

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from pasarela.cli.common import console, repository
+from pasarela.cli.common import catalog, console
 from pasarela.storage.feedback import FeedbackRepository
 from pasarela.storage.telemetry import TelemetryRepository
 from pasarela.telemetry.aggregates import endpoint_stats, parse_window
@@ -37,9 +37,9 @@ def _feedback(version: dict[str, Any]) -> str:
 
 
 def print_stats(endpoint: str, window: str, *, as_json: bool) -> None:
-    repo = repository()
-    repo.get_endpoint(endpoint)  # an unknown name is an error, not an empty table
-    engine = repo.engine
+    tables = catalog()
+    tables.endpoints.get(endpoint)  # an unknown name is an error, not an empty table
+    engine = tables.engine
     stats = endpoint_stats(
         TelemetryRepository(engine),
         endpoint,

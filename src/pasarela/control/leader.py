@@ -14,8 +14,9 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from pasarela.errors import StorageUnavailable
 from pasarela.private_files import private_dir
-from pasarela.storage.db import SCHEMA_KEY
+from pasarela.storage.db import SCHEMA_KEY, storage_errors
 
 _LOCK_ID = 0x7061_736C  # "pasl"; not the migration lock's key (storage.db)
 
@@ -65,7 +66,8 @@ class Leadership:
 
     def release(self) -> None:
         if self._connection is not None:
-            with contextlib.suppress(sa.exc.SQLAlchemyError):
+            # a connection that is gone has lost its lock already: closing it is all that is left
+            with contextlib.suppress(StorageUnavailable), storage_errors():
                 self._connection.execute(
                     sa.text(f"SELECT pg_advisory_unlock(:key, {SCHEMA_KEY})"), {"key": _LOCK_ID}
                 )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import sqlalchemy as sa
 
-from pasarela.errors import ConfigurationError, Unavailable
+from pasarela.errors import ConfigurationError, StorageUnavailable, Unavailable
 from pasarela.private_files import PRIVATE_FILE_MODE, narrow, private_file
 
 if TYPE_CHECKING:
@@ -92,6 +92,32 @@ def database_problem(exc: BaseException) -> str:
     logs and messages: SQLAlchemy's own text adds the statement and a link."""
     cause = getattr(exc, "orig", None) or exc
     return (str(cause).splitlines() or [type(cause).__name__])[0]
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """SQLAlchemy's errors raised inside, as ``StorageUnavailable`` with the driver's first
+    line: the boundary past which nothing above ``storage/`` sees SQLAlchemy (as httpx's
+    ``map_httpcore_exceptions`` does for httpcore). Also a decorator. Example::
+
+        @storage_errors()
+        def observe(self, ...): ...
+
+        with storage_errors():
+            write(items)  # an injected storage function
+    """
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        raise StorageUnavailable(database_problem(exc)) from exc
+
+
+def storage_error(exc: BaseException) -> StorageUnavailable | None:
+    """``exc`` as ``StorageUnavailable`` when it is the database's, else None: for a
+    process's last-resort handler (the CLI's), which cannot wrap every storage call."""
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        return StorageUnavailable(database_problem(exc))
+    return None
 
 
 class OutageLog:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from pasarela.errors import Conflict, NotFound
 from pasarela.storage import schema
-from pasarela.storage.db import write
+from pasarela.storage.db import storage_errors, write
 from pasarela.types import Condition, Severity
 
 __all__ = ["Change", "IncidentRepository", "Status", "merge", "title_of", "worst"]
@@ -47,6 +47,7 @@ class IncidentRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
+    @storage_errors()  # the incident watch rides through an outage: it sees our error
     def observe(self, seen: Sequence[Condition], now: datetime, clear_s: float) -> list[Change]:
         """Fold what one server sees now into the open incidents (module docstring)."""
         t, ev = schema.incidents, schema.incident_events

@@ -27,9 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from pasarela.storage.db import OutageLog, database_problem
+from pasarela.errors import StorageUnavailable
+from pasarela.storage.db import OutageLog
 from pasarela.storage.incidents import Change, IncidentRepository
 from pasarela.telemetry.notifiers import Notifier
 from pasarela.types import Condition
@@ -126,8 +125,8 @@ class IncidentWatch:
         while not stop.is_set():
             try:
                 changes = await asyncio.to_thread(self.tick, self.local())
-            except SQLAlchemyError as exc:  # the database is away: the next tick reports again
-                outage.failed("incident watch: report failed (%s)", database_problem(exc))
+            except StorageUnavailable as exc:  # the database is away: the next tick reports again
+                outage.failed("incident watch: report failed (%s)", exc.message)
                 changes = []
             except Exception:
                 log.exception("incident watch: report failed")

@@ -16,10 +16,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
+from pasarela.errors import StorageUnavailable
 from pasarela.storage.audit import AuditRepository, bounded
-from pasarela.storage.db import database_problem
+from pasarela.storage.db import storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +82,11 @@ class SecurityEvents:
         if not items or self.repo is None:
             return 0
         try:
-            (write or self.repo.append_many)(items)
-        except SQLAlchemyError as exc:  # keep them for the next flush
+            with storage_errors():  # ``write`` is a storage function, passed in as it is
+                (write or self.repo.append_many)(items)
+        except StorageUnavailable as exc:  # keep them for the next flush
             # the driver's first line only: SQLAlchemy's text carries the rows' parameters
-            log.warning(
-                "security events not written yet (%d kept): %s", len(items), database_problem(exc)
-            )
+            log.warning("security events not written yet (%d kept): %s", len(items), exc.message)
             for item in items:
                 if item["action"] == "audit.dropped":
                     self.dropped += item["detail"]["count"]

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import SQLAlchemyError
 
 from pasarela.errors import DataRejected
 from pasarela.security.crypto import PayloadCipher, is_envelope
@@ -182,11 +181,10 @@ class RecordWriter:
 
 
 def _problem(exc: Exception) -> str:
-    """One line about ``exc`` for the log: the driver's first line, never the statement or
-    its parameters (payloads, subject ids)."""
-    if isinstance(exc, SQLAlchemyError):
-        return database_problem(exc)
-    return (str(exc).splitlines() or [type(exc).__name__])[0]
+    """One line about ``exc`` for the log: for the database's errors the driver's first line,
+    never the statement or its parameters (payloads, subject ids); for any other error its
+    own first line."""
+    return database_problem(exc)
 
 
 def _store_isolating(

@@ -15,12 +15,12 @@ from rich.progress import Progress
 from rich.table import Table
 
 from pasarela.cli.common import actor, console, print_copyable
-from pasarela.cli.demo_names import MODEL
 from pasarela.control.apply import apply_specs
 from pasarela.control.experiment_report import experiment_report
 from pasarela.control.experiments import get_experiment
 from pasarela.control.experiments import start as start_experiment
 from pasarela.control.manifest import parse_manifests
+from pasarela.demo.names import MODEL
 from pasarela.errors import ConfigurationError, NotFound
 from pasarela.registry.service import Registry
 from pasarela.routing.experiment import ExperimentOptions, ExperimentPolicy, reason_for
@@ -69,7 +69,7 @@ def run_experiment(
     path.write_text(EXPERIMENT_MANIFEST)
     specs = parse_manifests(EXPERIMENT_MANIFEST, str(path))
     try:  # a stopped or finished experiment would not start again: start over
-        registry.repo.delete_endpoint(EXPERIMENT_ENDPOINT, actor=actor())
+        registry.endpoints.delete(EXPERIMENT_ENDPOINT, actor=actor())
         console.print(
             f"[dim]deleted the previous run's endpoint {EXPERIMENT_ENDPOINT}, "
             "to start its experiment over[/]"
