@@ -264,6 +264,12 @@ def test_the_kept_edges_by_package_pair() -> None:
     assert all(reason.strip() for reason in (*KEPT.values(), *KEPT_TYPE_ONLY.values()))
     pairs = Counter(f"{unit(a)} -> {unit(b)}" for a, b in KEPT)
     print("\n".join(f"{n:3d}  {pair}" for pair, n in sorted(pairs.items())))
+    print("TYPE_CHECKING imports across packages:")
+    print(
+        "\n".join(
+            f"  {e}" for e in all_edges() if e.type_only and unit(e.importer) != unit(e.imported)
+        )
+    )
     assert sum(pairs.values()) == len(KEPT)
 
 
