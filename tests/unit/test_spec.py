@@ -187,3 +187,14 @@ def test_rate_limit_spec_is_its_text() -> None:
     assert orjson.dumps({"rate_limit": limit}) == b'{"rate_limit":"6000/m"}'
     with pytest.raises(ValueError, match="unknown unit"):
         RateLimitSpec("5/fortnight")
+
+
+def test_who_imports_what_now() -> None:
+    """The sections live at the bottom, so the manifest needs no serving/ and the canary
+    policy no stats/; spec.py itself needs nothing of pasarela."""
+    from tests.unit.test_layers import all_edges
+
+    imported = {(e.importer, e.imported.split(".")[1]) for e in all_edges() if "." in e.imported}
+    assert ("pasarela.control.manifest", "serving") not in imported
+    assert ("pasarela.routing.canary", "stats") not in imported
+    assert not {package for importer, package in imported if importer == "pasarela.spec"}
