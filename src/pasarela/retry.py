@@ -22,24 +22,14 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from pasarela.spec import RetrySpec
 from pasarela.types import JSON
 
 __all__ = ["RetryConfig", "RetryPolicy"]
 
 
-class RetryConfig(BaseModel):
-    """An endpoint's ``retries`` section (``retries: {attempts: 2, base_s: 0.02, max_s: 0.5}``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    attempts: int = Field(default=2, ge=0, le=10)
-    """Retries after the first call (0: never retry)."""
-    base_s: float = Field(default=0.02, gt=0, le=10)
-    """The cap of the first delay; each further retry doubles it."""
-    max_s: float = Field(default=0.5, gt=0, le=60)
-    """No delay is longer than this."""
+RetryConfig = RetrySpec
+"""An endpoint's ``retries`` section (``spec.RetrySpec``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +41,9 @@ class RetryPolicy:
     max_s: float = 0.5
 
     @classmethod
-    def from_config(cls, section: Mapping[str, JSON] | None) -> RetryPolicy:
+    def from_config(cls, section: RetrySpec | Mapping[str, JSON] | None) -> RetryPolicy:
         """The policy of an endpoint's ``retries`` section as applied (None: the defaults)."""
-        config = RetryConfig.model_validate(section or {})
+        config = RetrySpec.model_validate(section or {})
         return cls(config.attempts, config.base_s, config.max_s)
 
     def cap(self, retry: int) -> float:

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
+from pasarela.spec import BreakerSpec, CacheSpec, GuardsSpec, RateLimitSpec, RetrySpec, Section
+
 DType = Literal["float", "int", "bool", "str"]
 
 Isolation = Literal["thread", "process"]
@@ -149,9 +151,10 @@ class EndpointSpec:
     description: str = ""
     payload_sample_rate: float = 1.0
     """Share of requests whose inputs and outputs are recorded (every request is counted)."""
-    guards: Mapping[str, JSON] = field(default_factory=dict)
-    """The ``guards`` section as applied: ``input`` and ``output`` lists (``guards/config.py``)."""
-    rate_limit: str | None = None
+    guards: GuardsSpec | None = None
+    """The ``guards`` section as applied: ``size``, ``input`` and ``output`` (``spec.py``;
+    ``guards/config.py`` builds the chains); None: no guards."""
+    rate_limit: RateLimitSpec | None = None
     """The endpoint's limit for all its callers together (``1000/s burst=2000``)."""
     retention_days: float | None = None
     """Records older than this are deleted (None: ``PASARELA_RETENTION_DAYS``, else kept)."""
@@ -159,19 +162,39 @@ class EndpointSpec:
     """Who answers when the chosen version cannot, in order: a version reference
     (``churn-small@1``), ``{"cached": true}`` (its last answer to the same inputs, from the
     cache) or ``{"static": value}`` (every row gets ``value``)."""
-    breaker: Mapping[str, JSON] | None = None
-    """The ``breaker`` section as applied (``serving/breaker.BreakerConfig``; defaults omitted);
-    None: not declared (then a ``fallback`` alone gives its versions breakers with defaults)."""
+    breaker: BreakerSpec | None = None
+    """The ``breaker`` section as applied; None: not declared (then a ``fallback`` alone gives
+    its versions breakers with defaults)."""
     attempt_timeout_s: float | None = None
     """How long one link of the fallback chain may take before the next one answers."""
-    cache: Mapping[str, JSON] | None = None
-    """The ``cache`` section as applied (``serving/cache.CacheConfig``); None: no cache."""
+    cache: CacheSpec | None = None
+    """The ``cache`` section as applied; None: no cache."""
     isolation: Isolation = "thread"
     """Where its versions run: ``thread`` (in the server's process) or ``process`` (each in a
     child process of its own, ``runtimes/process.py``)."""
-    retries: Mapping[str, JSON] | None = None
-    """The ``retries`` section as applied (``retry.RetryConfig``; defaults omitted);
-    None: the defaults. Only calls safe to repeat are retried (``isolation: process``)."""
+    retries: RetrySpec | None = None
+    """The ``retries`` section as applied; None: the defaults. Only calls safe to repeat are
+    retried (``isolation: process``)."""
+
+    def __post_init__(self) -> None:
+        # Sections given as mappings (a stored spec read back, a test) are validated here,
+        # once, so everything downstream holds the typed section (spec.py). An empty guards
+        # section is no guards: it is neither stored nor shown.
+        sections: tuple[tuple[str, type[Section]], ...] = (
+            ("guards", GuardsSpec),
+            ("breaker", BreakerSpec),
+            ("cache", CacheSpec),
+            ("retries", RetrySpec),
+        )
+        for name, model in sections:
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, model):
+                object.__setattr__(self, name, model.model_validate(value))
+        if self.guards is not None and not self.guards.stored():
+            object.__setattr__(self, "guards", None)
+        limit: object = self.rate_limit
+        if isinstance(limit, str) and not isinstance(limit, RateLimitSpec):
+            object.__setattr__(self, "rate_limit", RateLimitSpec(limit))
 
     def to_manifest(self) -> dict[str, JSON]:
         """The declarative form ``pasarela apply -f`` reads and ``get endpoint -o yaml`` prints."""
@@ -194,20 +217,20 @@ class EndpointSpec:
             if b.max_queue_wait_ms is not None:
                 out["batching"]["max_queue_wait_ms"] = b.max_queue_wait_ms
         out["payload_sample_rate"] = self.payload_sample_rate
-        if self.guards:
-            out["guards"] = dict(self.guards)
+        if self.guards is not None:
+            out["guards"] = self.guards.stored()
         if self.rate_limit is not None:
-            out["rate_limit"] = self.rate_limit
+            out["rate_limit"] = str(self.rate_limit)
         if self.retention_days is not None:
             out["retention_days"] = self.retention_days
         if self.fallback:
             out["fallback"] = list(self.fallback)
         optional: dict[str, JSON] = {
-            "breaker": dict(self.breaker) if self.breaker is not None else None,
+            "breaker": self.breaker.stored() if self.breaker is not None else None,
             "attempt_timeout_s": self.attempt_timeout_s,
-            "cache": dict(self.cache) if self.cache is not None else None,
+            "cache": self.cache.stored() if self.cache is not None else None,
             "isolation": self.isolation if self.isolation != "thread" else None,
-            "retries": dict(self.retries) if self.retries is not None else None,
+            "retries": self.retries.stored() if self.retries is not None else None,
         }
         out.update((key, value) for key, value in optional.items() if value is not None)
         return out
@@ -235,7 +258,7 @@ class EndpointSpec:
             timeout_s=data.get("timeout_s"),
             description=data.get("description", ""),
             payload_sample_rate=data.get("payload_sample_rate", 1.0),
-            guards=data.get("guards") or {},
+            guards=data.get("guards") or None,
             rate_limit=data.get("rate_limit"),
             retention_days=data.get("retention_days"),
             fallback=tuple(data.get("fallback") or ()),

@@ -19,7 +19,15 @@ from pasarela.errors import Conflict, PasarelaError
 from pasarela.registry.service import Registry, parse_ref
 from pasarela.routing import policy_options
 from pasarela.routing.canary import CanaryOptions, duration_s
-from pasarela.stats.canary import FeedbackSummary, Verdict, VersionWindow, judge
+from pasarela.spec import GatesSpec
+from pasarela.stats.canary import (
+    FeedbackGate,
+    FeedbackSummary,
+    Gates,
+    Verdict,
+    VersionWindow,
+    judge,
+)
 from pasarela.storage.windows import version_window
 from pasarela.types import VersionId
 
@@ -36,6 +44,12 @@ class Move:
     event: str
     """``step`` (next weight), ``promote``, ``rollback`` or ``hold``."""
     detail: dict[str, Any]
+
+
+def judged_gates(spec: GatesSpec) -> Gates:
+    """A canary's ``gates`` section as the judge takes them."""
+    data = spec.model_dump(exclude={"feedback"})
+    return Gates(**data, feedback=tuple(FeedbackGate(**f.model_dump()) for f in spec.feedback))
 
 
 def due_at(options: CanaryOptions, state: Mapping[str, Any]) -> float:
@@ -56,7 +70,7 @@ def advance(
     verdict = judge(
         candidate,
         baseline,
-        options.gates.to_gates(),
+        judged_gates(options.gates),
         min_requests=options.min_requests,
         alpha=options.alpha,
         looks=options.judged_steps,

@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from pasarela.guards.config import parse
 from pasarela.registry.service import Registry
 from pasarela.security.audit import check_log
 from pasarela.security.crypto import is_envelope
 from pasarela.security.jwt import JwtVerifier
 from pasarela.settings import Settings
+from pasarela.spec import GuardsSpec
 from pasarela.storage import schema
 from pasarela.storage.audit import AuditRepository
 from pasarela.storage.data_keys import DataKeyRepository
@@ -161,9 +161,9 @@ def _audit_chain(repo: AuditRepository) -> Check:
 def _guards(registry: Registry) -> Check:
     lines, unguarded = [], []
     for spec in registry.endpoints.all():
-        config = parse(spec.guards)
-        kinds = [f"{g.type}:{g.action}" for g in config.input]
-        out = [f"{g.type}:{g.action}" for g in config.output]
+        guards = spec.guards or GuardsSpec()  # typed, checked when the endpoint was applied
+        kinds = [f"{g.type}:{g.action}" for g in guards.input]
+        out = [f"{g.type}:{g.action}" for g in guards.output]
         if not kinds and not out:
             unguarded.append(spec.name)
             continue

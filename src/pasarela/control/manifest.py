@@ -15,13 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pasarela.errors import ConfigurationError, InvalidRequest
 from pasarela.guards.config import GuardsConfig
 from pasarela.names import NAME_MAX_LENGTH, NAME_PATTERN
-from pasarela.retry import RetryConfig
 from pasarela.routing import policies, policy_options
 from pasarela.routing.base import VersionRef
 from pasarela.safe_yaml import read_yaml
-from pasarela.security.ratelimit.base import Limit
-from pasarela.serving.breaker import BreakerConfig
-from pasarela.serving.cache import CacheConfig
+from pasarela.spec import BreakerSpec, CacheSpec, GuardsSpec, RateLimitSpec, RetrySpec
 from pasarela.types import BatchingConfig, EndpointSpec, Isolation, ShadowSpec
 
 
@@ -71,15 +68,15 @@ class EndpointManifest(_Strict):
     fallback: list[VersionRef | CachedLink | StaticLink] = Field(default_factory=list, max_length=8)
     """Who answers, in order, when the chosen version fails, times out, is overloaded or its
     breaker is open: another version, or a static answer (the last resort)."""
-    breaker: BreakerConfig | None = None
+    breaker: BreakerSpec | None = None
     attempt_timeout_s: float | None = Field(None, gt=0, le=600)
     """How long one link may take before the next answers (default: half the request's
     deadline when a fallback is declared)."""
-    cache: CacheConfig | None = None
+    cache: CacheSpec | None = None
     isolation: Isolation = "thread"
     """``process``: each version runs in a child process of its own; a model that crashes
     or is killed then takes only its child down (and a new one replaces it)."""
-    retries: RetryConfig | None = None
+    retries: RetrySpec | None = None
     """Retries of failed model calls that are safe to repeat (``isolation: process``), with
     jittered exponential backoff, within each request's deadline."""
 
@@ -93,7 +90,7 @@ class EndpointManifest(_Strict):
     @classmethod
     def _limit(cls, value: str | None) -> str | None:
         if value is not None:
-            Limit.parse(value)
+            RateLimitSpec(value)
         return value
 
 
@@ -166,26 +163,20 @@ def manifest_spec(document: Any) -> EndpointSpec:
         timeout_s=manifest.timeout_s,
         description=manifest.description,
         payload_sample_rate=manifest.payload_sample_rate,
-        guards=manifest.guards.model_dump(mode="json", exclude_defaults=True)
-        if manifest.guards
-        else {},
-        rate_limit=manifest.rate_limit,
+        # The manifest's guards carry the checks of the guards layer (do its PII kinds and
+        # content categories exist?); the spec keeps the plain section, as a stored one is read.
+        guards=GuardsSpec.model_validate(manifest.guards.stored()) if manifest.guards else None,
+        rate_limit=RateLimitSpec(manifest.rate_limit) if manifest.rate_limit is not None else None,
         retention_days=manifest.retention_days,
         fallback=tuple(
             link if isinstance(link, str) else link.model_dump(mode="json")
             for link in manifest.fallback
         ),
-        breaker=manifest.breaker.model_dump(mode="json", exclude_defaults=True)
-        if manifest.breaker
-        else None,
+        breaker=manifest.breaker,
         attempt_timeout_s=manifest.attempt_timeout_s,
-        cache=manifest.cache.model_dump(mode="json", exclude_defaults=True)
-        if manifest.cache
-        else None,
+        cache=manifest.cache,
         isolation=manifest.isolation,
-        retries=manifest.retries.model_dump(mode="json", exclude_defaults=True)
-        if manifest.retries
-        else None,
+        retries=manifest.retries,
     )
 
 

@@ -21,57 +21,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import model_validator
 
 from pasarela.guards.base import Guard, GuardChain
 from pasarela.guards.pseudonym import Pseudonymizer
-from pasarela.guards.size import SizeConfig
+from pasarela.spec import REDACTABLE, DetectorType, GuardSpec, GuardsSpec
 from pasarela.types import JSON, Detector
 
-DetectorType = Literal["injection", "semantic_injection", "pii", "secrets", "content"]
-REDACTABLE = {"pii", "secrets", "content"}
+__all__ = [
+    "REDACTABLE",
+    "DetectorType",
+    "GuardConfig",
+    "GuardsConfig",
+    "chain",
+    "detector",
+    "parse",
+    "walk_strings",
+]
 
 
-class GuardConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: DetectorType
-    action: Literal["flag", "redact", "block"] = "block"
-    threshold: float = Field(default=0.5, ge=0, le=1)
-    """Findings scoring below it are ignored."""
-    kinds: tuple[str, ...] | None = None
-    """``pii``: which kinds (``email``, ``card``, ``iban``…); all by default."""
-    deny: tuple[str, ...] = ()
-    """``content``: words or phrases refused (matched without case or accents)."""
-    categories: tuple[str, ...] = ()
-    """``content``: built-in lexicons (``violence``, ``self_harm``, ``hate``…)."""
-    reversible: bool = False
-    """``pii`` with ``redact``: replace with ``<EMAIL#token>`` tokens that
-    ``PASARELA_PSEUDONYMIZATION_KEY`` can reveal (``pasarela guards reveal``)."""
+class GuardConfig(GuardSpec):
+    """A guard as a manifest declares it: ``spec.GuardSpec``, and its PII kinds and content
+    categories must exist (the detector is built, and kept, to find out)."""
 
     @model_validator(mode="after")
-    def _fits(self) -> GuardConfig:
-        if self.action == "redact" and self.type not in REDACTABLE:
-            raise ValueError(f"a {self.type} guard cannot redact: use block or flag")
-        if self.kinds is not None and self.type != "pii":
-            raise ValueError("kinds applies to pii guards only")
-        if (self.deny or self.categories) and self.type != "content":
-            raise ValueError("deny and categories apply to content guards only")
-        if self.type == "content" and not (self.deny or self.categories):
-            raise ValueError("a content guard needs deny words or categories")
-        if self.reversible and (self.type != "pii" or self.action != "redact"):
-            raise ValueError("reversible applies to pii guards that redact")
+    def _known(self) -> GuardConfig:
         if self.type in ("pii", "content"):  # unknown kinds or categories fail here
             detector(self.type, self.kinds, self.deny, self.categories)
         return self
 
 
-class GuardsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class GuardsConfig(GuardsSpec):
+    """An endpoint's ``guards`` section as a manifest declares it (``GuardConfig`` items)."""
 
-    size: SizeConfig | None = None
     input: tuple[GuardConfig, ...] = ()
     output: tuple[GuardConfig, ...] = ()
 
@@ -106,7 +90,7 @@ def detector(
 
 
 def chain(
-    configs: Sequence[GuardConfig], pseudonymizer: Pseudonymizer | None = None
+    configs: Sequence[GuardSpec], pseudonymizer: Pseudonymizer | None = None
 ) -> GuardChain | None:
     """The chain for these guards, in order; None when there are none. A ``reversible`` guard
     needs the ``pseudonymizer`` (ValueError without one)."""
@@ -125,8 +109,12 @@ def chain(
     return GuardChain(tuple(guards))
 
 
-def parse(raw: Mapping[str, JSON] | None) -> GuardsConfig:
-    """An endpoint's ``guards`` section (ValueError, from pydantic, when malformed)."""
+def parse(raw: GuardsSpec | Mapping[str, JSON] | None) -> GuardsSpec:
+    """An endpoint's ``guards`` section: a typed one (``EndpointSpec.guards``, validated when
+    the spec was built) as it is; a mapping checked in full (ValueError, from pydantic, when
+    malformed); None: no guards."""
+    if isinstance(raw, GuardsSpec):
+        return raw
     return GuardsConfig.model_validate(raw or {})
 
 

@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import Message, Receive
 
 from pasarela.errors import InvalidInput, InvalidRequest
+from pasarela.spec import SizeSpec
 
 __all__ = ["BodyLimit", "SizeConfig", "SizeLimits"]
 
@@ -67,15 +67,8 @@ class BodyLimit:
         return limited
 
 
-class SizeConfig(BaseModel):
-    """An endpoint's ``guards.size`` section."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    max_rows: int | None = Field(default=None, ge=1)
-    """Rows (``inputs`` items) in one request."""
-    max_chars: int | None = Field(default=None, ge=1)
-    """Characters in any one string of the inputs (a prompt, a document)."""
+SizeConfig = SizeSpec
+"""An endpoint's ``guards.size`` section (``spec.SizeSpec``)."""
 
 
 @dataclass(frozen=True, slots=True)

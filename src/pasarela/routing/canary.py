@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from pasarela.routing.base import PolicyOptions, VersionRef
 from pasarela.routing.hashing import position
-from pasarela.stats.canary import FeedbackGate, Gates
+from pasarela.spec import FeedbackGateSpec, GatesSpec
 from pasarela.types import JSON, Decision, RequestContext, VersionId
 
 _DURATION = re.compile(r"^(\d+)(s|m|h)$")
@@ -33,32 +33,9 @@ def duration_s(text: str) -> int:
     return int(match.group(1)) * _SECONDS[match.group(2)]
 
 
-class FeedbackGateOptions(PolicyOptions):
-    kind: str = Field(min_length=1, max_length=30)
-    stat: Literal["rate", "mean"] = "mean"
-    min: float | None = None
-    max: float | None = None
-    compare: bool = True
-    tolerance: float = Field(default=0.0, ge=0)
-    higher_is_better: bool = True
-    min_count: int = Field(default=30, ge=1)
-
-
-class GatesOptions(PolicyOptions):
-    max_error_rate: float | None = Field(default=None, ge=0, le=1)
-    max_p95_latency_ms: float | None = Field(default=None, gt=0)
-    compare_error_rate: bool = True
-    error_rate_tolerance: float = Field(default=0.01, ge=0, le=1)
-    compare_latency: bool = True
-    latency_tolerance: float = Field(default=0.10, ge=0)
-    compare_tail_latency: bool = True
-    tail_quantile: float = Field(default=0.99, ge=0.5, lt=1)
-    tail_latency_tolerance: float = Field(default=0.20, ge=0)
-    feedback: list[FeedbackGateOptions] = Field(default_factory=list)
-
-    def to_gates(self) -> Gates:
-        data = self.model_dump(exclude={"feedback"})
-        return Gates(**data, feedback=tuple(FeedbackGate(**f.model_dump()) for f in self.feedback))
+FeedbackGateOptions = FeedbackGateSpec
+GatesOptions = GatesSpec
+"""A canary's ``gates`` (``spec.GatesSpec``); ``control/canary.py`` hands them to the judge."""
 
 
 class CanaryOptions(PolicyOptions):
@@ -77,7 +54,7 @@ class CanaryOptions(PolicyOptions):
     """Roll back when a step waits this long for enough data (default: wait for ever)."""
     promote_alias: str | None = "champion"
     """Alias moved to the candidate when it is promoted."""
-    gates: GatesOptions = GatesOptions()
+    gates: GatesSpec = GatesSpec()
 
     @field_validator("interval", "progress_deadline")
     @classmethod

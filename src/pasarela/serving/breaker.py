@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pasarela.spec import BreakerSpec
 
 __all__ = ["Breaker", "BreakerConfig", "BreakerState", "Transition"]
 
@@ -32,19 +32,9 @@ STATE_VALUES: dict[BreakerState, int] = {"closed": 0, "half_open": 1, "open": 2}
 """The state as a number, for the ``pasarela_breaker_state`` gauge."""
 
 
-class BreakerConfig(BaseModel):
-    """An endpoint's ``breaker`` section (every version it serves gets one breaker)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    consecutive_failures: int = Field(default=5, ge=1)
-    failure_rate: float = Field(default=0.5, gt=0, le=1)
-    min_requests: int = Field(default=20, ge=1)
-    window_s: float = Field(default=10.0, gt=0, le=3600)
-    open_s: float = Field(default=5.0, gt=0)
-    """How long an open breaker refuses before it lets probes through."""
-    probes: int = Field(default=3, ge=1)
-    """Calls let through half-open; that many successes in a row close the breaker."""
+BreakerConfig = BreakerSpec
+"""An endpoint's ``breaker`` section (``spec.BreakerSpec``): every version it serves gets
+one breaker."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,33 +37,19 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
 
+from pasarela.spec import CacheSpec
 from pasarela.storage.telemetry import subject_hash
 from pasarela.types import JSON, VersionId
 
 __all__ = ["CacheConfig", "CacheUnavailable", "MemoryResponseCache", "ResponseCache"]
 
 
-class CacheConfig(BaseModel):
-    """An endpoint's ``cache`` section."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    backend: Literal["memory", "redis"] = "memory"
-    """``memory``: each server its own; ``redis``: shared by every server, in the Redis at
-    ``PASARELA_CACHE_REDIS_URL``."""
-    ttl_s: float = Field(default=60.0, gt=0)
-    """How long an answer is served from the cache."""
-    max_entries: int = Field(default=10_000, ge=1, le=10_000_000)
-    """The memory backend's bound; Redis is bounded by its ``maxmemory`` policy instead."""
-    stale_s: float = Field(default=3600.0, ge=0)
-    """How long an answer may still stand in for a failing model (a ``cached`` link)."""
-    serve: bool = True
-    """Answer from the cache; false: keep it only for the fallback chain."""
+CacheConfig = CacheSpec
+"""An endpoint's ``cache`` section (``spec.CacheSpec``)."""
 
 
 class CacheUnavailable(Exception):

@@ -13,26 +13,14 @@ two admit exactly the same requests for the same clock readings.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Protocol
+
+from pasarela.spec import read_rate_limit
 
 EPSILON = 1e-9
 """Slack, in tokens, for a bucket refilled in floating point: ``0.1 × 10`` can come out a hair
 below 1, and a request that is due must not be denied for it."""
-
-_UNITS: dict[str, float] = {
-    "s": 1.0,
-    "sec": 1.0,
-    "second": 1.0,
-    "m": 60.0,
-    "min": 60.0,
-    "minute": 60.0,
-    "h": 3600.0,
-    "hour": 3600.0,
-}
-# ASCII digits, at most 9: a longer count overflowed the float rate (a 500 on POST /admin/keys).
-_LIMIT = re.compile(r"([0-9]{1,9})\s*/\s*([a-z]+)(?:\s+burst\s*=\s*([0-9]{1,9}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,24 +50,8 @@ class Limit:
         of 100, not 6000 requests in the first second of every minute), and 1 for slow
         limits such as ``"10/h"`` (one request, then one every 6 minutes).
         """
-        match = _LIMIT.fullmatch(text.strip().lower())
-        if match is None:
-            raise ValueError(
-                f"cannot read the rate limit {text!r}: expected COUNT/UNIT with UNIT s, m or h, "
-                "optionally followed by burst=N, each number up to 999999999 "
-                "(e.g. '100/s', '6000/m burst=500')"
-            )
-        count, unit, burst = match.groups()
-        if unit not in _UNITS:
-            raise ValueError(f"unknown unit {unit!r} in the rate limit {text!r}: use s, m or h")
-        if int(count) < 1:
-            raise ValueError(f"the rate limit {text!r} admits nothing: its count must be ≥ 1")
-        rate = int(count) / _UNITS[unit]
-        if burst is None:
-            return cls(rate, max(1, math.ceil(rate)))
-        if int(burst) < 1:
-            raise ValueError(f"the burst in the rate limit {text!r} must be ≥ 1")
-        return cls(rate, int(burst))
+        rate, burst = read_rate_limit(text)  # one grammar, shared with endpoint specs
+        return cls(rate, burst)
 
     def __str__(self) -> str:
         return f"{self.rate:g}/s burst={self.burst}"
