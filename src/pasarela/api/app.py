@@ -41,6 +41,7 @@ from pasarela.api.ui_security import (
 from pasarela.control.backup import BackupJob
 from pasarela.control.bandit import BanditController
 from pasarela.control.canary import CanaryController
+from pasarela.control.erasure import CacheErasure
 from pasarela.control.jobs import run_jobs
 from pasarela.control.leader import Leadership
 from pasarela.control.retention import RetentionJob
@@ -52,6 +53,7 @@ from pasarela.security.ratelimit.base import Limit, RateLimiter
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.security.ratelimit.redis import RedisRateLimiter
 from pasarela.security.sessions import DashboardSessions
+from pasarela.serving.cache import CacheUnavailable
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.audit import AuditRepository
@@ -152,18 +154,26 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
         else MemoryRateLimiter()
     )
     events = SecurityEvents(AuditRepository(engine))
-    dataplane = DataPlane(
-        settings, registry, metrics, recorder=recorder, limiter=limiter, events=events
-    )
     default_limit = (
         Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
     )
+    dataplane = DataPlane(
+        settings,
+        registry,
+        metrics,
+        recorder=recorder,
+        limiter=limiter,
+        events=events,
+        default_key_limit=default_limit,
+    )
+    erasure = CacheErasure(engine, dataplane.caches, CacheUnavailable)
+    dataplane.after_refresh(erasure.forget_erased)
     try:
         parse_proxies(settings.trusted_proxies)
     except ValueError as exc:
         raise ConfigurationError(f"PASARELA_TRUSTED_PROXIES: {exc}") from exc
     sessions = DashboardSessions(SessionRepository(engine), ttl_s=settings.ui_session_hours * 3600)
-    gate = Gate(RouteTable(), dataplane, limiter, events, default_limit, metrics, sessions)
+    gate = Gate(RouteTable(), dataplane.admission, events, sessions)
     controller = CanaryController(registry)
     bandits = BanditController(registry)
     retention = RetentionJob(registry, settings.retention_days)
@@ -231,6 +241,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.settings = settings
     app.state.registry = registry
     app.state.dataplane = dataplane
+    app.state.erasure = erasure
     app.state.controller = controller
     app.state.metrics = metrics
     app.state.telemetry = telemetry
@@ -248,7 +259,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     _install_error_handlers(app)
     app.gate = gate
     app.body_limit = BodyLimit(settings.max_body_bytes)
-    app.hot_path = HotPath(dataplane, app.body_limit, gate)
+    app.hot_path = HotPath(dataplane, app.body_limit)
     check_complete(served_routes(app))
 
     def openapi() -> dict[str, Any]:
