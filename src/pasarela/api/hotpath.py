@@ -312,10 +312,40 @@ def _body_id(name: str, value: str, limit: int) -> str:
         raise InvalidRequest(str(exc), code="invalid_request") from None
 
 
+class _RequestIds:
+    """128-bit random ids drawn from a buffer of ``os.urandom`` bytes: one syscall per 256
+    ids instead of one per request (it showed as 4 % of the event loop under load). The
+    buffer is dropped in a forked child, so two workers never hand out the same ids."""
+
+    __slots__ = ("_buffer", "_offset")
+
+    _ID_BYTES = 16
+    _BUFFER_BYTES = 4096
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._offset = 0
+
+    def drop(self) -> None:
+        self._buffer, self._offset = b"", 0
+
+    def next(self) -> str:
+        offset = self._offset
+        end = offset + self._ID_BYTES
+        if end > len(self._buffer):
+            self._buffer, offset, end = os.urandom(self._BUFFER_BYTES), 0, self._ID_BYTES
+        self._offset = end
+        return self._buffer[offset:end].hex()
+
+
+_ids = _RequestIds()
+os.register_at_fork(after_in_child=_ids.drop)
+
+
 def _request_id() -> str:
     """A new id for one request, made here: a client's ``X-Request-Id`` is only its
     correlation id, so no client can choose (and collide with) another request's key."""
-    return os.urandom(16).hex()
+    return _ids.next()
 
 
 def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
@@ -352,8 +382,9 @@ def new_request_id(headers: dict[str, str]) -> str:
     return _request_id()
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    wanted = {
+# What the gate, the admission and the hot routes read; every other header is left unread.
+_WANTED = frozenset(
+    {
         b"authorization",
         b"x-api-key",
         b"cookie",
@@ -365,6 +396,11 @@ def _headers(scope: Scope) -> dict[str, str]:
         b"x-request-timeout",
         b"inference-header-content-length",
     }
+)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    wanted = _WANTED
     return {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in wanted}
 
 
