@@ -114,7 +114,7 @@ class Admission:
             if key is not None:
                 limit = key.rate_limit or self.default_key_limit
                 if limit is not None:
-                    await self._within(f"key:{key.id}", limit, f"key {key.id}", by_key=True)
+                    await self._within(f"key:{key.id}", limit, "key", key.id)
         except (Unauthenticated, Forbidden, RateLimited) as exc:
             self.denied(principal.subject if principal is not None else "anonymous", target, exc)
             raise
@@ -127,12 +127,18 @@ class Admission:
         if self.events is not None:
             self.events.record(actor, "request.denied", target, exc.code)
 
-    async def _within(self, bucket: str, limit: Limit, what: str, *, by_key: bool) -> None:
-        """Spend one request of ``bucket``'s ``limit``; RateLimited, with the limit's
-        headers, when there is none left. (The one place a rate-limit refusal is written.)"""
+    async def _within(self, bucket: str, limit: Limit, scope: str, name: str) -> None:
+        """Spend one request of ``bucket``'s ``limit`` (``scope`` ``key`` or ``endpoint``,
+        ``name`` the key's id or the endpoint's name); RateLimited, with the limit's headers,
+        when there is none left. (The one place a rate-limit refusal is written.)"""
         decision = await self.limiter.acquire(bucket, limit)
         if not decision.allowed:
-            (self._key_limited if by_key else self._endpoint_limited).inc()
+            if scope == "key":
+                self._key_limited.inc()
+                what = f"key {name}"
+            else:
+                self._endpoint_limited.inc()
+                what = f"endpoint {name!r}"
             raise RateLimited(f"{what} is over its rate limit ({limit})", headers=headers(decision))
 
     # -- may this request reach a model ----------------------------------------------------
@@ -147,10 +153,7 @@ class Admission:
         if protection.limit is not None:
             try:
                 await self._within(
-                    f"endpoint:{request.endpoint}",
-                    protection.limit,
-                    f"endpoint {request.endpoint!r}",
-                    by_key=False,
+                    f"endpoint:{request.endpoint}", protection.limit, "endpoint", request.endpoint
                 )
             except RateLimited as exc:
                 self.metrics.error(request.endpoint, exc.code)

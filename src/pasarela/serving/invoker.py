@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from typing import Any
 
 from pasarela.errors import InvalidInput, ModelError, ModelTimeout, PasarelaError, Unavailable
@@ -75,7 +74,7 @@ class Invoker:
             if cache.config.serve:
                 hit = await self._cached(attempt, cache, key, stale=False)
                 if hit is not None:
-                    cached = replace(attempt, served_by="cache", reason=f"cache; {attempt.reason}")
+                    cached = attempt.served("cache", f"cache; {attempt.reason}")
                     return self.outcomes.answered(cached, served.id, hit, None)
         prediction = await self._chain(endpoint, served, attempt, key)
         if cache is not None and prediction.served_by == "primary":
@@ -114,13 +113,12 @@ class Invoker:
         failure: PasarelaError | None = None
         for hop, link in enumerate(links):
             last = hop == len(links) - 1
+            current = attempt
             if hop:
                 served_by = f"fallback:{hop}"
                 cause = failure.code if failure is not None else None
                 self.metrics.fallbacks.labels(name, served_by, cause).inc()
-                current = attempt.hop(served_by, cause, last=last)
-            else:  # the chosen version: its failure is recorded only when nothing follows
-                current = attempt if last else replace(attempt, record_failure=False)
+                current = attempt.hop(served_by, cause)
             if isinstance(link, StaticAnswer):
                 outputs = [link.value for _ in attempt.inputs]
                 return self.outcomes.answered(current, STATIC_VERSION, outputs, None)
@@ -134,8 +132,12 @@ class Invoker:
             if remaining <= 0:
                 break
             try:
+                # Only the last link's failure is the request's (recorded); the others lead on.
                 return await self.attempt(
-                    link, current, remaining if last else min(attempt_s, remaining)
+                    link,
+                    current,
+                    remaining if last else min(attempt_s, remaining),
+                    record_failure=last,
                 )
             except (ModelError, Unavailable) as exc:
                 failure = exc
@@ -152,11 +154,16 @@ class Invoker:
         raise failure
 
     async def attempt(
-        self, served: ServedVersion, attempt: Attempt, timeout_s: float
+        self,
+        served: ServedVersion,
+        attempt: Attempt,
+        timeout_s: float,
+        *,
+        record_failure: bool = True,
     ) -> Prediction:
         """One version's answer within ``timeout_s``: its schema, its breaker, its batcher,
-        then the endpoint's output guards. A failure is counted (and recorded when the
-        attempt says so) and raised."""
+        then the endpoint's output guards. A failure is counted (and recorded, unless a
+        fallback link follows) and raised."""
         vid = served.id
         request = attempt.request
         try:
@@ -172,7 +179,7 @@ class Invoker:
                 outputs = self.admission.guard(request, attempt.output_guards, outputs, "output")
         except PasarelaError as exc:
             self.metrics.error(request.endpoint, exc.code, vid.model, vid.version)
-            if attempt.record_failure:
+            if record_failure:
                 self.outcomes.failed(attempt, vid, exc)
             raise
         served.metrics.requests.inc()
