@@ -17,6 +17,8 @@ import logging
 import time
 from typing import Any
 
+from prometheus_client import Counter
+
 from pasarela.errors import InvalidInput, ModelError, ModelTimeout, PasarelaError, Unavailable
 from pasarela.serving.admission import Admission
 from pasarela.serving.attempt import Attempt
@@ -56,8 +58,7 @@ class Invoker:
         self.metrics = metrics
         self.admission = admission
         self.outcomes = outcomes
-        # (endpoint, outcome) → its bound counter: labels() takes a lock and builds a key.
-        self._cache_counts: dict[tuple[str, str], Any] = {}
+        self._children: dict[tuple[Any, ...], Counter] = {}
 
     async def invoke(
         self, endpoint: ServedEndpoint, served: ServedVersion, attempt: Attempt
@@ -92,14 +93,17 @@ class Invoker:
             found, outcome = None, "error"
         else:
             outcome = "miss" if found is None else "stale" if stale else "hit"
-        endpoint = attempt.request.endpoint
-        counter = self._cache_counts.get((endpoint, outcome))
-        if counter is None:
-            counter = self._cache_counts[endpoint, outcome] = self.metrics.cache.labels(
-                endpoint, outcome
-            )
-        counter.inc()
+        self._count(self.metrics.cache, attempt.request.endpoint, outcome)
         return found
+
+    def _count(self, family: Counter, *labels: str | None) -> None:
+        """One more in ``family``'s child for ``labels``, bound once: ``labels()`` takes a
+        lock and builds its key on every call."""
+        key = (family, *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = family.labels(*labels)
+        child.inc()
 
     async def _chain(
         self, endpoint: ServedEndpoint, served: ServedVersion, attempt: Attempt, key: bytes
@@ -117,7 +121,7 @@ class Invoker:
             if hop:
                 served_by = f"fallback:{hop}"
                 cause = failure.code if failure is not None else None
-                self.metrics.fallbacks.labels(name, served_by, cause).inc()
+                self._count(self.metrics.fallbacks, name, served_by, cause)
                 current = attempt.hop(served_by, cause)
             if isinstance(link, StaticAnswer):
                 outputs = [link.value for _ in attempt.inputs]
