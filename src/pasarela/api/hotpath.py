@@ -9,7 +9,6 @@ description lives in ``api/schemas.py``.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import replace
 from typing import Any
@@ -18,6 +17,7 @@ import orjson
 
 from pasarela.api import v2, v2_binary
 from pasarela.api.errors import error_body, error_headers, status_for
+from pasarela.api.request_ids import next_request_id
 from pasarela.bounds import (
     MAX_ATTRIBUTES_BYTES,
     MAX_CORRELATION_ID_CHARS,
@@ -312,40 +312,10 @@ def _body_id(name: str, value: str, limit: int) -> str:
         raise InvalidRequest(str(exc), code="invalid_request") from None
 
 
-class _RequestIds:
-    """128-bit random ids drawn from a buffer of ``os.urandom`` bytes: one syscall per 256
-    ids instead of one per request (it showed as 4 % of the event loop under load). The
-    buffer is dropped in a forked child, so two workers never hand out the same ids."""
-
-    __slots__ = ("_buffer", "_offset")
-
-    _ID_BYTES = 16
-    _BUFFER_BYTES = 4096
-
-    def __init__(self) -> None:
-        self._buffer = b""
-        self._offset = 0
-
-    def drop(self) -> None:
-        self._buffer, self._offset = b"", 0
-
-    def next(self) -> str:
-        offset = self._offset
-        end = offset + self._ID_BYTES
-        if end > len(self._buffer):
-            self._buffer, offset, end = os.urandom(self._BUFFER_BYTES), 0, self._ID_BYTES
-        self._offset = end
-        return self._buffer[offset:end].hex()
-
-
-_ids = _RequestIds()
-os.register_at_fork(after_in_child=_ids.drop)
-
-
 def _request_id() -> str:
     """A new id for one request, made here: a client's ``X-Request-Id`` is only its
     correlation id, so no client can choose (and collide with) another request's key."""
-    return _ids.next()
+    return next_request_id()
 
 
 def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

@@ -211,3 +211,14 @@ def test_request_ids_are_distinct_128_bit_hex() -> None:
     ids = {_request_id() for _ in range(2000)}  # across several refills of the buffer
     assert len(ids) == 2000
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+
+
+def test_a_forked_child_draws_fresh_ids() -> None:
+    from pasarela.api import request_ids
+
+    parent = request_ids._RequestIds()
+    child = request_ids._RequestIds()
+    parent.next()
+    child._buffer, child._offset = parent._buffer, parent._offset  # as fork copies it
+    child.drop()  # what register_at_fork runs in the child
+    assert {parent.next() for _ in range(300)}.isdisjoint({child.next() for _ in range(300)})
