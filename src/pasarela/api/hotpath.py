@@ -108,7 +108,7 @@ class HotPath:
                 unit_id=_header_id(headers, "X-Unit-Id", MAX_ID_CHARS),
                 subject_id=_header_id(headers, "X-Subject-Id", MAX_ID_CHARS),
                 attributes=_attributes(headers.get("x-attributes")),
-                caller=identity.subject,
+                caller=identity.principal.subject,
                 timeout_s=_timeout(headers.get("x-request-timeout")),
                 correlation_id=correlation_id,
             )
@@ -312,10 +312,9 @@ def _body_id(name: str, value: str, limit: int) -> str:
         raise InvalidRequest(str(exc), code="invalid_request") from None
 
 
-def _request_id() -> str:
-    """A new id for one request, made here: a client's ``X-Request-Id`` is only its
-    correlation id, so no client can choose (and collide with) another request's key."""
-    return next_request_id()
+# A new id for one request, made here: a client's ``X-Request-Id`` is only its correlation id,
+# so no client can choose (and collide with) another request's key.
+_request_id = next_request_id
 
 
 def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

@@ -38,6 +38,5 @@ _ids = _RequestIds()
 os.register_at_fork(after_in_child=_ids.drop)
 
 
-def next_request_id() -> str:
-    """A new request id (32 hex digits)."""
-    return _ids.next()
+next_request_id = _ids.next
+"""A new request id (32 hex digits); the bound method itself, one call less per request."""

@@ -218,8 +218,40 @@ class DataPlane:
         ``identity`` or, without one, whoever ``credentials`` name (none: only an open
         install lets them in)."""
         started = time.perf_counter()
-        request = await self._identified(request, identity, credentials)
-        return await self._routed(request, inputs, started)
+        if identity is None:
+            identity = await self._identify(request, credentials)
+        caller = identity.principal.subject
+        if request.caller != caller:
+            request = replace(request, caller=caller)
+        try:
+            endpoint = self._endpoint(request.endpoint)
+        except PasarelaError as exc:
+            # Unknown names share one label: clients must not be able to mint new series.
+            label = request.endpoint if request.endpoint in self.snapshot.endpoints else "_unknown"
+            self.metrics.error(label, exc.code)
+            raise
+        assert endpoint.policy is not None
+        protection = endpoint.protection
+        if protection is not None:
+            inputs = await self.admission.admit(request, protection, inputs)
+        decision = endpoint.policy.decide(request, self.rng)
+        served = endpoint.served[decision.version]
+        budget = endpoint.timeout_s
+        if request.timeout_s is not None:
+            budget = min(budget, request.timeout_s)
+        attempt = Attempt(
+            request,
+            inputs,
+            decision.reason,
+            started,
+            budget,
+            endpoint.spec.payload_sample_rate,
+            protection.output if protection is not None else None,
+        )
+        prediction = await self.invoker.invoke(endpoint, served, attempt)
+        if endpoint.shadow_gate is not None:
+            self.outcomes.copy_to_shadows(endpoint, attempt, prediction)
+        return prediction
 
     async def predict_version(
         self,
@@ -232,12 +264,16 @@ class DataPlane:
     ) -> Prediction:
         """The Open Inference Protocol way: ``request.endpoint`` names an endpoint or a model,
         and ``version`` (when given) picks one of its loaded versions."""
-        started = time.perf_counter()
-        request = await self._identified(request, identity, credentials)
         name = request.endpoint
         endpoint = self.snapshot.endpoints.get(name)
         if endpoint is not None and version is None:
-            return await self._routed(request, inputs, started)
+            return await self.predict(request, inputs, identity=identity, credentials=credentials)
+        started = time.perf_counter()
+        if identity is None:
+            identity = await self._identify(request, credentials)
+        caller = identity.principal.subject
+        if request.caller != caller:
+            request = replace(request, caller=caller)
         sample_rate = 1.0
         protection = None
         if endpoint is not None:
@@ -274,57 +310,15 @@ class DataPlane:
         )
         return await self.invoker.attempt(served, attempt, timeout_s)
 
-    async def _identified(
-        self,
-        request: RequestContext,
-        identity: Identity | None,
-        credentials: Mapping[str, str],
-    ) -> RequestContext:
-        """``request`` with its caller named; a caller without an identity is identified
-        here, so no way into the data plane skips authentication and the key's limit."""
-        if identity is None:
-            identity = await self.admission.identify(
-                credentials,
-                need="predict",
-                endpoint=request.endpoint,
-                target=f"predict {request.endpoint}",
-            )
-        subject = identity.subject
-        return request if request.caller == subject else replace(request, caller=subject)
-
-    async def _routed(
-        self, request: RequestContext, inputs: Sequence[Any], started: float
-    ) -> Prediction:
-        """Admission, the endpoint's policy, the invoker, then the shadows."""
-        try:
-            endpoint = self._endpoint(request.endpoint)
-        except PasarelaError as exc:
-            # Unknown names share one label: clients must not be able to mint new series.
-            label = request.endpoint if request.endpoint in self.snapshot.endpoints else "_unknown"
-            self.metrics.error(label, exc.code)
-            raise
-        assert endpoint.policy is not None
-        protection = endpoint.protection
-        if protection is not None:
-            inputs = await self.admission.admit(request, protection, inputs)
-        decision = endpoint.policy.decide(request, self.rng)
-        served = endpoint.served[decision.version]
-        budget = endpoint.timeout_s
-        if request.timeout_s is not None:
-            budget = min(budget, request.timeout_s)
-        attempt = Attempt(
-            request,
-            inputs,
-            decision.reason,
-            started,
-            budget,
-            endpoint.spec.payload_sample_rate,
-            protection.output if protection is not None else None,
+    async def _identify(self, request: RequestContext, credentials: Mapping[str, str]) -> Identity:
+        """A caller that came without an identity is identified here, so no way into the data
+        plane skips authentication and the key's limit."""
+        return await self.admission.identify(
+            credentials,
+            need="predict",
+            endpoint=request.endpoint,
+            target=f"predict {request.endpoint}",
         )
-        prediction = await self.invoker.invoke(endpoint, served, attempt)
-        if endpoint.shadow_gate is not None:
-            self.outcomes.copy_to_shadows(endpoint, attempt, prediction)
-        return prediction
 
     def _endpoint(self, name: str) -> ServedEndpoint:
         endpoint = self.snapshot.endpoints.get(name)
