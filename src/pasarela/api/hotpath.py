@@ -86,11 +86,17 @@ class HotPath:
         headers = _headers(scope)
         request_id = _request_id()
         # Echoed on every reply when usable; refused (below, once the caller is known) when not.
-        echo = correlation_headers(headers)
+        unusable: InvalidRequest | None = None
+        try:
+            correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
+        except InvalidRequest as exc:
+            correlation_id, unusable = None, exc
+        echo = _echo(correlation_id)
         try:
             # The caller first: an unauthenticated caller's body is never read.
             identity = await self.dataplane.identify(headers, name, f"POST {scope['path']}")
-            correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
+            if unusable is not None:
+                raise unusable
             body = await self._read_body(receive, headers)
             header_length = headers.get(v2_binary.HEADER) if binary else None
             if header_length is not None:  # v2's binary tensor data extension
@@ -324,6 +330,10 @@ def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
         correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
     except InvalidRequest:
         return []
+    return _echo(correlation_id)
+
+
+def _echo(correlation_id: str | None) -> list[tuple[bytes, bytes]]:
     if correlation_id is None:
         return []
     return [(b"x-correlation-id", correlation_id.encode("latin-1"))]

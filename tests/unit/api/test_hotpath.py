@@ -222,3 +222,10 @@ def test_a_forked_child_draws_fresh_ids() -> None:
     child._buffer, child._offset = parent._buffer, parent._offset  # as fork copies it
     child.drop()  # what register_at_fork runs in the child
     assert {parent.next() for _ in range(300)}.isdisjoint({child.next() for _ in range(300)})
+
+
+async def test_an_unusable_request_id_is_refused_and_never_echoed(call: Call) -> None:
+    reply = await call("POST", "/v1/endpoints/a/predict", v1([[1]]), x_request_id="x" * 500)
+    assert reply is not None and reply.status == 400
+    assert reply.json()["error"]["code"] == "invalid_header"
+    assert "x-correlation-id" not in reply.headers
