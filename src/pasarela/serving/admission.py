@@ -2,7 +2,9 @@
 
 Who is calling (a key, a token, an open install's anonymous admin), may they (role and endpoint
 scope), are they within their key's rate limit; then the endpoint's own rate limit, its size
-limits and its input guards. What passes is an ``Admitted`` request; what does not is one of
+limits and its input guards. What passes is an ``Identity`` and the inputs the model may see
+(redacted where a guard redacted), from which the data plane builds the request's ``Attempt``
+(``serving/attempt.py``), the one value handed on; what does not is one of
 ``pasarela.errors``' coded refusals (Unauthenticated, Forbidden, RateLimited, InvalidInput,
 Blocked), counted as a security event where security cares.
 
@@ -24,7 +26,6 @@ from pasarela.security.keys import ActiveKey
 from pasarela.security.ratelimit.base import Limit, RateLimiter, headers
 from pasarela.security.roles import Permission, Principal
 from pasarela.serving.protection import Protection, Side, guard
-from pasarela.serving.snapshot import ServedEndpoint
 from pasarela.telemetry.metrics import Metrics
 from pasarela.telemetry.security_events import SecurityEvents
 from pasarela.types import RequestContext, Verdict
@@ -43,17 +44,6 @@ class Identity:
     @property
     def subject(self) -> str:
         return self.principal.subject
-
-
-@dataclass(frozen=True, slots=True)
-class Admitted:
-    """A request admission let through: who it is (``request.caller``), the endpoint that
-    serves it, and its inputs as the model may see them (redacted where a guard redacted)."""
-
-    request: RequestContext
-    endpoint: ServedEndpoint | None
-    """None for a request that names a model rather than an endpoint (v2)."""
-    inputs: Sequence[Any]
 
 
 _NO_CREDENTIALS: Mapping[str, str] = {}

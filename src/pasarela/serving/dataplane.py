@@ -3,9 +3,10 @@ Protocol v2), the CLI and embedded use.
 
 It composes the request path's stages, each its own module::
 
-    admission (serving/admission.py)   who calls, limits, size, input guards → Admitted
+    admission (serving/admission.py)   who calls, limits, size, input guards → the inputs
     routing   (routing/)               the endpoint's policy picks a version
-    invoker   (serving/invoker.py)     cache → fallback chain → breaker → batcher → runtime
+    invoker   (serving/invoker.py)     one Attempt: cache → fallback chain → breaker → batcher
+                                       → runtime → output guards
     outcomes  (serving/outcomes.py)    answer or failure; record, health, shadows
 
 and keeps the snapshot they read current (``serving/assembly.py``). The request path reads
