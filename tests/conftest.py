@@ -107,7 +107,7 @@ def settings(tmp_path: Path) -> Settings:
 def registry(settings: Settings) -> Iterator[Registry]:
     reg = open_registry(settings)
     yield reg
-    reg.repo.engine.dispose()
+    reg.engine.dispose()
 
 
 @pytest.fixture

@@ -24,15 +24,17 @@ from contextlib import suppress
 from pasarela.control.backup import BackupJob
 from pasarela.control.bandit import BanditController
 from pasarela.control.canary import CanaryController
+from pasarela.control.erasure import CacheErasure
 from pasarela.control.jobs import run_jobs
 from pasarela.control.leader import Leadership
 from pasarela.control.retention import RetentionJob
 from pasarela.control.workspace import open_workspace
 from pasarela.security.crypto import PayloadCipher
-from pasarela.security.ratelimit.base import RateLimiter
+from pasarela.security.ratelimit.base import Limit, RateLimiter
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.security.ratelimit.redis import RedisRateLimiter
 from pasarela.security.sessions import DashboardSessions
+from pasarela.serving.cache import CacheUnavailable
 from pasarela.serving.dataplane import DataPlane
 from pasarela.settings import Settings
 from pasarela.storage.db import storage_errors, upgrade
@@ -108,7 +110,15 @@ class Server:
             recorder=self.recorder,
             limiter=self.limiter,
             events=self.events,
+            default_key_limit=(
+                Limit.parse(settings.default_key_rate_limit)
+                if settings.default_key_rate_limit
+                else None
+            ),
         )
+        # Subjects erased on any server leave this one's response caches at the next refresh.
+        self.erasure = CacheErasure(self.engine, self.dataplane.caches, CacheUnavailable)
+        self.dataplane.after_refresh(self.erasure.forget_erased)
         self.feedback = FeedbackService(workspace.feedback, journal, metrics, self.recent)
         self.controller = CanaryController(registry)
         self.bandits = BanditController(registry)

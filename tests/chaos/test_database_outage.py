@@ -33,7 +33,7 @@ def test_predictions_ride_through_a_database_outage(
     registry = open_registry(Settings(home=home, database_url=proxied))
     registry.register_estimator("cancer", trained.model, train_data=trained.frame, target="target")
     put_endpoint(registry, "cancer", ["cancer@1"])
-    registry.repo.engine.dispose()
+    registry.engine.dispose()
 
     env = pasarela_env(home, PASARELA_DATABASE_URL=proxied)
     answered: list[str] = []

@@ -57,7 +57,7 @@ def server(tmp_path: Path, receiver: WebhookReceiver) -> Iterator[tuple[Server, 
         registry.register("backup", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
         apply_specs(registry, parse_manifests(MANIFEST), actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     env = pasarela_env(
         home,
         PASARELA_TEST_MODE_FILE=str(mode),

@@ -72,7 +72,7 @@ def server(tmp_path: Path, trained: Trained) -> Iterator[Server]:
             )
         apply_specs(registry, parse_manifests(MANIFEST), actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     with running_server(pasarela_env(home), tmp_path / "server.log") as running:
         yield running
 

@@ -76,7 +76,7 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
         )
         apply_specs(registry, parse_manifests(manifests), actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     proxied = f"redis://127.0.0.1:{proxy.port}{target.path or '/0'}"
     env = pasarela_env(home, PASARELA_RATE_LIMIT_REDIS_URL=proxied)
     try:

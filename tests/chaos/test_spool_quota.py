@@ -66,7 +66,7 @@ def test_a_full_spool_drops_records_never_requests(tmp_path: Path, postgres_url:
         manifest = "name: talker\npolicy: {type: single, target: talker@1}\n"
         apply_specs(registry, parse_manifests(manifest), actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
     env = pasarela_env(
         home, PASARELA_DATABASE_URL=proxied, PASARELA_SPOOL_MAX_BYTES=str(SPOOL_MAX_BYTES)

@@ -18,8 +18,8 @@ from pasarela.security.audit import check_log, verify
 from pasarela.storage import schema
 from pasarela.storage.audit import ANCHOR_EVERY, AuditRepository, append, witness_appends
 from pasarela.storage.audit_witness import WITNESS_FILE, HeadWitness
+from pasarela.storage.catalog import Catalog
 from pasarela.storage.db import create_engine, upgrade, write
-from pasarela.storage.repository import Repository
 from pasarela.telemetry.security_events import SecurityEvents
 
 
@@ -45,7 +45,7 @@ def check(repo: AuditRepository) -> list[tuple[int, str]]:
 
 
 def test_control_plane_changes_are_audited_in_their_own_transaction(engine: sa.Engine) -> None:
-    registry = Registry(Repository(engine), store=None)  # type: ignore[arg-type]  # no artifacts
+    registry = Registry(Catalog(engine), store=None)  # type: ignore[arg-type]  # no artifacts
     registry.register("sums", entrypoint="pasarela.testing:row_sums", actor="ana")
     registry.set_alias("sums", "champion", 1, actor="ana")
     entries = list(AuditRepository(engine).entries())
@@ -187,11 +187,11 @@ def test_retention_deletes_old_records_and_their_feedback_and_audits_it(engine: 
     from pasarela.types import EndpointSpec
     from tests.contract.test_telemetry_repository import record
 
-    repo = Repository(engine)
-    repo.put_endpoint(
+    repo = Catalog(engine).endpoints
+    repo.put(
         EndpointSpec("e", "single", ("m@1",), {"target": "m@1"}, retention_days=7), actor="ana"
     )
-    repo.put_endpoint(EndpointSpec("kept", "single", ("m@1",), {"target": "m@1"}), actor="ana")
+    repo.put(EndpointSpec("kept", "single", ("m@1",), {"target": "m@1"}), actor="ana")
     now = time.time()
     TelemetryRepository(engine).store_records(
         [record(i, at=now - 8 * 86400) for i in range(3)]
@@ -201,7 +201,7 @@ def test_retention_deletes_old_records_and_their_feedback_and_audits_it(engine: 
     FeedbackRepository(engine).store(
         [{"request_id": "r0", "kind": "reward", "value": 1.0, "at": now}]
     )
-    registry = Registry(repo, store=None)  # type: ignore[arg-type]  # no artifacts
+    registry = Registry(Catalog(engine), store=None)  # type: ignore[arg-type]  # no artifacts
     job = RetentionJob(registry, default_days=None, clock=lambda: now)
     assert job.tick() == {"e": 3}
     assert job.tick() == {}  # not due again for an hour

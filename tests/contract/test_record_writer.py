@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from pasarela.control.retention import RetentionJob
 from pasarela.registry.service import Registry
 from pasarela.storage import schema
+from pasarela.storage.catalog import Catalog
 from pasarela.storage.db import create_engine, upgrade
 from pasarela.storage.incidents import IncidentRepository
-from pasarela.storage.repository import Repository
 from pasarela.storage.telemetry import TelemetryRepository, subject_hash
 from pasarela.telemetry.incidents import IncidentWatch
 from pasarela.telemetry.journal import Journal
@@ -209,11 +209,11 @@ def test_quarantined_records_age_out_with_their_endpoints_records(
     writer = writer_on(f"sqlite:///{tmp_path / 'p.db'}", journal, engines)
     engine = writer.repo.engine
     writer.store([record(0, endpoint=None), record(1, latency_s=None)])  # the second has "e"
-    repo = Repository(engine)
-    repo.put_endpoint(
+    repo = Catalog(engine).endpoints
+    repo.put(
         EndpointSpec("e", "single", ("m@1",), {"target": "m@1"}, retention_days=7), actor="ana"
     )
-    registry = Registry(repo, store=None)  # type: ignore[arg-type]  # no artifacts
+    registry = Registry(Catalog(engine), store=None)  # type: ignore[arg-type]  # no artifacts
     job = RetentionJob(registry, default_days=None, clock=time.time)
     job.purge("e", time.time() - 60)  # kept: quarantined a moment ago
     assert len(quarantined(engine)) == 2

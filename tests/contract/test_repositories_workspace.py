@@ -1,5 +1,5 @@
-"""The workspace holds every repository on one engine, on every database backend; the old
-single repository (removed at merge) forwards to the repositories per noun."""
+"""The workspace holds every repository on one engine, on every database backend, and shares
+the control plane's nouns with its registry."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import pytest
 from pasarela.control.workspace import Workspace, open_registry, open_workspace
 from pasarela.registry.service import Registry
 from pasarela.settings import Settings
-from pasarela.storage.catalog import Catalog
-from pasarela.storage.repository import Repository
 from pasarela.types import EndpointSpec
 
 SPEC = EndpointSpec("e", "single", ("m@1",), {"target": "m@1"})
@@ -69,36 +67,3 @@ def test_open_registry_is_the_workspace_registry(database_url: str, tmp_path: Pa
         assert Workspace(registry).endpoints is registry.endpoints
     finally:
         registry.engine.dispose()
-
-
-def test_the_old_repository_forwards_every_method(workspace: Workspace) -> None:
-    old = Repository(workspace.engine)
-    catalog = workspace.registry.catalog
-    first = old.add_version("m", kind="python", actor="a")
-    assert catalog.versions.get("m", 1) == first == old.get_version("m", 1)
-    assert old.list_models() == catalog.versions.models() == ["m"]
-    assert old.list_versions("m") == catalog.versions.of("m")
-    move = old.set_alias("m", "prod", 1, actor="a")
-    assert old.alias_history("m") == catalog.aliases.history("m") == [move]
-    assert old.aliases("m") == catalog.aliases.of("m") == {"prod": 1}
-    assert old.resolve("m", "prod") == catalog.aliases.resolve("m", "prod")
-    canary = EndpointSpec("c", "canary", ("m@1", "m@1"), {"baseline": "m@1", "candidate": "m@1"})
-    assert old.put_endpoint(canary, actor="a", rollout={"phase": "draft"}) == 1
-    assert old.get_endpoint("c") == catalog.endpoints.get("c")
-    assert old.list_endpoints() == catalog.endpoints.all()
-    assert old.rollout_states() == catalog.rollouts.states()
-    old.update_rollout("c", {"phase": "x"}, generation=1, actor="a", event="step", detail={})
-    assert old.rollout_events("c") == catalog.rollouts.events("c")
-    at = old.fix_experiment_tuning("x", endpoint="c", units_per_variant=1.0, source="s")
-    assert old.experiment_tunings()["x"]["fixed_at"] == at
-    old.delete_endpoint("c", actor="a")
-    assert old.endpoint_revisions("c") == catalog.endpoints.revisions("c")
-    assert old.revision() == catalog.endpoints.revision()
-
-
-def test_the_registry_takes_a_catalog_or_the_old_repository(workspace: Workspace) -> None:
-    catalog = Catalog(workspace.engine)
-    for given in (catalog, Repository(catalog)):
-        registry = Registry(given, store=workspace.registry.store)
-        assert registry.catalog is catalog
-        assert registry.repo.catalog is catalog  # the facade, removed at merge

@@ -222,7 +222,7 @@ def prepare_home(home: Path, trained: Trained) -> None:
         )
         put_endpoint(registry, "cancer", ["cancer@1"], actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 def row_sums_home(home: Path, versions: int) -> Path:
@@ -233,7 +233,7 @@ def row_sums_home(home: Path, versions: int) -> Path:
         for _ in range(versions):
             registry.register("sums", entrypoint="pasarela.testing:row_sums", actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     return home
 
 

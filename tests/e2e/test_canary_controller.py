@@ -147,7 +147,7 @@ def prepare_models(home: Path) -> None:
             for entrypoint in entrypoints:
                 registry.register(model, entrypoint=f"pasarela.testing:{entrypoint}", actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -283,13 +283,13 @@ def test_equal_candidate_is_promoted_step_by_step(outcome: Outcome) -> None:
 def test_promoted_candidate_takes_all_traffic_and_the_alias(outcome: Outcome) -> None:
     registry = open_registry(Settings(home=outcome.home, database_url=None, artifacts_dir=None))
     try:
-        assert registry.repo.aliases("sums") == {"champion": 2}
-        moves = registry.repo.alias_history("sums")
+        assert registry.aliases.of("sums") == {"champion": 2}
+        moves = registry.aliases.history("sums")
         assert [(m.alias, m.to_version, m.actor) for m in moves] == [
             ("champion", 2, "canary-controller")
         ]
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     pickup = wait_for(
         lambda: served_now(outcome.server, "equal", "after-probe", 20), only("2/candidate")
     )
@@ -329,9 +329,9 @@ def test_rolled_back_canary_sends_everything_to_the_baseline(outcome: Outcome) -
     assert served_now(outcome.server, "worse", "after", 100) == {"1/baseline": 100}
     registry = open_registry(Settings(home=outcome.home, database_url=None, artifacts_dir=None))
     try:
-        assert registry.repo.aliases("flaky") == {}  # never promoted, never aliased
+        assert registry.aliases.of("flaky") == {}  # never promoted, never aliased
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 def test_candidate_without_traffic_holds_at_its_first_step(outcome: Outcome) -> None:

@@ -303,7 +303,7 @@ def test_failed_commands_change_nothing(
     home = world.workdir / "home"
     registry = open_registry(Settings(home=home, database_url=None), migrate=False)
     try:
-        assert [v.version for v in registry.repo.list_versions("cancer")] == [1, 2]
-        assert [e.name for e in registry.repo.list_endpoints()] == ["cancer"]
+        assert [v.version for v in registry.versions.of("cancer")] == [1, 2]
+        assert [e.name for e in registry.endpoints.all()] == ["cancer"]
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()

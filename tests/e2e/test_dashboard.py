@@ -103,7 +103,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, trained: Trained) -> Iterat
         guarded += "fallback: [{static: 0}]\n"
         apply_specs(registry, parse_manifests(guarded), actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     with running_server(pasarela_env(home), root / "server.log") as running:
         ids = [predict(running, trained, i) for i in range(FIRST_REQUESTS)]
         labels = trained.frame["target"]
@@ -371,11 +371,11 @@ def secured(tmp_path_factory: pytest.TempPathFactory, trained: Trained) -> Itera
             "cancer", trained.model, train_data=trained.frame, target="target", actor=ACTOR
         )
         apply_specs(registry, parse_manifests(CANARY), actor=ACTOR)
-        _, secret = KeyService(KeyRepository(registry.repo.engine)).create(
+        _, secret = KeyService(KeyRepository(registry.engine)).create(
             name="dashboard", role="admin", by=ANONYMOUS
         )
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     with running_server(pasarela_env(home), root / "server.log") as running:
         auth = {"Authorization": f"Bearer {secret}"}
 

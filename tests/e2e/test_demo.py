@@ -123,24 +123,24 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
 
     registry = open_registry(Settings(home=home, database_url=None), migrate=False)
     try:
-        versions = registry.repo.list_versions("breast-cancer")
+        versions = registry.versions.of("breast-cancer")
         assert [v.version for v in versions] == [1, 2]
         best = max(versions, key=lambda v: v.metrics["accuracy"])
-        assert registry.repo.aliases("breast-cancer") == {"champion": best.version}
-        assert [e.name for e in registry.repo.list_endpoints()] == [
+        assert registry.aliases.of("breast-cancer") == {"champion": best.version}
+        assert [e.name for e in registry.endpoints.all()] == [
             "breast-cancer",
             "breast-cancer-canary",
             "breast-cancer-experiment",
             "breast-cancer-flaky",
         ]
-        assert [v.version for v in registry.repo.list_versions("breast-cancer-flaky")] == [1]
-        states = registry.repo.rollout_states()
+        assert [v.version for v in registry.versions.of("breast-cancer-flaky")] == [1]
+        states = registry.rollouts.states()
         assert states["breast-cancer-canary"]["phase"] == "promoted"
         assert states["breast-cancer-canary"]["weight"] == 100
         assert states["breast-cancer-flaky"]["phase"] == "rolled_back"
         assert states["breast-cancer-flaky"]["weight"] == 0
         assert states["breast-cancer-experiment"]["phase"] == "running"
-        keys = KeyRepository(registry.repo.engine).list()
+        keys = KeyRepository(registry.engine).list()
         assert [(k.name, k.role) for k in keys] == [
             ("demo-admin", "admin"),
             ("demo-client", "client"),
@@ -156,11 +156,11 @@ def test_demo_tours_then_reuses_its_versions(tmp_path: Path) -> None:
             ("breast-cancer-canary", "promote"),
             ("breast-cancer-flaky", "rollback"),
         ):
-            kinds = [e["kind"] for e in registry.repo.rollout_events(name)]
+            kinds = [e["kind"] for e in registry.rollouts.events(name)]
             assert kinds.count("start") == 2, kinds  # the second run started it over
             assert kinds[-1] == last, kinds
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 def test_demo_keys_replaced_only_when_missing_or_refused(
@@ -171,7 +171,7 @@ def test_demo_keys_replaced_only_when_missing_or_refused(
     home = tmp_path / "home"
     home.mkdir()
     registry = open_registry(Settings(home=home, database_url=None))
-    engine = registry.repo.engine
+    engine = registry.engine
     try:
         first = ensure_keys(engine, home, ["breast-cancer"])
         assert ensure_keys(engine, home, ["breast-cancer"]) == first  # reused

@@ -28,7 +28,7 @@ def slow_home(tmp_path: Path) -> Path:
         registry.register("slow", entrypoint="pasarela.testing:SlowModel", actor=ACTOR)
         put_endpoint(registry, "slow", ["slow@1"], actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     return home
 
 

@@ -86,7 +86,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         registry.register("broken", entrypoint="pasarela.testing:BrokenModel", actor=ACTOR)
         apply_specs(registry, parse_manifests(ENDPOINTS), actor=ACTOR)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     (workdir / "invalid.yaml").write_text(INVALID, encoding="utf-8")
     (workdir / "ghost.yaml").write_text(
         "kind: Endpoint\nname: haunted\npolicy: {type: single, target: ghost@1}\n",
@@ -124,15 +124,15 @@ def test_failed_commands_change_nothing(
     assert all(result.returncode == 1 for result in failures.values())
     registry = open_registry(Settings(home=workdir / "home", database_url=None, artifacts_dir=None))
     try:
-        repo = registry.repo
-        assert [s.name for s in repo.list_endpoints()] == ["adder", "switcher"]
+        endpoints = registry.endpoints
+        assert [s.name for s in endpoints.all()] == ["adder", "switcher"]
         for name in ("adder", "switcher"):
-            assert [(r.revision, r.action) for r in repo.endpoint_revisions(name)] == [(1, "apply")]
-        switcher = repo.get_endpoint("switcher")
+            assert [(r.revision, r.action) for r in endpoints.revisions(name)] == [(1, "apply")]
+        switcher = endpoints.get("switcher")
         assert (switcher.options["active"], switcher.options["standby"]) == (
             "sums@1",
             "broken@1",
         )
-        assert repo.rollout_states() == {}
+        assert registry.rollouts.states() == {}
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()

@@ -85,12 +85,12 @@ def access_server(
     prepare_home(home, trained)
     registry = open_registry(Settings(home=home, database_url=None, artifacts_dir=None))
     try:
-        service = KeyService(KeyRepository(registry.repo.engine))
+        service = KeyService(KeyRepository(registry.engine))
         keys = {
             role: service.create(name=f"{role} key", role=role, by=ANONYMOUS)[1] for role in ROLES
         }
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
     with running_server(pasarela_env(home), home.parent / "server.log") as server:
         yield server, keys
 

@@ -51,7 +51,7 @@ def concrete(template: str) -> str:
 
 async def new_key(registry: Registry, role: str, **options: Any) -> str:
     _, secret = await asyncio.to_thread(
-        KeyService(KeyRepository(registry.repo.engine)).create,
+        KeyService(KeyRepository(registry.engine)).create,
         name=f"{role} key",
         role=role,
         by=ANONYMOUS,
@@ -193,13 +193,13 @@ async def test_the_key_listing_names_each_keys_state(
     app: PasarelaAPI, client: AsyncClient, keys: dict[str, str], served_registry: Registry
 ) -> None:
     """An expired key is listed as expired, not active (issue 14, item 14)."""
-    repo = KeyRepository(served_registry.repo.engine)
+    repo = KeyRepository(served_registry.engine)
     service = KeyService(repo)
     lapsed, _ = await asyncio.to_thread(
         service.create, name="lapsed", role="client", by=ANONYMOUS, expires_in_days=1
     )
     # A day has passed: the stored expiry moved into the past, as the clock would move it.
-    with served_registry.repo.engine.begin() as conn:
+    with served_registry.engine.begin() as conn:
         conn.execute(
             schema.api_keys.update()
             .where(schema.api_keys.c.id == lapsed.id)

@@ -166,7 +166,7 @@ async def test_the_jobs_log_one_line_per_outage(
         with caplog.at_level(logging.INFO, logger="pasarela.control.jobs"):
             await run_jobs(ticks, 0.001, stop, leader)
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
         lock_engine.dispose()
         proxy.down()
     lines = job_lines(caplog)

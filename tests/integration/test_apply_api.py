@@ -589,7 +589,7 @@ async def test_canary_manual_actions_change_who_answers(
         "weight": 100.0,
     }
     assert set((await served_by(client, "ramp", UNITS)).values()) == {"2/candidate"}
-    assert registry.repo.aliases("sums") == {"champion": 2}
+    assert registry.aliases.of("sums") == {"champion": 2}
     for action in ("promote", "abort", "pause", "resume"):
         message = error_of(await act(client, "ramp", action), 409, "rollout_state")
         assert message == f"cannot {action} the canary of 'ramp': it is promoted"

@@ -33,18 +33,18 @@ def install(settings: Settings, trained: Trained) -> list[float]:
         rows = trained.features.iloc[:3].values.tolist()
         return [o for o in registry.load(version).predict_batch(rows)]  # type: ignore[misc]
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 def answers(settings: Settings, trained: Trained) -> list[float]:
     registry = open_registry(settings)
     try:
-        version = registry.repo.resolve("cancer", "1")
+        version = registry.aliases.resolve("cancer", "1")
         rows = trained.features.iloc[:3].values.tolist()
-        assert [e.name for e in registry.repo.list_endpoints()] == ["cancer"]
+        assert [e.name for e in registry.endpoints.all()] == ["cancer"]
         return [o for o in registry.load(version).predict_batch(rows)]  # type: ignore[misc]
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 def test_a_sqlite_install_comes_back_whole(tmp_path: Path, trained: Trained) -> None:
@@ -115,26 +115,26 @@ def test_a_restore_over_newer_entries_is_witnessed_here_and_named_elsewhere(
     elsewhere = Settings(home=tmp_path / "b", database_url=source.resolved_database_url)
     newer = open_registry(elsewhere)  # a second server on the same database
     put_endpoint(newer, "cancer-2", ["cancer@1"], actor="ana")
-    newer_head = AuditRepository(newer.repo.engine).head()
-    newer.repo.engine.dispose()
+    newer_head = AuditRepository(newer.engine).head()
+    newer.engine.dispose()
     assert newer_head is not None
 
     restore_backup(backup, source, force=True, actor="ops")
     here = open_registry(source)
     there = open_registry(elsewhere)
     try:
-        restored = check_log(AuditRepository(here.repo.engine))
+        restored = check_log(AuditRepository(here.engine))
         assert restored.ok, restored.problems
-        restore = AuditRepository(here.repo.engine).head()
+        restore = AuditRepository(here.engine).head()
         assert restore is not None and restore.action == "backup.restore"
         assert restore.detail["replaced_head"] == {"seq": newer_head.seq, "hash": newer_head.hash}
-        seen_there = check_log(AuditRepository(there.repo.engine))
+        seen_there = check_log(AuditRepository(there.engine))
         assert [(p.seq, p.kind) for p in seen_there.problems] == [(newer_head.seq, "rolled_back")]
         assert f"entry {restore.seq} records a restore" in seen_there.problems[0].message
         assert "by ops" in seen_there.problems[0].message
     finally:
-        here.repo.engine.dispose()
-        there.repo.engine.dispose()
+        here.engine.dispose()
+        there.engine.dispose()
 
 
 def test_a_postgresql_install_comes_back_after_its_schema_is_lost(

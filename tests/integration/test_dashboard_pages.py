@@ -114,7 +114,7 @@ async def test_the_endpoint_page_charts_latency_over_the_window_its_data_fills(
     await applied(client, MANIFESTS)
     for _ in range(6):
         await predict(client, "adder", inputs=[[1.0, 2.0]])
-    await wait_for_records(TelemetryRepository(app.state.registry.repo.engine), 6)
+    await wait_for_records(TelemetryRepository(app.state.registry.engine), 6)
     view = (await client.get("/ui/data/endpoints/adder")).json()["endpoints"][0]
     chart, latency = view["chart"], view["latency_chart"]
     # a fresh endpoint: the chart spans its last few minutes, not an empty hour

@@ -36,7 +36,7 @@ async def sign_in(client: AsyncClient, key: str, **form: str) -> Response:
 
 def audit(app: PasarelaAPI) -> list[dict[str, Any]]:
     app.state.events.flush()
-    repo = AuditRepository(app.state.registry.repo.engine)
+    repo = AuditRepository(app.state.registry.engine)
     return [e.to_json() for e in repo.entries()]
 
 
@@ -81,7 +81,7 @@ async def test_a_sign_in_opens_a_session_whose_cookie_is_not_the_key(
     assert "Secure" not in cookie  # plain HTTP, no trusted proxy
     token = client.cookies["pasarela_session"]
     assert keys["analyst"] not in cookie and keys["analyst"].split(".")[1] not in token
-    with app.state.registry.repo.engine.connect() as conn:
+    with app.state.registry.engine.connect() as conn:
         rows = conn.execute(sa.select(schema.ui_sessions)).all()
     assert [r.id_sha256 for r in rows] == [hashlib.sha256(token.encode()).hexdigest()]
     assert (await client.get("/ui")).status_code == 200
@@ -132,7 +132,7 @@ async def test_an_expired_session_signs_the_browser_out(
 ) -> None:
     await sign_in(client, keys["analyst"])
     assert (await client.get("/ui")).status_code == 200
-    engine = app.state.registry.repo.engine
+    engine = app.state.registry.engine
     with engine.begin() as conn:
         conn.execute(schema.ui_sessions.update().values(expires_at=sa.func.current_timestamp()))
     app.state.sessions.cache_s = 0  # this test does not wait out the cache

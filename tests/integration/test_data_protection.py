@@ -46,7 +46,7 @@ async def predict(client: AsyncClient, trained: Trained, subject: str, i: int) -
 
 def raw_payloads(registry: Registry) -> list[tuple[Any, Any]]:
     r = schema.prediction_records
-    with registry.repo.engine.connect() as conn:
+    with registry.engine.connect() as conn:
         return [(x.inputs, x.outputs) for x in conn.execute(sa.select(r.c.inputs, r.c.outputs))]
 
 
@@ -54,7 +54,7 @@ async def test_payloads_are_sealed_and_open_after_a_rotation(
     app: PasarelaAPI, client: AsyncClient, served_registry: Registry, trained: Trained
 ) -> None:
     first = await predict(client, trained, "ana", 0)
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 1)
+    await wait_for_records(TelemetryRepository(served_registry.engine), 1)
     ((inputs, outputs),) = raw_payloads(served_registry)
     assert is_envelope(inputs) and is_envelope(outputs)
     assert str(row(trained, 0)["mean radius"]) not in str(inputs)
@@ -65,12 +65,12 @@ async def test_payloads_are_sealed_and_open_after_a_rotation(
     new_kid = await asyncio.to_thread(rotate_data_key, cipher, actor="ops")
     await app.state.dataplane.refresh()
     await predict(client, trained, "ana", 1)
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 2)
+    await wait_for_records(TelemetryRepository(served_registry.engine), 2)
     kids = {i["kid"] for i, _ in raw_payloads(served_registry)}
     assert kids == {old_kid, new_kid}
 
     # Both open, with the cipher of another process that reads the keys afresh.
-    fresh = PayloadCipher(cipher.settings, DataKeyRepository(served_registry.repo.engine))
+    fresh = PayloadCipher(cipher.settings, DataKeyRepository(served_registry.engine))
     opened = [fresh.open(i) for i, _ in raw_payloads(served_registry)]
     assert row(trained, 0) in [o[0] for o in opened]
     # The master key is not in the database; a wrong one opens nothing.
@@ -78,7 +78,7 @@ async def test_payloads_are_sealed_and_open_after_a_rotation(
         update={"master_key": SecretStr(base64.urlsafe_b64encode(b"x" * 32).decode())}
     )
     with pytest.raises(ConfigurationError, match="master key"):
-        PayloadCipher(wrong, DataKeyRepository(served_registry.repo.engine)).open(inputs)
+        PayloadCipher(wrong, DataKeyRepository(served_registry.engine)).open(inputs)
     del first
 
 
@@ -86,7 +86,7 @@ async def test_label_feedback_still_scores_sealed_predictions(
     client: AsyncClient, served_registry: Registry, trained: Trained
 ) -> None:
     request_id = await predict(client, trained, "ana", 0)
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 1)
+    await wait_for_records(TelemetryRepository(served_registry.engine), 1)
     label = int(trained.frame["target"].iloc[0])
     sent = await client.post("/v1/feedback", json={"request_id": request_id, "label": label})
     assert sent.status_code == 202
@@ -105,7 +105,7 @@ async def test_a_subject_is_exported_and_erased_and_stays_erased(
 ) -> None:
     ana = [await predict(client, trained, "ana@example.com", i) for i in range(3)]
     await predict(client, trained, "bob", 3)
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 4)
+    await wait_for_records(TelemetryRepository(served_registry.engine), 4)
     await client.post("/v1/feedback", json={"request_id": ana[0], "reward": 1.0})
     await asyncio.sleep(0.5)
 
@@ -136,13 +136,13 @@ async def test_a_subject_is_exported_and_erased_and_stays_erased(
         "batch_size": 1,
         "subject_id": "ana@example.com",
     }
-    repo = TelemetryRepository(served_registry.repo.engine)
+    repo = TelemetryRepository(served_registry.engine)
     assert await asyncio.to_thread(repo.store_records, [late]) == 0
     later = {**late, "request_id": "late-2", "at": time.time() + 1}
     assert await asyncio.to_thread(repo.store_records, [later]) == 1
 
     await asyncio.to_thread(app.state.events.flush)
-    entries = list(AuditRepository(served_registry.repo.engine).entries())
+    entries = list(AuditRepository(served_registry.engine).entries())
     erasure = next(e for e in entries if e.action == "subject.erase")
     assert erasure.detail == {"records": 3, "feedback": 1}
     assert "ana" not in erasure.target  # the audit names a hash, not the subject
@@ -163,7 +163,7 @@ async def test_encryption_can_be_turned_off(
     transport = httpx.ASGITransport(app=plain_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         await predict(client, trained, "ana", 0)
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 1)
+    await wait_for_records(TelemetryRepository(served_registry.engine), 1)
     ((inputs, _),) = raw_payloads(served_registry)
     assert inputs == [row(trained, 0)]
 
@@ -172,7 +172,7 @@ async def test_the_compliance_report_reads_its_evidence_from_the_install(
     app: PasarelaAPI, client: AsyncClient, served_registry: Registry, trained: Trained
 ) -> None:
     await predict(client, trained, "ana", 0)
-    await wait_for_records(TelemetryRepository(served_registry.repo.engine), 1)
+    await wait_for_records(TelemetryRepository(served_registry.engine), 1)
     checks = {c["control"]: c for c in (await client.get("/admin/compliance")).json()["checks"]}
     auth = checks["Authentication required on every route but health checks"]
     assert auth["status"] == "fail" and "open to anyone" in auth["evidence"]
@@ -183,7 +183,7 @@ async def test_the_compliance_report_reads_its_evidence_from_the_install(
     assert checks["Tamper-evident audit trail of changes and security events"]["status"] == "pass"
 
     _, secret = await asyncio.to_thread(
-        KeyService(KeyRepository(served_registry.repo.engine)).create,
+        KeyService(KeyRepository(served_registry.engine)).create,
         name="ops",
         role="admin",
         by=ANONYMOUS,

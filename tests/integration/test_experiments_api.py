@@ -83,7 +83,7 @@ async def test_an_experiment_from_draft_to_a_rolled_out_winner(
         assert (await client.post("/v1/feedback", json=feedback)).status_code == 202
     again = {u: (await predict(client, "checkout", unit=u))["reason"] for u in list(seen)[:50]}
     assert again == {u: seen[u] for u in again}
-    await wait_for_records(TelemetryRepository(registry.repo.engine), 650)
+    await wait_for_records(TelemetryRepository(registry.engine), 650)
     report = await _report_with_feedback(client, 600)
 
     units = {v["name"]: v["units"] for v in report["variants"]}
@@ -170,7 +170,7 @@ async def test_units_with_several_requests_and_cost_per_success(
                 "cost": (2.0 if treated else 1.0) * (1 + rng.random()),
             }
             assert (await client.post("/v1/feedback", json=feedback)).status_code == 202
-    await wait_for_records(TelemetryRepository(registry.repo.engine), 450)
+    await wait_for_records(TelemetryRepository(registry.engine), 450)
     await _wait_for_feedback(registry, 900)  # two kinds a request
     report = await _report_with_feedback(client, 150)
     assert sum(v["units"] for v in report["variants"]) == 150
@@ -189,7 +189,7 @@ async def _wait_for_feedback(registry: Registry, count: int) -> None:
     import asyncio
 
     for _ in range(100):
-        with registry.repo.engine.connect() as conn:
+        with registry.engine.connect() as conn:
             stored = conn.execute(sa.select(sa.func.count()).select_from(schema.feedback)).scalar()
         if stored is not None and stored >= count:
             return

@@ -159,7 +159,7 @@ async def test_huge_and_non_finite_values_are_refused_and_means_stay_numbers(
 
 async def scoped_key(registry: Registry, *endpoints: str, role: str = "client") -> dict[str, str]:
     _, secret = await asyncio.to_thread(
-        KeyService(KeyRepository(registry.repo.engine)).create,
+        KeyService(KeyRepository(registry.engine)).create,
         name=f"{role} of " + ",".join(endpoints),
         role=role,
         by=ANONYMOUS,
@@ -221,7 +221,7 @@ async def test_another_server_checks_the_scope_against_the_stored_records(
     """A server that did not answer the request (none of its recent ones) reads the record."""
     reply = await client.post("/v1/endpoints/cancer/predict", json={"inputs": [row(trained)]})
     request_id = reply.json()["request_id"]
-    engine = served_registry.repo.engine
+    engine = served_registry.engine
     await wait_for_records(TelemetryRepository(engine), 1)
     elsewhere = FeedbackService(FeedbackRepository(engine), None, Metrics(), RecentRequests())
     item = {"request_id": request_id, "kind": "rating", "value": 5.0, "attributes": None}

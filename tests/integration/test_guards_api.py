@@ -57,8 +57,8 @@ async def test_guards_redact_block_and_are_counted(
     assert status == 200
     reply = body["outputs"][0]["reply"]  # type: ignore[index]
     assert "ana.garcia@example.es" not in reply and "<EMAIL>" in reply
-    await wait_for_records(TelemetryRepository(registry.repo.engine), 1)
-    repo = TelemetryRepository(registry.repo.engine, codec=registry.payloads)
+    await wait_for_records(TelemetryRepository(registry.engine), 1)
+    repo = TelemetryRepository(registry.engine, codec=registry.payloads)
     stored = repo.get_record(str(body["request_id"]))
     assert stored is not None
     kept = stored["inputs"]  # sealed at rest, opened to look
@@ -88,7 +88,7 @@ async def test_guards_redact_block_and_are_counted(
     assert 'action="block"' in metrics and 'side="output"' in metrics
 
     await asyncio.to_thread(app.state.events.flush)
-    actions = {(e.action, e.target) for e in AuditRepository(registry.repo.engine).entries()}
+    actions = {(e.action, e.target) for e in AuditRepository(registry.engine).entries()}
     assert ("input.blocked", "endpoint assistant") in actions
 
 

@@ -82,8 +82,8 @@ async def test_a_failing_primary_is_answered_for_then_traffic_returns_to_it(
     assert metric(metrics, "pasarela_breaker_transitions_total", to="closed", **labels) == 1
 
     # the record of a request a fallback answered names the link and why
-    await wait_for_records(TelemetryRepository(registry.repo.engine), 10)
-    repo = TelemetryRepository(registry.repo.engine, codec=registry.payloads)
+    await wait_for_records(TelemetryRepository(registry.engine), 10)
+    repo = TelemetryRepository(registry.engine, codec=registry.payloads)
     stored = repo.get_record(str(answers[0]["request_id"]))
     assert stored is not None
     assert (stored["model"], stored["status"]) == ("backup", "ok")
@@ -238,7 +238,7 @@ async def test_an_erasure_made_elsewhere_reaches_the_cache_at_the_next_poll(
     mode.write_text("fail")
     assert (await ask(client))["served_by"] == "cache"
     # what `pasarela subjects erase bea` does, from another process: only the database knows
-    await asyncio.to_thread(SubjectRepository(registry.repo.engine).erase, "bea", actor="cli")
+    await asyncio.to_thread(SubjectRepository(registry.engine).erase, "bea", actor="cli")
     for _ in range(50):  # the test server polls every 0.2 s
         if (await ask(client))["outputs"] == [-1, -1]:
             break

@@ -155,7 +155,7 @@ async def test_python_model_serves(python_client: AsyncClient) -> None:
 async def test_tampered_artifact_makes_the_endpoint_unavailable_not_the_server(
     settings: Settings, served_registry: Registry, trained: Trained
 ) -> None:
-    version = served_registry.repo.get_version("cancer", 1)
+    version = served_registry.versions.get("cancer", 1)
     assert version.artifact_sha256 is not None
     stored = Path(settings.resolved_artifacts_dir) / version.artifact_sha256
     os.chmod(stored, 0o644)

@@ -86,9 +86,6 @@ KEPT: dict[tuple[str, str], str] = {
     ("pasarela.cli.main", "pasarela.api.lifecycle"): (
         "`pasarela serve` starts the app; server.py takes the wiring (issue 16 item 4)"
     ),
-    ("pasarela.security.crypto", "pasarela.guards.pseudonym"): (
-        "pseudonymizer_of builds the guards' Pseudonymizer from the key in settings"
-    ),
     ("pasarela.storage.telemetry", "pasarela.telemetry.metrics"): (
         "the stored latency histogram shares LATENCY_BUCKETS with the live metrics; the "
         "buckets belong in a bottom-layer module"
@@ -99,20 +96,15 @@ KEPT: dict[tuple[str, str], str] = {
     ),
 }
 
-KEPT_TYPE_ONLY: dict[tuple[str, str], str] = {
-    ("pasarela.security.crypto", "pasarela.guards.pseudonym"): "pseudonymizer_of's return type",
-}
+KEPT_TYPE_ONLY: dict[tuple[str, str], str] = {}
 """Edges under ``if TYPE_CHECKING:`` that break the rule and stay, each with why."""
 
 MAX_LINES = 450
 SIZED = ("serving", "guards", "storage")
 """Packages whose modules must stay under ``MAX_LINES`` lines (DESIGN: one concept a module)."""
 
-OVERSIZED: dict[str, str] = {
-    "pasarela/serving/dataplane.py": "952 lines: split into admission/invoker/outcomes/assembly "
-    "(issue 16 item 1)",
-}
-"""Modules over ``MAX_LINES`` today; emptied when issue 16's splits are merged."""
+OVERSIZED: dict[str, str] = {}
+"""Modules over ``MAX_LINES`` that stay, each with why (none since issue 16's splits)."""
 
 
 @dataclass(frozen=True, slots=True)

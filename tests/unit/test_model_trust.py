@@ -62,7 +62,7 @@ def test_a_crafted_pickle_is_refused_without_opt_in_and_runs_nothing(
     assert "--trust-pickle" in caught.value.message
     assert not marker.exists()
     assert stored(settings) == []
-    assert "evil" not in registry.repo.list_models()
+    assert "evil" not in registry.versions.models()
 
 
 def test_a_trusted_pickle_that_fails_its_check_leaves_no_artifact(
@@ -75,7 +75,7 @@ def test_a_trusted_pickle_that_fails_its_check_leaves_no_artifact(
         )
     assert marker.exists()  # trusted means loaded: the opt-in is what it says
     assert stored(settings) == []
-    assert "evil" not in registry.repo.list_models()
+    assert "evil" not in registry.versions.models()
 
 
 def test_a_failed_registration_keeps_an_artifact_a_version_refers_to(
@@ -140,7 +140,7 @@ def test_bad_model_names_are_refused_before_anything_is_stored(
         registry.register(name, entrypoint="pasarela.testing:row_sums")
     assert caught.value.code == "invalid_name"
     assert "\n" not in caught.value.message and "\x00" not in caught.value.message
-    assert registry.repo.list_models() == []
+    assert registry.versions.models() == []
     assert stored(settings) == []
 
 
@@ -155,10 +155,10 @@ def test_good_names_pass_and_the_longest_fits_its_columns(
         longest = "m" * NAME_MAX_LENGTH
         registry.register(longest, entrypoint="pasarela.testing:row_sums")
         put_endpoint(registry, longest, [f"{longest}@1"])
-        assert longest in registry.repo.list_models()
-        assert [e.name for e in registry.repo.list_endpoints()] == [longest]
+        assert longest in registry.versions.models()
+        assert [e.name for e in registry.endpoints.all()] == [longest]
     finally:
-        registry.repo.engine.dispose()
+        registry.engine.dispose()
 
 
 @pytest.mark.parametrize("name", ["a/b", "a..b", "x" * (NAME_MAX_LENGTH + 1), "ctl\x07"])

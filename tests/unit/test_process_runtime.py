@@ -171,7 +171,7 @@ def test_the_manifest_fields_round_trip_through_storage(
     assert manifest["isolation"] == "process" and manifest["retries"] == {"attempts": 3}
     assert "isolation" not in threaded.to_manifest()  # the default is not written out
     apply_specs(registry, [isolated, threaded], actor="test")
-    assert registry.repo.get_endpoint("isolated") == isolated
+    assert registry.endpoints.get("isolated") == isolated
     with pytest.raises(InvalidRequest, match="isolation"):
         parse_manifests(MANIFESTS.split("---")[0].replace("process", "container"))
 

@@ -122,7 +122,7 @@ def test_python_model_that_fails_on_training_data_is_refused(registry: Registry)
     frame = pd.DataFrame({"a": [1.0]})
     with pytest.raises(InvalidRequest, match="failed to predict on its own training data"):
         registry.register("b", entrypoint="pasarela.testing:BrokenModel", train_data=frame)
-    assert "b" not in registry.repo.list_models()
+    assert "b" not in registry.versions.models()
 
 
 def drop_last(rows: list[object]) -> list[object]:

@@ -26,7 +26,7 @@ def settings(tmp_path: Path) -> Settings:
     registry = open_registry(settings)
     registry.register("sums", kind="python", entrypoint="pasarela.testing:row_sums")
     put_endpoint(registry, "sums", ["sums@1"])
-    registry.repo.engine.dispose()
+    registry.engine.dispose()
     return settings
 
 

@@ -38,7 +38,6 @@ from pasarela.api.ui_security import (
 )
 from pasarela.errors import ConfigurationError, PasarelaError, StorageUnavailable, Unauthenticated
 from pasarela.guards.size import BodyLimit
-from pasarela.security.ratelimit.base import Limit
 from pasarela.server import Server
 from pasarela.settings import Settings
 from pasarela.storage.db import UNREACHABLE, unavailable
@@ -128,6 +127,7 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.state.writer = server.writer
     app.state.sessions = server.sessions
     app.state.events = server.events
+    app.state.erasure = server.erasure
     app.include_router(routes.router)
     app.include_router(admin_routes.router)
     # Before the dashboard's router: its catch-all GET /ui/{path} would take /ui/login.
@@ -135,22 +135,11 @@ def create_app(settings: Settings | None = None) -> PasarelaAPI:
     app.include_router(login_routes.router)
     app.include_router(ui_routes.router)
     _install_error_handlers(app)
-    # The door: the gate admits every request; the hot path answers the prediction routes
-    # before FastAPI's stack, admitting them through the same gate.
-    default_limit = (
-        Limit.parse(settings.default_key_rate_limit) if settings.default_key_rate_limit else None
-    )
-    app.gate = Gate(
-        RouteTable(),
-        server.dataplane,
-        server.limiter,
-        server.events,
-        default_limit,
-        server.metrics,
-        server.sessions,
-    )
+    # The door: the gate admits every non-prediction request through the data plane's
+    # admission stage; the hot path answers the prediction routes before FastAPI's stack.
+    app.gate = Gate(RouteTable(), server.dataplane.admission, server.events, server.sessions)
     app.body_limit = BodyLimit(settings.max_body_bytes)
-    app.hot_path = HotPath(server.dataplane, app.body_limit, app.gate)
+    app.hot_path = HotPath(server.dataplane, app.body_limit)
     check_complete(served_routes(app))
 
     def openapi() -> dict[str, Any]:

@@ -9,7 +9,6 @@ description lives in ``api/schemas.py``.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import replace
 from typing import Any
@@ -18,7 +17,7 @@ import orjson
 
 from pasarela.api import v2, v2_binary
 from pasarela.api.errors import error_body, error_headers, status_for
-from pasarela.api.gate import Gate
+from pasarela.api.request_ids import next_request_id
 from pasarela.bounds import (
     MAX_ATTRIBUTES_BYTES,
     MAX_CORRELATION_ID_CHARS,
@@ -28,6 +27,7 @@ from pasarela.bounds import (
 )
 from pasarela.errors import InvalidRequest, PasarelaError
 from pasarela.guards.size import BodyLimit
+from pasarela.serving.admission import Identity
 from pasarela.serving.dataplane import DataPlane
 from pasarela.types import Prediction, RequestContext
 
@@ -51,10 +51,9 @@ class HotPath:
     """Serves the prediction routes straight from the data plane; ``handle`` says whether it
     took the request."""
 
-    def __init__(self, dataplane: DataPlane, body_limit: BodyLimit, gate: Gate) -> None:
+    def __init__(self, dataplane: DataPlane, body_limit: BodyLimit) -> None:
         self.dataplane = dataplane
         self.body_limit = body_limit
-        self.gate = gate
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> bool:
         if scope["type"] != "http":
@@ -79,7 +78,7 @@ class HotPath:
         scope: Scope,
         receive: Receive,
         send: Send,
-        handler: Callable[[RequestContext, Any, str | None], Awaitable[Reply]],
+        handler: Callable[[RequestContext, Identity, Any, str | None], Awaitable[Reply]],
         name: str,
         version: str | None,
         binary: bool,
@@ -87,12 +86,17 @@ class HotPath:
         headers = _headers(scope)
         request_id = _request_id()
         # Echoed on every reply when usable; refused (below, once the caller is known) when not.
-        echo = correlation_headers(headers)
+        unusable: InvalidRequest | None = None
         try:
-            principal = await self.gate.admit(
-                "POST", scope["path"], headers, endpoint=name, need="predict"
-            )
             correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
+        except InvalidRequest as exc:
+            correlation_id, unusable = None, exc
+        echo = _echo(correlation_id)
+        try:
+            # The caller first: an unauthenticated caller's body is never read.
+            identity = await self.dataplane.identify(headers, name, f"POST {scope['path']}")
+            if unusable is not None:
+                raise unusable
             body = await self._read_body(receive, headers)
             header_length = headers.get(v2_binary.HEADER) if binary else None
             if header_length is not None:  # v2's binary tensor data extension
@@ -110,11 +114,11 @@ class HotPath:
                 unit_id=_header_id(headers, "X-Unit-Id", MAX_ID_CHARS),
                 subject_id=_header_id(headers, "X-Subject-Id", MAX_ID_CHARS),
                 attributes=_attributes(headers.get("x-attributes")),
-                caller=principal.subject if principal is not None else "anonymous",
+                caller=identity.principal.subject,
                 timeout_s=_timeout(headers.get("x-request-timeout")),
                 correlation_id=correlation_id,
             )
-            payload = await handler(context, parsed, version)
+            payload = await handler(context, identity, parsed, version)
             if isinstance(payload, v2_binary.BinaryReply):
                 await _respond(
                     send,
@@ -153,7 +157,9 @@ class HotPath:
             if not message.get("more_body", False):
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-    async def _v1(self, context: RequestContext, body: Any, version: str | None) -> bytes:
+    async def _v1(
+        self, context: RequestContext, identity: Identity, body: Any, version: str | None
+    ) -> bytes:
         del version
         if not isinstance(body, dict) or "inputs" not in body:
             raise InvalidRequest('the body must be an object like {"inputs": [...]}')
@@ -162,10 +168,12 @@ class HotPath:
             raise InvalidRequest("'inputs' must be a list of rows")
         if "attributes" in body or "unit_id" in body:
             context = _with_body_context(context, body)
-        prediction = await self.dataplane.predict(context, inputs)
+        prediction = await self.dataplane.predict(context, inputs, identity=identity)
         return _v1_reply(prediction)
 
-    async def _v2(self, context: RequestContext, body: Any, version: str | None) -> Reply:
+    async def _v2(
+        self, context: RequestContext, identity: Identity, body: Any, version: str | None
+    ) -> Reply:
         number: int | None = None
         if version is not None:
             if not (version.isascii() and version.isdigit()):  # int() takes "²" otherwise
@@ -185,7 +193,7 @@ class HotPath:
         rows = v2.decode_inputs(body)
         names = v2.requested_outputs(body)
         binary = v2_binary.binary_outputs(body, names)
-        prediction = await self.dataplane.predict_version(context, number, rows)
+        prediction = await self.dataplane.predict_version(context, number, rows, identity=identity)
         reply = {
             "model_name": context.endpoint,
             "model_version": str(prediction.version.version),
@@ -310,10 +318,9 @@ def _body_id(name: str, value: str, limit: int) -> str:
         raise InvalidRequest(str(exc), code="invalid_request") from None
 
 
-def _request_id() -> str:
-    """A new id for one request, made here: a client's ``X-Request-Id`` is only its
-    correlation id, so no client can choose (and collide with) another request's key."""
-    return os.urandom(16).hex()
+# A new id for one request, made here: a client's ``X-Request-Id`` is only its correlation id,
+# so no client can choose (and collide with) another request's key.
+_request_id = next_request_id
 
 
 def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
@@ -323,6 +330,10 @@ def correlation_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
         correlation_id = _header_id(headers, "X-Request-Id", MAX_CORRELATION_ID_CHARS)
     except InvalidRequest:
         return []
+    return _echo(correlation_id)
+
+
+def _echo(correlation_id: str | None) -> list[tuple[bytes, bytes]]:
     if correlation_id is None:
         return []
     return [(b"x-correlation-id", correlation_id.encode("latin-1"))]
@@ -350,8 +361,9 @@ def new_request_id(headers: dict[str, str]) -> str:
     return _request_id()
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    wanted = {
+# What the gate, the admission and the hot routes read; every other header is left unread.
+_WANTED = frozenset(
+    {
         b"authorization",
         b"x-api-key",
         b"cookie",
@@ -363,6 +375,11 @@ def _headers(scope: Scope) -> dict[str, str]:
         b"x-request-timeout",
         b"inference-header-content-length",
     }
+)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    wanted = _WANTED
     return {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in wanted}
 
 

@@ -15,11 +15,11 @@ from pasarela.api.admin_routes import _parse_json, _registry, _workspace
 from pasarela.api.params import bounded_id
 from pasarela.api.routes import _json, _plane
 from pasarela.control.compliance import compliance_report
+from pasarela.control.erasure import CacheErasure
 from pasarela.errors import InvalidRequest
 from pasarela.security.audit import check_log
 from pasarela.security.keys import KeyService
 from pasarela.security.roles import ANONYMOUS, Principal
-from pasarela.serving.dataplane import DataPlane
 from pasarela.storage import schema
 
 router = APIRouter(tags=["security"])
@@ -137,8 +137,8 @@ async def erase_subject(request: Request, subject_id: str) -> Response:
     repo = _workspace(request).subjects
     actor = _principal(request).subject
     counts = await asyncio.to_thread(repo.erase, subject_id, actor=actor)
-    plane: DataPlane = request.app.state.dataplane
-    counts["cached_answers"] = await plane.forget_subject(subject_id)
+    erasure: CacheErasure = request.app.state.erasure
+    counts["cached_answers"] = await erasure.forget_subject(subject_id)
     return _json(counts)
 
 

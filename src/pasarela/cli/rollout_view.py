@@ -40,7 +40,7 @@ def verdict_of(kind: str, detail: dict[str, Any]) -> str:
 
 
 def events_table(events: list[dict[str, Any]], *, title: str | None = None) -> Table:
-    """Every event of ``events`` (``Repository.rollout_events``), oldest first."""
+    """Every event of ``events`` (``RolloutRepository.events``), oldest first."""
     table = Table(
         "at", "event", "step", "weight", "verdict", "by", title=title, title_justify="left"
     )

@@ -291,7 +291,7 @@ def reveal_command(
     """Put back the values a reversible PII guard replaced with ``<LABEL#token>``; needs the
     server's PASARELA_PSEUDONYMIZATION_KEY."""
     from pasarela.guards.pii import RevealError
-    from pasarela.security.crypto import pseudonymizer_of
+    from pasarela.guards.pseudonym import pseudonymizer_of
 
     pseudonymizer = pseudonymizer_of(settings())
     if pseudonymizer is None:

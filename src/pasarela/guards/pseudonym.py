@@ -18,7 +18,9 @@ from dataclasses import dataclass, replace
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from pasarela.errors import ConfigurationError
 from pasarela.guards.base import redact
+from pasarela.settings import Settings
 from pasarela.types import Detector, Finding
 
 __all__ = ["Pseudonymizer", "PseudonymizingDetector", "RevealError", "reveal"]
@@ -124,3 +126,18 @@ def reveal(text: str, key: bytes) -> str:
             ) from exc
 
     return _TOKEN.sub(back, text)
+
+
+def pseudonymizer_of(settings: Settings) -> Pseudonymizer | None:
+    """The pseudonymizer of reversible PII guards, from ``PASARELA_PSEUDONYMIZATION_KEY``
+    (base64url, 32 bytes); None when no key is set."""
+    if settings.pseudonymization_key is None:
+        return None
+    text = settings.pseudonymization_key.get_secret_value().strip()
+    try:
+        key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, binascii.Error) as exc:
+        raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY is not base64url") from exc
+    if len(key) != 32:
+        raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY must hold 32 bytes")
+    return Pseudonymizer(key)

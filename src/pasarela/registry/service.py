@@ -17,7 +17,6 @@ from pasarela.runtimes import create_runtime
 from pasarela.runtimes.sklearn import PICKLE_WARNING, SKOPS_TRUSTED_TAG, is_pickle
 from pasarela.storage.artifacts import ArtifactStore, sha256_file
 from pasarela.storage.catalog import Catalog
-from pasarela.storage.repository import Repository
 from pasarela.types import (
     PLAIN_PAYLOADS,
     Isolation,
@@ -72,21 +71,16 @@ class Registry:
 
     def __init__(
         self,
-        catalog: Catalog | Repository,
+        catalog: Catalog,
         store: ArtifactStore,
         payloads: PayloadCodec = PLAIN_PAYLOADS,
     ) -> None:
-        # Removed at merge: callers still being rewritten hand the old facade.
-        if isinstance(catalog, Repository):
-            catalog = catalog.catalog
         self.catalog = catalog
         self.engine = catalog.engine
         self.versions = catalog.versions
         self.aliases = catalog.aliases
         self.endpoints = catalog.endpoints
         self.rollouts = catalog.rollouts
-        self.repo = Repository(catalog)
-        """Removed at merge: the old method names, for code not yet converted."""
         self.store = store
         self.payloads = payloads
         """Seals and opens payloads at rest (``security/crypto.py``); plain by default."""

@@ -27,7 +27,7 @@ import secrets
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from cryptography.exceptions import InvalidTag
@@ -37,9 +37,6 @@ from pasarela.errors import ConfigurationError
 from pasarela.private_files import private_dir
 from pasarela.settings import Settings
 from pasarela.storage.data_keys import DataKeyRepository
-
-if TYPE_CHECKING:
-    from pasarela.guards.pseudonym import Pseudonymizer
 
 ALGORITHM = "aes-256-gcm"
 _WRAP_AAD = b"pasarela:data-key"
@@ -263,20 +260,3 @@ def rotate_data_key(cipher: PayloadCipher, *, actor: str) -> str:
     cipher.repo.add(kid, wrap(master, secrets.token_bytes(32)), actor=actor)
     cipher.reload()
     return kid
-
-
-def pseudonymizer_of(settings: Settings) -> Pseudonymizer | None:
-    """The pseudonymizer of reversible PII guards, from ``PASARELA_PSEUDONYMIZATION_KEY``."""
-    if settings.pseudonymization_key is None:
-        return None
-    try:
-        key = _unb64(settings.pseudonymization_key.get_secret_value().strip())
-    except ValueError as exc:
-        raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY is not base64url") from exc
-    if len(key) != 32:
-        raise ConfigurationError("PASARELA_PSEUDONYMIZATION_KEY must hold 32 bytes")
-    # Imported here: reversible redaction belongs to the guards, and a server whose guards
-    # reveal nothing never loads it.
-    from pasarela.guards.pseudonym import Pseudonymizer
-
-    return Pseudonymizer(key)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pasarela.errors import Blocked, ConfigurationError
 from pasarela.guards.base import GuardChain
 from pasarela.guards.config import chain, parse, walk_strings
-from pasarela.guards.pii import Pseudonymizer
+from pasarela.guards.pseudonym import Pseudonymizer
 from pasarela.guards.size import SizeLimits
 from pasarela.security.ratelimit.base import Limit
 from pasarela.types import EndpointSpec, Verdict

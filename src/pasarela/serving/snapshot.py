@@ -167,18 +167,18 @@ class Plan:
 
 def build_plan(registry: Registry, previous: Mapping[VersionId, LoadedVersion]) -> Plan:
     """Read endpoints, resolve their targets and load versions not loaded yet. Blocking."""
-    revision = registry.repo.revision()
-    states = registry.repo.rollout_states()
+    revision = registry.endpoints.revision()
+    states = registry.rollouts.states()
     plans: list[EndpointPlan] = []
     loaded: dict[VersionId, LoadedVersion] = {}
     failed: dict[VersionId, PasarelaError] = {}
-    for spec in registry.repo.list_endpoints():
+    for spec in registry.endpoints.all():
         shadow_refs = spec.shadow.targets if spec.shadow else ()
         fallback_refs = [link for link in spec.fallback if isinstance(link, str)]
         try:
-            versions = tuple(registry.repo.resolve(*parse_ref(t)) for t in spec.targets)
-            shadows = tuple(registry.repo.resolve(*parse_ref(t)) for t in shadow_refs)
-            fallbacks = tuple(registry.repo.resolve(*parse_ref(t)) for t in fallback_refs)
+            versions = tuple(registry.aliases.resolve(*parse_ref(t)) for t in spec.targets)
+            shadows = tuple(registry.aliases.resolve(*parse_ref(t)) for t in shadow_refs)
+            fallbacks = tuple(registry.aliases.resolve(*parse_ref(t)) for t in fallback_refs)
         except PasarelaError as exc:
             plans.append(EndpointPlan(spec, error=exc))
             continue

@@ -64,7 +64,7 @@ def test_a_plain_server_loads_no_guard_data() -> None:
         import pasarela.api.app
         from pasarela.guards.config import chain, parse
         from pasarela.guards.pii import Pseudonymizer, reveal
-        from pasarela.security.crypto import pseudonymizer_of
+        from pasarela.guards.pseudonym import pseudonymizer_of
         from pasarela.settings import Settings
 
         plain = parse({})
