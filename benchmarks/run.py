@@ -22,6 +22,7 @@ from typing import Any
 from rich.console import Console
 
 from harness import envs, procs, report, servers, specs
+from harness.flatness import rss_flatness
 from harness.measure import Options, measure_server, soak
 from harness.wrk import ensure_wrk, wrk_version
 
@@ -186,15 +187,23 @@ def run_soak(
     rss, wrk = result["rss"], result["wrk"]
     growth = rss["final_mib"] - rss["first_mib"]
     result["rss"]["growth_mib"] = round(growth, 1)
+    # The first sample is taken after the warm-up (soak() starts sampling with the long run).
+    flat = rss_flatness([s["rss_mib"] for s in result["samples"]])
+    result["flatness"] = flat
     console.print(
         f"soak {args.soak:.0f} s: {wrk['rps']:,.0f} req/s, p99 {wrk['p99_ms']:.2f} ms, "
         f"errors {wrk['error_count']}; RSS first {rss['first_mib']:.1f} MiB, "
         f"max {rss['peak_mib']:.1f} MiB, last {rss['final_mib']:.1f} MiB ({growth:+.1f} MiB)"
     )
+    verdict = "[green]flat[/]" if flat["flat"] else "[red]NOT flat[/]"
+    console.print(
+        f"RSS {verdict} (±{flat['tolerance']:.0%}): last {flat['last_change']:+.1%}, "
+        f"max {flat['max_change']:+.1%} from the first sample after the warm-up"
+    )
     payload = {**meta, "soak_s": args.soak, "soak": result}
     paths = report.write(RESULTS, meta["timestamp"], payload, None, prefix="soak-")
     console.print("wrote " + ", ".join(str(p.relative_to(REPO)) for p in paths))
-    return 0 if wrk["error_count"] == 0 and result["alive"] else 1
+    return 0 if wrk["error_count"] == 0 and result["alive"] and flat["flat"] else 1
 
 
 if __name__ == "__main__":
