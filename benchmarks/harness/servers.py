@@ -205,7 +205,7 @@ BUILDERS: dict[str, Callable[[Context], Spec]] = {
     "fastapi": fastapi,
     "mlserver-pw1": mlserver_pw1,
 }
-# Target key -> the server that serves it. Opt-in targets are measured only with --only.
+# Target key -> the server that serves it. Targets outside DEFAULT_TARGETS run only with --only.
 SERVER_OF = {
     "pasarela": "pasarela",
     "pasarela-v2": "pasarela",
@@ -228,6 +228,8 @@ DEFAULT_TARGETS = [
     "pasarela-production",
     "pasarela-v2",
     "mlserver",
+    # MLServer as it ships (inference in a separate process): defaults beside defaults.
+    "mlserver-pw1",
     "bentoml",
     "fastapi",
 ]
