@@ -4,12 +4,13 @@ Every server serves the same scikit-learn pipeline and answers the same single-r
 with predict_proba; wrk measures each in turn. Run with the project's environment:
 
     .venv/bin/python benchmarks/run.py [--duration 15] [--connections 32] [--only a,b]
-    .venv/bin/python benchmarks/run.py --soak 300
+    .venv/bin/python benchmarks/run.py --soak 300 [--soak-warmup 60]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import shutil
 import signal
@@ -50,6 +51,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=0.0,
         metavar="SECONDS",
         help="instead: load pasarela alone this long, sampling its RSS every 5 s",
+    )
+    parser.add_argument(
+        "--soak-warmup",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="load before a soak's first RSS sample: the flatness is judged from there, "
+        "once the caches, the journal and the allocator have reached their working size",
     )
     args = parser.parse_args(argv)
     only = [k.strip() for k in args.only.split(",") if k.strip()]
@@ -183,6 +192,8 @@ def run_soak(
 ) -> int:
     spec = servers.pasarela(ctx)
     target = spec.targets[0]
+    opts = dataclasses.replace(opts, warmup=args.soak_warmup)
+    meta["options"]["warmup_s"] = args.soak_warmup
     result = soak(spec, target, ctx.files.expected, opts, args.soak, WORK, console)
     rss, wrk = result["rss"], result["wrk"]
     growth = rss["final_mib"] - rss["first_mib"]
