@@ -22,7 +22,7 @@ from typing import Any
 
 from rich.console import Console
 
-from harness import envs, procs, report, servers, specs
+from harness import envs, procs, repeats, report, servers, specs
 from harness.flatness import rss_flatness
 from harness.measure import Options, measure_server, soak
 from harness.wrk import ensure_wrk, wrk_version
@@ -44,6 +44,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="",
         help=f"comma-separated rows: {', '.join(servers.SERVER_OF)} "
         f"(default: {', '.join(servers.DEFAULT_TARGETS)})",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the whole comparison N times and report every row's ratio in each run",
     )
     parser.add_argument(
         "--soak",
@@ -156,14 +163,26 @@ def main(argv: list[str] | None = None) -> int:
         meta["peer_environments"] = peers
         if args.soak:
             return run_soak(args, ctx, opts, meta, console)
-        rows = run_comparison(args, ctx, opts, meta, console)
+        runs = []
+        for i in range(max(1, args.repeat)):
+            if args.repeat > 1:
+                console.print(f"[bold]run {i + 1} of {args.repeat}[/]")
+            runs.append(run_comparison(args, ctx, opts, meta, console))
+        rows = runs[-1]
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]")
         return 130
     finally:
         procs.stop_all()
     payload = {**meta, "results": rows}
+    extra: list[str] = []
+    if len(runs) > 1:
+        entries = repeats.summary(runs)
+        payload["repeats"] = {"runs": runs, "summary": entries}
+        extra = repeats.markdown(entries, len(runs))
     console.print(report.rich_table(rows, f"single-row predict_proba, {stamp}"))
+    for line in extra:
+        console.print(line, markup=False, highlight=False)
     for row in rows:
         if "rss" in row:
             rss = row["rss"]
@@ -178,9 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, versions in meta["versions"].items():
         console.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    paths = report.write(RESULTS, stamp, payload, report.markdown(rows, meta))
+    md = report.markdown(rows, meta) + "\n".join(extra) + ("\n" if extra else "")
+    paths = report.write(RESULTS, stamp, payload, md)
     console.print("wrote " + ", ".join(str(p.relative_to(REPO)) for p in paths))
-    return 0 if all(r["status"] == "ok" for r in rows) else 1
+    return 0 if all(r["status"] == "ok" for run in runs for r in run) else 1
 
 
 def run_soak(
