@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench bench-path install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# µs per request of each piece of the request path, in-process (REDIS=redis://… adds Redis).
+bench-path: $(STAMP)
+	$(PY) benchmarks/path_cost.py $(if $(REDIS),--redis $(REDIS))
 
 clean:
 	rm -rf $(VENV) .pasarela .pytest_cache .mypy_cache .ruff_cache

@@ -4,12 +4,13 @@ Every server serves the same scikit-learn pipeline and answers the same single-r
 with predict_proba; wrk measures each in turn. Run with the project's environment:
 
     .venv/bin/python benchmarks/run.py [--duration 15] [--connections 32] [--only a,b]
-    .venv/bin/python benchmarks/run.py --soak 300
+    .venv/bin/python benchmarks/run.py --soak 300 [--soak-warmup 60]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import shutil
 import signal
@@ -21,7 +22,8 @@ from typing import Any
 
 from rich.console import Console
 
-from harness import envs, procs, report, servers, specs
+from harness import envs, procs, repeats, report, servers, specs
+from harness.flatness import rss_flatness
 from harness.measure import Options, measure_server, soak
 from harness.wrk import ensure_wrk, wrk_version
 
@@ -44,11 +46,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         f"(default: {', '.join(servers.DEFAULT_TARGETS)})",
     )
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the whole comparison N times and report every row's ratio in each run",
+    )
+    parser.add_argument(
         "--soak",
         type=float,
         default=0.0,
         metavar="SECONDS",
         help="instead: load pasarela alone this long, sampling its RSS every 5 s",
+    )
+    parser.add_argument(
+        "--soak-warmup",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="load before a soak's first RSS sample: the flatness is judged from there, "
+        "once the caches, the journal and the allocator have reached their working size",
     )
     args = parser.parse_args(argv)
     only = [k.strip() for k in args.only.split(",") if k.strip()]
@@ -146,14 +163,26 @@ def main(argv: list[str] | None = None) -> int:
         meta["peer_environments"] = peers
         if args.soak:
             return run_soak(args, ctx, opts, meta, console)
-        rows = run_comparison(args, ctx, opts, meta, console)
+        runs = []
+        for i in range(max(1, args.repeat)):
+            if args.repeat > 1:
+                console.print(f"[bold]run {i + 1} of {args.repeat}[/]")
+            runs.append(run_comparison(args, ctx, opts, meta, console))
+        rows = runs[-1]
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]")
         return 130
     finally:
         procs.stop_all()
     payload = {**meta, "results": rows}
+    extra: list[str] = []
+    if len(runs) > 1:
+        entries = repeats.summary(runs)
+        payload["repeats"] = {"runs": runs, "summary": entries}
+        extra = repeats.markdown(entries, len(runs))
     console.print(report.rich_table(rows, f"single-row predict_proba, {stamp}"))
+    for line in extra:
+        console.print(line, markup=False, highlight=False)
     for row in rows:
         if "rss" in row:
             rss = row["rss"]
@@ -168,9 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, versions in meta["versions"].items():
         console.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    paths = report.write(RESULTS, stamp, payload, report.markdown(rows, meta))
+    md = report.markdown(rows, meta) + "\n".join(extra) + ("\n" if extra else "")
+    paths = report.write(RESULTS, stamp, payload, md)
     console.print("wrote " + ", ".join(str(p.relative_to(REPO)) for p in paths))
-    return 0 if all(r["status"] == "ok" for r in rows) else 1
+    return 0 if all(r["status"] == "ok" for run in runs for r in run) else 1
 
 
 def run_soak(
@@ -182,19 +212,29 @@ def run_soak(
 ) -> int:
     spec = servers.pasarela(ctx)
     target = spec.targets[0]
+    opts = dataclasses.replace(opts, warmup=args.soak_warmup)
+    meta["options"]["warmup_s"] = args.soak_warmup
     result = soak(spec, target, ctx.files.expected, opts, args.soak, WORK, console)
     rss, wrk = result["rss"], result["wrk"]
     growth = rss["final_mib"] - rss["first_mib"]
     result["rss"]["growth_mib"] = round(growth, 1)
+    # The first sample is taken after the warm-up (soak() starts sampling with the long run).
+    flat = rss_flatness([s["rss_mib"] for s in result["samples"]])
+    result["flatness"] = flat
     console.print(
         f"soak {args.soak:.0f} s: {wrk['rps']:,.0f} req/s, p99 {wrk['p99_ms']:.2f} ms, "
         f"errors {wrk['error_count']}; RSS first {rss['first_mib']:.1f} MiB, "
         f"max {rss['peak_mib']:.1f} MiB, last {rss['final_mib']:.1f} MiB ({growth:+.1f} MiB)"
     )
+    verdict = "[green]flat[/]" if flat["flat"] else "[red]NOT flat[/]"
+    console.print(
+        f"RSS {verdict} (±{flat['tolerance']:.0%}): last {flat['last_change']:+.1%}, "
+        f"max {flat['max_change']:+.1%} from the first sample after the warm-up"
+    )
     payload = {**meta, "soak_s": args.soak, "soak": result}
     paths = report.write(RESULTS, meta["timestamp"], payload, None, prefix="soak-")
     console.print("wrote " + ", ".join(str(p.relative_to(REPO)) for p in paths))
-    return 0 if wrk["error_count"] == 0 and result["alive"] else 1
+    return 0 if wrk["error_count"] == 0 and result["alive"] and flat["flat"] else 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ def v1_probabilities(reply: Any) -> list[float]:
 # every guard on both sides (the key, and its own limit, come with every pasarela row). And
 # the resilient one: a breaker, a fallback chain and a response cache kept for stale-if-error
 # (every answer stored; the model still answers every request: no hit inflates the figure).
+# And the production one: every feature of the issue's list on one endpoint — the key (sent by
+# every row), the key's and the endpoint's rate limits, every guard on both sides, a breaker,
+# a fallback chain, the response cache, and the request record (every row records).
 MANIFESTS = """\
 name: {model}-canary
 policy:
@@ -72,6 +75,23 @@ guards:
 ---
 name: {model}-resilient
 policy: {{type: single, target: {model}@1}}
+attempt_timeout_s: 0.5
+breaker: {{consecutive_failures: 5, open_s: 5}}
+cache: {{ttl_s: 60, stale_s: 3600, serve: false}}
+fallback: [{model}@2, {{cached: true}}, {{static: [0.5, 0.5]}}]
+---
+name: {model}-production
+policy: {{type: single, target: {model}@1}}
+rate_limit: {limit}
+guards:
+  input:
+    - {{type: injection, action: block}}
+    - {{type: pii, action: redact}}
+    - {{type: secrets, action: block}}
+    - {{type: content, action: flag, categories: [violence, hate]}}
+  output:
+    - {{type: pii, action: redact}}
+    - {{type: secrets, action: redact}}
 attempt_timeout_s: 0.5
 breaker: {{consecutive_failures: 5, open_s: 5}}
 cache: {{ttl_s: 60, stale_s: 3600, serve: false}}
@@ -158,6 +178,14 @@ def pasarela(ctx: Context) -> Spec:
                 key_file,
             ),
             Target(
+                "pasarela-production",
+                "pasarela (every production feature)",
+                f"/v1/endpoints/{MODEL_NAME}-production/predict",
+                body_json({"inputs": [files.row]}),
+                v1_probabilities,
+                key_file,
+            ),
+            Target(
                 "pasarela-v2",
                 "pasarela (v2)",
                 f"/v2/models/{MODEL_NAME}/infer",
@@ -177,7 +205,7 @@ BUILDERS: dict[str, Callable[[Context], Spec]] = {
     "fastapi": fastapi,
     "mlserver-pw1": mlserver_pw1,
 }
-# Target key -> the server that serves it. Opt-in targets are measured only with --only.
+# Target key -> the server that serves it. Targets outside DEFAULT_TARGETS run only with --only.
 SERVER_OF = {
     "pasarela": "pasarela",
     "pasarela-v2": "pasarela",
@@ -185,6 +213,7 @@ SERVER_OF = {
     "pasarela-experiment": "pasarela",
     "pasarela-secured": "pasarela",
     "pasarela-resilient": "pasarela",
+    "pasarela-production": "pasarela",
     "mlserver": "mlserver",
     "bentoml": "bentoml",
     "fastapi": "fastapi",
@@ -196,8 +225,11 @@ DEFAULT_TARGETS = [
     "pasarela-experiment",
     "pasarela-secured",
     "pasarela-resilient",
+    "pasarela-production",
     "pasarela-v2",
     "mlserver",
+    # MLServer as it ships (inference in a separate process): defaults beside defaults.
+    "mlserver-pw1",
     "bentoml",
     "fastapi",
 ]

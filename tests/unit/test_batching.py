@@ -230,3 +230,31 @@ async def test_a_queue_over_its_time_budget_sheds_newcomers_at_once(
     # the queue drained: newcomers are admitted again
     assert (await batcher.submit([[4]], 5.0)).outputs == [4.0]
     await batcher.close()
+
+
+async def test_a_free_shared_slot_is_taken_without_a_timeout_and_given_back(
+    executor: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_timeout(delay: float | None) -> Any:
+        raise AssertionError("a free slot must not arm a timeout")
+
+    turn = asyncio.Semaphore(1)
+    batcher = Batcher("t", FakeRuntime(), BatchingConfig(), executor, slots=turn)
+    batcher.start()
+    monkeypatch.setattr(asyncio, "timeout", no_timeout)
+    results = [await batcher.submit([[i, 1]], 5.0) for i in range(3)]
+    monkeypatch.undo()
+    await batcher.close()
+    assert [r.outputs for r in results] == [[1.0], [2.0], [3.0]]
+    assert not turn.locked()  # released after every batch
+
+
+async def test_a_slot_held_too_long_is_run_beside(executor: ThreadPoolExecutor) -> None:
+    turn = asyncio.Semaphore(1)
+    await turn.acquire()  # another version's batch hangs in its model
+    batcher = Batcher("t", FakeRuntime(), BatchingConfig(), executor, slots=turn)
+    batcher.start()
+    result = await asyncio.wait_for(batcher.submit([[1, 2]], 5.0), timeout=2.0)
+    await batcher.close()
+    assert result.outputs == [3.0]
+    assert turn.locked()  # the batch that ran beside did not release what it never held

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import sys
@@ -155,6 +154,8 @@ def serve(
     import uvicorn
 
     from pasarela.api.lifecycle import DrainingServer, run_workers
+    from pasarela.api.server_options import uvicorn_options
+    from pasarela.runtimes.threads import limit_blas_threads
     from pasarela.security.jwt import JwtVerifier
     from pasarela.storage.db import create_engine, upgrade
     from pasarela.telemetry.metrics import MULTIPROCESS_ENV
@@ -178,21 +179,11 @@ def serve(
         shutil.rmtree(metrics_dir, ignore_errors=True)
         private_dir(metrics_dir)
         os.environ[MULTIPROCESS_ENV] = str(metrics_dir.resolve())
-    options: dict[str, Any] = {
-        "factory": True,
-        "host": host or config.host,
-        "port": port or config.port,
-        "workers": workers,
-        # A worker imports model libraries before it can answer the supervisor's ping; on a
-        # busy small machine that takes longer than uvicorn's default 5 s.
-        "timeout_worker_healthcheck": 60,
-        "timeout_graceful_shutdown": math.ceil(config.shutdown_timeout_s),
-        "log_level": log_level,
-        "access_log": False,
-        # X-Forwarded-* are judged by pasarela alone, against PASARELA_TRUSTED_PROXIES
-        # (api/ui_security.py); uvicorn would otherwise believe them from 127.0.0.1.
-        "proxy_headers": False,
-    }
+    # Each worker leaves a core to its event loop (runtimes/threads.py).
+    limit_blas_threads(workers)
+    options = uvicorn_options(
+        host or config.host, port or config.port, workers, log_level, config.shutdown_timeout_s
+    )
     server_config = uvicorn.Config("pasarela.api.app:create_app", **options)
     if workers > 1:  # each worker drains on its own (api/lifecycle.py)
         run_workers(server_config)

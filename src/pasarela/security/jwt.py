@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import jwt
-
 from pasarela.errors import ConfigurationError, Unauthenticated
 from pasarela.security.roles import ROLES, Principal, Role
 from pasarela.settings import Settings
@@ -35,6 +33,8 @@ class JwtVerifier:
     """Checks bearer tokens against the configured keys and maps their claims to a principal."""
 
     def __init__(self, settings: Settings) -> None:
+        import jwt  # PyJWT and its crypto backends load only where tokens are configured
+
         self.settings = settings
         self.secret = settings.jwt_secret
         self.public_key: Any = None
@@ -103,6 +103,8 @@ class JwtVerifier:
             self._loop = self._wake = None
 
     def _load(self, source: str) -> dict[str, Any]:
+        import jwt
+
         self._attempted_at = time.monotonic()
         if self.from_url:
             import httpx
@@ -121,6 +123,8 @@ class JwtVerifier:
                 loop.call_soon_threadsafe(wake.set)
 
     def check(self, token: str) -> Principal:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")

@@ -25,16 +25,17 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from pasarela.serving.cache import CacheConfig, CacheUnavailable, ResponseCache
 from pasarela.storage.redis_health import RedisHealth, open_redis
 from pasarela.storage.telemetry import subject_hash
 from pasarela.types import JSON
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 __all__ = ["RedisCacheClient", "RedisResponseCache"]
 
@@ -42,7 +43,16 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_FAILURES = (RedisError, OSError)
+
+def _failures() -> tuple[type[BaseException], ...]:
+    """What a failed call raises. redis-py is loaded with the first client (``open_redis``),
+    not with this module: a server without a Redis cache never pays for it. An ``except``
+    evaluates this only when something was raised."""
+    from redis.exceptions import RedisError
+
+    return (RedisError, OSError)
+
+
 _ERASE_BATCH = 500
 """Entry keys popped from a subject's index per round trip."""
 
@@ -101,7 +111,7 @@ class RedisCacheClient:
                     pipe.sadd(index, entry)
                     pipe.pexpire(index, horizon_ms)
                 await pipe.execute()
-        except _FAILURES as exc:
+        except _failures() as exc:
             self.dropped_stores += 1
             await self.health.failed(exc)
         else:
@@ -120,7 +130,7 @@ class RedisCacheClient:
             raise CacheUnavailable(f"Redis at {self.health.url} is not answering")
         try:
             result = await command(self.redis)
-        except _FAILURES as exc:
+        except _failures() as exc:
             await self.health.failed(exc)
             raise CacheUnavailable(f"Redis at {self.health.url}: {type(exc).__name__}") from exc
         self.health.answered()

@@ -16,13 +16,11 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+if TYPE_CHECKING:  # redis-py (~7 MiB with what it loads) is imported by the first client made
+    import redis.asyncio as aioredis
 
 __all__ = ["WARN_EVERY_S", "RedisHealth", "open_redis", "redact_url"]
 
@@ -40,6 +38,10 @@ def open_redis(
 
     >>> client = open_redis("redis://127.0.0.1:6379/0")
     """
+    import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
     # redis-py retries 3 times with backoff by default: a request would wait for all of them.
     # Its default pool fails at once when its connections are all in use: a burst of
     # requests would look like an outage.
@@ -141,6 +143,8 @@ class RedisHealth:
 
     async def failed(self, exc: BaseException) -> None:
         """A call failed: start the cooldown, warn once per outage, drop idle connections."""
+        from redis.exceptions import RedisError
+
         now = self._clock()
         self.errors += 1
         self._down_until = now + self.cooldown_s

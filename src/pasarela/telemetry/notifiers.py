@@ -20,14 +20,16 @@ import logging
 import random
 import time
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
 import orjson
 
 from pasarela.plugins import PluginRegistry
 from pasarela.retry import RetryPolicy
 from pasarela.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "LogNotifier",
@@ -142,6 +144,8 @@ class WebhookNotifier:
         self._rng = rng or random.Random()
 
     async def notify(self, event: str, incident: Mapping[str, Any]) -> str:
+        import httpx  # with its CLI's dependencies: loaded by the first webhook sent
+
         body = orjson.dumps(
             {"event": f"incident.{event}", "incident": incident, "sent_at": time.time()}
         )

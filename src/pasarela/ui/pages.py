@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from pasarela._version import __version__
 from pasarela.ui.views import VERSION_COLUMNS, WINDOWS
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 _HERE = Path(__file__).parent
 STATIC_DIR = _HERE / "static"
@@ -18,6 +19,9 @@ STATIC_DIR = _HERE / "static"
 
 @cache
 def _environment() -> Environment:
+    # Loaded by the first page rendered: a server nobody opens the dashboard of never pays.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(_HERE / "templates"),
         autoescape=True,

@@ -22,8 +22,6 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from redis.exceptions import RedisError
-
 from pasarela.security.ratelimit.base import Limit, RateDecision, check_cost, decide
 from pasarela.security.ratelimit.memory import MemoryRateLimiter
 from pasarela.storage.redis_health import RedisHealth, open_redis
@@ -113,6 +111,8 @@ class RedisRateLimiter:
 
     async def acquire(self, key: str, limit: Limit, cost: int = 1) -> RateDecision:
         """Take ``cost`` tokens from ``key``'s bucket if it holds them (see ``RateLimiter``)."""
+        from redis.exceptions import RedisError  # loaded with the client (open_redis)
+
         check_cost(limit, cost)
         if self.health.up:
             try:
