@@ -289,14 +289,13 @@ def sealing_recorder(home: Path, journal: Journal) -> Recorder | None:
     from pasarela.settings import Settings
     from pasarela.storage.data_keys import DataKeyRepository
     from pasarela.storage.db import create_engine, upgrade
-    from pasarela.telemetry.payloads import SealingPayloadCodec
 
     settings = Settings(home=home)
     engine = create_engine(settings.resolved_database_url)
     upgrade(engine)
     cipher = PayloadCipher(settings, DataKeyRepository(engine))
     rotate_data_key(cipher, actor="bench")
-    return Recorder(journal, codec=SealingPayloadCodec(cipher))
+    return Recorder(journal, codec=cipher)
 
 
 async def redis_row(url: str, calls: int) -> str:

@@ -80,11 +80,14 @@ KEPT: dict[tuple[str, str], str] = {
     ("pasarela.cli.demo_canary", "pasarela.demo.flaky"): (
         "demo homes made before the move stored this path as the flaky model's entrypoint"
     ),
+    ("pasarela.cli.main", "pasarela.api.server_options"): (
+        "`pasarela serve` runs uvicorn with the HTTP options the API layer owns"
+    ),
     ("pasarela.cli.main", "pasarela.demo.tour"): (
         "`pasarela demo` is the command that starts the tour (imported when it runs)"
     ),
     ("pasarela.cli.main", "pasarela.api.lifecycle"): (
-        "`pasarela serve` starts the app; server.py takes the wiring (issue 16 item 4)"
+        "`pasarela serve` starts the app the API layer builds (graceful stop, signals)"
     ),
     ("pasarela.storage.telemetry", "pasarela.telemetry.metrics"): (
         "the stored latency histogram shares LATENCY_BUCKETS with the live metrics; the "
