@@ -136,9 +136,13 @@ async def erase_subject(request: Request, subject_id: str) -> Response:
     """Delete every record of a data subject and the feedback on them (audited)."""
     repo = _workspace(request).subjects
     actor = _principal(request).subject
-    counts = await asyncio.to_thread(repo.erase, subject_id, actor=actor)
+    # The caches first: once the erasure is recorded, any server's poll (this one's too)
+    # may erase the subject's answers before this route counts them. An answer cached in
+    # between is erased by the next poll, which sees the recorded erasure.
     erasure: CacheErasure = request.app.state.erasure
-    counts["cached_answers"] = await erasure.forget_subject(subject_id)
+    cached = await erasure.forget_subject(subject_id)
+    counts = await asyncio.to_thread(repo.erase, subject_id, actor=actor)
+    counts["cached_answers"] = cached
     return _json(counts)
 
 
