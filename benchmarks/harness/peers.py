@@ -72,6 +72,7 @@ async def predict(body: Rows) -> dict[str, list[list[float]]]:
 
 def _mlserver(ctx: Context, key: str, label: str, parallel_workers: int) -> Spec:
     root = ctx.work / key
+    shutil.rmtree(root, ignore_errors=True)  # a repeated run (--repeat) starts it afresh
     (root / MODEL_NAME).mkdir(parents=True)
     shutil.copy(ctx.files.model, root / MODEL_NAME / "model.joblib")
     port = free_port()
