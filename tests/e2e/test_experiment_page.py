@@ -72,7 +72,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             assert sent.status_code == 202, sent.text
         stored = wait_for(
             lambda: report(running),
-            lambda r: sum(v["metrics"]["task_completed"]["n"] for v in r["variants"]) == UNITS,
+            # records and feedback reach the database in separate batches: wait for both
+            lambda r: (
+                sum(v["metrics"]["task_completed"]["n"] for v in r["variants"]) == UNITS
+                and sum(v["units"] for v in r["variants"]) == UNITS
+            ),
             timeout_s=30,
         )
         assert sum(v["units"] for v in stored["variants"]) == UNITS, stored
